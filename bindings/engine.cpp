@@ -1,0 +1,136 @@
+#include "engine.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace scuff::native {
+
+using os::Clock;
+
+void Engine::add_sandbox(std::shared_ptr<SandboxSignals> sandbox) {
+    std::lock_guard lock(mutex_);
+    sandboxes_.push_back(std::move(sandbox));
+    signalled_.reserve(sandboxes_.size());
+}
+
+void Engine::remove_sandbox(const std::shared_ptr<SandboxSignals>& sandbox) {
+    std::lock_guard lock(mutex_);
+    std::erase(sandboxes_, sandbox);
+    std::erase_if(devices_, [&](const auto& device) { return &device->sandbox() == sandbox.get(); });
+}
+
+void Engine::add_device(std::shared_ptr<DeviceMemory> device) {
+    std::lock_guard lock(mutex_);
+    devices_.push_back(std::move(device));
+}
+
+void Engine::remove_device(const std::shared_ptr<DeviceMemory>& device) {
+    std::lock_guard lock(mutex_);
+    std::erase(devices_, device);
+}
+
+void Engine::write_inputs(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames) {
+    // Every input plane starts the cycle silent; the host's signals are then added, so
+    // two host inputs aimed at one port sum like connections do.
+    for (const auto& device : devices_) {
+        const auto& layout = device->layout();
+        for (size_t port = 0; port < layout.input_count(); ++port) {
+            for (uint32_t channel = 0; channel < layout.input_channels(port); ++channel) {
+                std::memset(device->input_plane(port, channel), 0, frames * sizeof(float));
+            }
+        }
+    }
+    for (const auto& input : inputs) {
+        uint32_t channels = input.device->layout().input_channels(input.port);
+        for (uint32_t channel = 0; channel < channels; ++channel) {
+            float* plane = input.device->input_plane(input.port, channel);
+            const float* source = input.data + channel * input.frames + offset;
+            for (uint32_t frame = 0; frame < frames; ++frame) {
+                plane[frame] += source[frame];
+            }
+        }
+    }
+}
+
+void Engine::read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames) {
+    for (const auto& output : outputs) {
+        const auto& sandbox = output.device->sandbox();
+        bool silent = sandbox.late || !sandbox.alive.load(std::memory_order_relaxed);
+        uint32_t channels = output.device->layout().output_channels(output.port);
+        for (uint32_t channel = 0; channel < channels; ++channel) {
+            float* target = output.data + channel * output.frames + offset;
+            if (silent) {
+                std::memset(target, 0, frames * sizeof(float));
+            } else {
+                std::memcpy(target, output.device->output_plane(output.port, channel), frames * sizeof(float));
+            }
+        }
+    }
+}
+
+void Engine::run_cycle(uint32_t frames) {
+    signalled_.clear();
+    for (auto& sandbox : sandboxes_) {
+        auto& control = sandbox->control();
+        if (!sandbox->alive.load(std::memory_order_relaxed)) {
+            continue;
+        }
+        if (sandbox->late) {
+            // A late sandbox gets no new cycle until it has finished the one it was given:
+            // it must never be writing a block while the client reads it.
+            if (control.completed_cycle.load(std::memory_order_acquire) != sandbox->cycle) {
+                ++sandbox->missed_cycles;
+                continue;
+            }
+            sandbox->late = false;
+        }
+        control.sandbox_spin_ns.store(static_cast<uint32_t>(sandbox_spin.count()), std::memory_order_relaxed);
+        control.frames.store(frames, std::memory_order_relaxed);
+        control.requested_cycle.store(++sandbox->cycle, std::memory_order_release);
+        os::notify(control.to_sandbox);
+        signalled_.push_back(sandbox.get());
+    }
+    auto started = Clock::now();
+    auto spin_until = started + client_spin;
+    auto deadline = started + cycle_timeout;
+    for (SandboxSignals* sandbox : signalled_) {
+        auto& control = sandbox->control();
+        uint64_t cycle = sandbox->cycle;
+        bool done = os::wait_for(
+            control.to_client,
+            [&] {
+                return control.completed_cycle.load(std::memory_order_acquire) == cycle ||
+                       !sandbox->alive.load(std::memory_order_relaxed);
+            },
+            spin_until, deadline);
+        if (!done || control.completed_cycle.load(std::memory_order_acquire) != cycle) {
+            sandbox->late = true;
+            ++sandbox->missed_cycles;
+        }
+    }
+}
+
+void Engine::run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
+                 size_t frames) {
+    std::lock_guard lock(mutex_);
+    for (size_t offset = 0; offset < frames; offset += max_frames_) {
+        auto block = static_cast<uint32_t>(std::min<size_t>(max_frames_, frames - offset));
+        write_inputs(inputs, offset, block);
+        run_cycle(block);
+        read_outputs(outputs, offset, block);
+    }
+}
+
+std::vector<int64_t> Engine::time_cycles(size_t count, uint32_t frames) {
+    std::lock_guard lock(mutex_);
+    std::vector<int64_t> durations;
+    durations.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+        auto started = Clock::now();
+        run_cycle(std::min(frames, max_frames_));
+        durations.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count());
+    }
+    return durations;
+}
+
+} // namespace scuff::native

@@ -1,0 +1,67 @@
+#pragma once
+// The client's block loop for one group: writes host inputs into device input planes,
+// starts a cycle in every sandbox, waits for all of them (never past the deadline),
+// and copies the requested outputs out. Runs without the GIL.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "device_memory.hpp"
+#include "sandbox_signals.hpp"
+
+namespace scuff::native {
+
+struct HostInput {
+    DeviceMemory* device;
+    uint32_t port;
+    const float* data;
+    size_t frames;  // length of each channel row in `data`
+};
+
+struct HostOutput {
+    DeviceMemory* device;
+    uint32_t port;
+    float* data;
+    size_t frames;
+};
+
+class Engine {
+public:
+    explicit Engine(uint32_t max_frames) : max_frames_(max_frames) {}
+
+    uint32_t max_frames() const { return max_frames_; }
+
+    void add_sandbox(std::shared_ptr<SandboxSignals> sandbox);
+    void remove_sandbox(const std::shared_ptr<SandboxSignals>& sandbox);
+    void add_device(std::shared_ptr<DeviceMemory> device);
+    void remove_device(const std::shared_ptr<DeviceMemory>& device);
+
+    // Processes `frames` frames in blocks of at most max_frames.
+    void run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
+             size_t frames);
+
+    // Runs `count` cycles with no host I/O and returns each one's duration in ns.
+    std::vector<int64_t> time_cycles(size_t count, uint32_t frames);
+
+    // The longest the client waits for a sandbox in one cycle.
+    std::chrono::nanoseconds cycle_timeout{std::chrono::seconds(2)};
+    // How long the client spins before it sleeps while waiting for a sandbox.
+    std::chrono::nanoseconds client_spin{std::chrono::microseconds(500)};
+    // How long each sandbox spins for its next request after a cycle.
+    std::chrono::nanoseconds sandbox_spin{std::chrono::microseconds(500)};
+
+private:
+    void run_cycle(uint32_t frames);
+    void write_inputs(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames);
+    void read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames);
+
+    uint32_t max_frames_;
+    std::mutex mutex_;
+    std::vector<std::shared_ptr<SandboxSignals>> sandboxes_;
+    std::vector<std::shared_ptr<DeviceMemory>> devices_;
+    std::vector<SandboxSignals*> signalled_;
+};
+
+} // namespace scuff::native

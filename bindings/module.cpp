@@ -1,0 +1,172 @@
+// The scuff._native module: what the Python client cannot do fast or safely itself.
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
+#include <nanobind/stl/vector.h>
+
+#include "device_memory.hpp"
+#include "engine.hpp"
+#include "message_verifier.hpp"
+#include "ping_pong_benchmark.hpp"
+#include "sandbox_signals.hpp"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+using namespace scuff::native;
+
+namespace {
+
+using InputArray = nb::ndarray<const float, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+using OutputArray = nb::ndarray<float, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+using PlaneView = nb::ndarray<nb::numpy, float, nb::ndim<2>>;
+using InputSpec = std::tuple<std::shared_ptr<DeviceMemory>, uint32_t, InputArray>;
+using OutputSpec = std::tuple<std::shared_ptr<DeviceMemory>, uint32_t, OutputArray>;
+
+std::pair<const uint8_t*, size_t> bytes_of(const nb::bytes& data) {
+    return {reinterpret_cast<const uint8_t*>(data.c_str()), data.size()};
+}
+
+void check_port(const DeviceMemory& device, uint32_t port, bool is_input, size_t channels) {
+    const auto& layout = device.layout();
+    size_t count = is_input ? layout.input_count() : layout.output_count();
+    if (port >= count) {
+        throw nb::index_error("no such audio port");
+    }
+    size_t expected = is_input ? layout.input_channels(port) : layout.output_channels(port);
+    if (channels != expected) {
+        throw nb::value_error("array channel count does not match the port");
+    }
+}
+
+void run_engine(Engine& engine, const std::vector<InputSpec>& inputs,
+                const std::vector<OutputSpec>& outputs, size_t frames) {
+    std::vector<HostInput> host_inputs;
+    for (const auto& [device, port, array] : inputs) {
+        check_port(*device, port, true, array.shape(0));
+        if (array.shape(1) < frames) {
+            throw nb::value_error("an input array is shorter than the frames to process");
+        }
+        host_inputs.push_back({device.get(), port, array.data(), array.shape(1)});
+    }
+    std::vector<HostOutput> host_outputs;
+    for (const auto& [device, port, array] : outputs) {
+        check_port(*device, port, false, array.shape(0));
+        if (array.shape(1) < frames) {
+            throw nb::value_error("an output array is shorter than the frames to process");
+        }
+        host_outputs.push_back({device.get(), port, array.data(), array.shape(1)});
+    }
+    nb::gil_scoped_release release;
+    engine.run(host_inputs, host_outputs, frames);
+}
+
+PlaneView plane_view(DeviceMemory& device, uint32_t port, bool is_input) {
+    const auto& layout = device.layout();
+    size_t count = is_input ? layout.input_count() : layout.output_count();
+    if (port >= count) {
+        throw nb::index_error("no such audio port");
+    }
+    size_t channels = is_input ? layout.input_channels(port) : layout.output_channels(port);
+    float* first = channels == 0 ? nullptr
+                   : is_input    ? device.input_plane(port, 0)
+                                 : device.output_plane(port, 0);
+    size_t shape[2] = {channels, layout.max_frames()};
+    int64_t strides[2] = {static_cast<int64_t>(layout.plane_stride()), 1};
+    return PlaneView(first, 2, shape, nb::handle(), strides);
+}
+
+} // namespace
+
+NB_MODULE(_native, m) {
+    m.doc() = "scuff's native real-time path: shared memory, audio cycles, message verification.";
+
+    m.def("verify_sandbox_message", [](nb::bytes data) {
+        auto [bytes, size] = bytes_of(data);
+        return verify_sandbox_message(bytes, size);
+    }, "data"_a, "True if `data` is a well-formed SandboxMessage FlatBuffer.");
+    m.def("verify_scan_report", [](nb::bytes data) {
+        auto [bytes, size] = bytes_of(data);
+        return verify_scan_report(bytes, size);
+    }, "data"_a, "True if `data` is a well-formed ScanReport FlatBuffer.");
+
+    nb::class_<SandboxSignals>(m, "SandboxSignals", "The shared audio handshake of one sandbox.")
+        .def(nb::new_([] { return std::make_shared<SandboxSignals>(); }))
+        .def_prop_ro("fd", &SandboxSignals::fd)
+        .def_prop_rw("alive",
+                     [](SandboxSignals& self) { return self.alive.load(); },
+                     [](SandboxSignals& self, bool alive) { self.alive = alive; })
+        .def_prop_ro("late", [](SandboxSignals& self) { return self.late; })
+        .def_prop_ro("missed_cycles", [](SandboxSignals& self) { return self.missed_cycles; })
+        .def_prop_ro("last_cycle_ns", [](SandboxSignals& self) {
+            return self.control().last_cycle_ns.load(std::memory_order_relaxed);
+        });
+
+    nb::class_<DeviceMemory>(m, "DeviceMemory", "The shared memory of one device.")
+        .def(nb::new_([](std::shared_ptr<SandboxSignals> sandbox, std::vector<uint32_t> inputs,
+                         std::vector<uint32_t> outputs, uint32_t max_frames) {
+                 return std::make_shared<DeviceMemory>(std::move(sandbox), inputs, outputs, max_frames);
+             }),
+             "sandbox"_a, "input_channels"_a, "output_channels"_a, "max_frames"_a)
+        .def_prop_ro("fd", &DeviceMemory::fd)
+        .def_prop_ro("size", &DeviceMemory::size)
+        .def("push_param_change",
+             [](DeviceMemory& self, uint32_t param_id, double value, uint32_t frame) {
+                 return self.header().params_in.push({param_id, frame, value});
+             },
+             "param_id"_a, "value"_a, "frame"_a = 0,
+             "Queues a parameter change for the device's next process call. False if the queue is full.")
+        .def("take_param_outputs",
+             [](DeviceMemory& self) {
+                 std::vector<std::tuple<uint32_t, uint32_t, double>> changes;
+                 self.header().params_out.drain([&](const scuff::ParamChange& change) {
+                     changes.emplace_back(change.param_id, change.frame, change.value);
+                 });
+                 return changes;
+             },
+             "Parameter values the plugin changed itself: (param_id, frame, value).")
+        .def("input_plane", [](DeviceMemory& self, uint32_t port) { return plane_view(self, port, true); },
+             "port"_a, nb::rv_policy::reference_internal)
+        .def("output_plane", [](DeviceMemory& self, uint32_t port) { return plane_view(self, port, false); },
+             "port"_a, nb::rv_policy::reference_internal);
+
+    nb::class_<Engine>(m, "Engine", "The block loop of one group.")
+        .def(nb::init<uint32_t>(), "max_frames"_a)
+        .def_prop_ro("max_frames", &Engine::max_frames)
+        .def_prop_rw("cycle_timeout",
+                     [](Engine& self) { return std::chrono::duration<double>(self.cycle_timeout).count(); },
+                     [](Engine& self, double seconds) {
+                         self.cycle_timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::duration<double>(seconds));
+                     })
+        .def_prop_rw("client_spin_ns",
+                     [](Engine& self) { return self.client_spin.count(); },
+                     [](Engine& self, int64_t ns) { self.client_spin = std::chrono::nanoseconds(ns); })
+        .def_prop_rw("sandbox_spin_ns",
+                     [](Engine& self) { return self.sandbox_spin.count(); },
+                     [](Engine& self, int64_t ns) { self.sandbox_spin = std::chrono::nanoseconds(ns); })
+        .def("add_sandbox", &Engine::add_sandbox, "sandbox"_a)
+        .def("remove_sandbox", &Engine::remove_sandbox, "sandbox"_a)
+        .def("add_device", &Engine::add_device, "device"_a)
+        .def("remove_device", &Engine::remove_device, "device"_a)
+        .def("run", &run_engine, "inputs"_a, "outputs"_a, "frames"_a,
+             "Processes `frames` frames: inputs are (device, port, array) to add into input ports,"
+             " outputs (device, port, array) to fill from output ports. Releases the GIL.")
+        .def("time_cycles",
+             [](Engine& self, size_t count, uint32_t frames) {
+                 nb::gil_scoped_release release;
+                 return self.time_cycles(count, frames);
+             },
+             "count"_a, "frames"_a);
+
+    m.def("raw_ping_pong",
+          [](const std::string& mode, size_t rounds) {
+              if (mode != "spin" && mode != "futex") {
+                  throw nb::value_error("mode must be 'spin' or 'futex'");
+              }
+              nb::gil_scoped_release release;
+              return raw_ping_pong(mode == "spin" ? PingPongMode::Spin : PingPongMode::Futex, rounds);
+          },
+          "mode"_a, "rounds"_a, "Round trips (ns) between two processes with no scuff code in between.");
+}

@@ -1,0 +1,31 @@
+#pragma once
+// The client's end of one sandbox's audio handshake: the shared control block.
+#include <atomic>
+#include <cstdint>
+
+#include "scuff/os/shared_memory.hpp"
+#include "scuff/shared_layout.hpp"
+
+namespace scuff::native {
+
+class SandboxSignals {
+public:
+    SandboxSignals();
+
+    int fd() const { return memory_.fd(); }
+    SandboxControlBlock& control() { return *control_; }
+
+    // Cleared by the client when the process is gone: the engine then skips it and
+    // its outputs are silence.
+    std::atomic<bool> alive{true};
+    // Engine-side bookkeeping, touched only under the engine's lock.
+    uint64_t cycle = 0;
+    bool late = false;
+    uint64_t missed_cycles = 0;
+
+private:
+    os::SharedMemory memory_;
+    SandboxControlBlock* control_;
+};
+
+} // namespace scuff::native

@@ -1,0 +1,140 @@
+#pragma once
+// The layout of the shared memory between the client and a sandbox. Both sides
+// compute it from the same facts (port channel counts, maximum block size), so no
+// offsets travel over the wire. The client creates and sizes every segment; the
+// sandbox maps what it is given.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "scuff/os/ipc_event.hpp"
+
+namespace scuff {
+
+inline constexpr uint32_t kLayoutVersion = 1;
+inline constexpr size_t kCacheLine = 64;
+
+// One per sandbox: the audio cycle handshake.
+struct SandboxControlBlock {
+    // Client -> sandbox: a new cycle was requested (or the sandbox's own main thread
+    // has work for the audio thread).
+    alignas(kCacheLine) os::IpcEvent to_sandbox;
+    std::atomic<uint64_t> requested_cycle{0};
+    // Frames in the requested cycle; written before requested_cycle.
+    std::atomic<uint32_t> frames{0};
+    // How long the sandbox keeps spinning for the next request after a cycle.
+    std::atomic<uint32_t> sandbox_spin_ns{0};
+
+    // Sandbox -> client: the cycle numbered completed_cycle is finished.
+    alignas(kCacheLine) os::IpcEvent to_client;
+    std::atomic<uint64_t> completed_cycle{0};
+    // Time the sandbox spent processing its last cycle, for statistics.
+    std::atomic<uint64_t> last_cycle_ns{0};
+};
+
+// A parameter change queued for a device, applied sample-accurately in its next
+// process call (or at once by a flush).
+struct ParamChange {
+    uint32_t param_id;
+    uint32_t frame;
+    double value;
+};
+
+// A single-producer, single-consumer ring in shared memory. The consumer treats the
+// indices as untrusted when the producer is the other process.
+template <typename T, uint32_t Capacity>
+struct SharedRing {
+    static_assert((Capacity & (Capacity - 1)) == 0, "capacity must be a power of two");
+    static constexpr uint32_t capacity = Capacity;
+
+    alignas(kCacheLine) std::atomic<uint32_t> write_index{0};
+    alignas(kCacheLine) std::atomic<uint32_t> read_index{0};
+    alignas(kCacheLine) T items[Capacity];
+
+    bool push(const T& item) {
+        uint32_t write = write_index.load(std::memory_order_relaxed);
+        uint32_t read = read_index.load(std::memory_order_acquire);
+        if (write - read >= Capacity) {
+            return false;
+        }
+        items[write & (Capacity - 1)] = item;
+        write_index.store(write + 1, std::memory_order_release);
+        return true;
+    }
+
+    // Calls `sink(item)` for every queued item. A corrupt index pair (more items than
+    // the ring holds) drops everything queued rather than reading garbage.
+    template <typename Sink>
+    uint32_t drain(Sink&& sink) {
+        uint32_t read = read_index.load(std::memory_order_relaxed);
+        uint32_t write = write_index.load(std::memory_order_acquire);
+        uint32_t count = write - read;
+        if (count > Capacity) {
+            read_index.store(write, std::memory_order_release);
+            return 0;
+        }
+        for (uint32_t i = 0; i < count; ++i) {
+            sink(items[(read + i) & (Capacity - 1)]);
+        }
+        read_index.store(write, std::memory_order_release);
+        return count;
+    }
+};
+
+using ParamRing = SharedRing<ParamChange, 1024>;
+
+// The head of every device segment; audio planes follow it.
+struct DeviceMemoryHeader {
+    ParamRing params_in;   // client -> plugin
+    ParamRing params_out;  // plugin -> client (values the plugin changed itself)
+};
+
+// Where each audio channel plane of one device lives inside its segment.
+class DeviceMemoryLayout {
+public:
+    DeviceMemoryLayout(std::span<const uint32_t> input_channels,
+                       std::span<const uint32_t> output_channels, uint32_t max_frames);
+
+    size_t total_size() const { return total_size_; }
+    uint32_t max_frames() const { return max_frames_; }
+    // Distance between two channel planes of one port, in floats.
+    size_t plane_stride() const { return plane_bytes_ / sizeof(float); }
+    size_t input_count() const { return inputs_.size(); }
+    size_t output_count() const { return outputs_.size(); }
+    uint32_t input_channels(size_t port) const { return inputs_[port].channels; }
+    uint32_t output_channels(size_t port) const { return outputs_[port].channels; }
+
+    float* input_plane(std::byte* base, size_t port, uint32_t channel) const {
+        return plane(base, inputs_[port], channel);
+    }
+    float* output_plane(std::byte* base, size_t port, uint32_t channel) const {
+        return plane(base, outputs_[port], channel);
+    }
+    static DeviceMemoryHeader* header(std::byte* base) {
+        return reinterpret_cast<DeviceMemoryHeader*>(base);
+    }
+
+private:
+    struct Port {
+        uint32_t channels;
+        size_t offset;
+    };
+    float* plane(std::byte* base, const Port& port, uint32_t channel) const {
+        return reinterpret_cast<float*>(base + port.offset + channel * plane_bytes_);
+    }
+
+    std::vector<Port> inputs_;
+    std::vector<Port> outputs_;
+    uint32_t max_frames_;
+    size_t plane_bytes_;
+    size_t total_size_;
+};
+
+// Limits that keep a lying peer from making the other side allocate without bound.
+inline constexpr uint32_t kMaxPorts = 64;
+inline constexpr uint32_t kMaxChannelsPerPort = 64;
+inline constexpr uint32_t kMaxFrames = 1 << 16;
+
+} // namespace scuff

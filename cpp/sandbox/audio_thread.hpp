@@ -1,0 +1,53 @@
+#pragma once
+// The sandbox's audio thread: waits for the client to request a cycle, processes
+// every device of the plan in order, and reports the cycle done. Between cycles it
+// runs work that the CLAP thread rules reserve for the audio thread (plan changes,
+// start/stop processing, parameter flushes), handed over by the main thread.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "device.hpp"
+#include "scuff/shared_layout.hpp"
+
+namespace scuff::sbox {
+
+class AudioThread {
+public:
+    AudioThread(SandboxControlBlock& control, uint32_t max_frames);
+    ~AudioThread();
+    AudioThread(const AudioThread&) = delete;
+    AudioThread& operator=(const AudioThread&) = delete;
+
+    // Main thread: runs `work` on the audio thread between two cycles and waits for
+    // it. Returns false when it did not finish within `timeout`.
+    bool run(std::function<void()> work, std::chrono::milliseconds timeout);
+
+    // Audio thread (inside run()): the devices to process each cycle, in order.
+    void set_plan(std::vector<Device*> plan);
+    const std::vector<Device*>& plan() const { return plan_; }
+
+private:
+    void loop();
+    bool run_pending_work();
+    void process_cycle(uint32_t frames);
+
+    SandboxControlBlock& control_;
+    uint32_t max_frames_;
+    std::vector<Device*> plan_;
+
+    std::mutex work_mutex_;
+    std::condition_variable work_done_;
+    std::function<void()> work_;
+    uint64_t work_submitted_ = 0;
+    uint64_t work_finished_ = 0;
+    std::atomic<bool> work_pending_{false};
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+} // namespace scuff::sbox

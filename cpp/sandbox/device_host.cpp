@@ -1,0 +1,120 @@
+// The host side of the CLAP interface, one clap_host_t per device. Each callback is a
+// thin trampoline that recovers the device and sets a flag or forwards to the
+// sandbox's services; the main loop acts on the flags.
+#include <cstring>
+
+#include "device.hpp"
+#include "thread_roles.hpp"
+
+namespace scuff::sbox {
+
+struct DeviceHost {
+    static Device& device(const clap_host_t* host) { return *static_cast<Device*>(host->host_data); }
+
+    static void raise(std::atomic<bool>& flag, Device& device) {
+        flag = true;
+        device.services_.wake_main_loop();
+    }
+
+    // --- clap_host ---
+    static const void* get_extension(const clap_host_t*, const char* id);
+    static void request_restart(const clap_host_t* host) {
+        raise(device(host).wants_restart_, device(host));
+    }
+    static void request_process(const clap_host_t*) {
+        // The client drives processing; there is nothing to start.
+    }
+    static void request_callback(const clap_host_t* host) {
+        raise(device(host).wants_callback_, device(host));
+    }
+
+    // --- clap.log ---
+    static void log(const clap_host_t* host, clap_log_severity severity, const char* message) {
+        device(host).services_.log(device(host).id_, severity, message ? message : "");
+    }
+
+    // --- clap.thread-check ---
+    static bool is_main_thread(const clap_host_t*) { return thread_roles().is_main_thread(); }
+    static bool is_audio_thread(const clap_host_t*) { return thread_roles().is_audio_thread(); }
+
+    // --- clap.params ---
+    static void params_rescan(const clap_host_t* host, clap_param_rescan_flags) {
+        raise(device(host).params_changed_, device(host));
+    }
+    static void params_clear(const clap_host_t*, clap_id, clap_param_clear_flags) {
+        // The client keeps no per-parameter automation or modulation to clear.
+    }
+    static void params_request_flush(const clap_host_t* host) {
+        raise(device(host).wants_flush_, device(host));
+    }
+
+    // --- clap.state ---
+    static void state_mark_dirty(const clap_host_t*) {
+        // The client saves states on its own schedule.
+    }
+
+    // --- clap.latency ---
+    static void latency_changed(const clap_host_t* host) {
+        raise(device(host).latency_changed_, device(host));
+    }
+
+    // --- clap.audio-ports ---
+    static bool audio_ports_is_rescan_flag_supported(const clap_host_t*, uint32_t) {
+        // Ports are fixed once the device's shared memory is laid out.
+        return false;
+    }
+    static void audio_ports_rescan(const clap_host_t*, uint32_t) {}
+
+    // --- clap.timer-support ---
+    static bool register_timer(const clap_host_t* host, uint32_t period_ms, clap_id* timer_id) {
+        SCUFF_ASSERT_MAIN_THREAD();
+        return device(host).services_.register_timer(device(host).id_, period_ms, timer_id);
+    }
+    static bool unregister_timer(const clap_host_t* host, clap_id timer_id) {
+        SCUFF_ASSERT_MAIN_THREAD();
+        return device(host).services_.unregister_timer(device(host).id_, timer_id);
+    }
+};
+
+namespace {
+
+const clap_host_log_t kLog{DeviceHost::log};
+const clap_host_thread_check_t kThreadCheck{DeviceHost::is_main_thread, DeviceHost::is_audio_thread};
+const clap_host_params_t kParams{DeviceHost::params_rescan, DeviceHost::params_clear,
+                                 DeviceHost::params_request_flush};
+const clap_host_state_t kState{DeviceHost::state_mark_dirty};
+const clap_host_latency_t kLatency{DeviceHost::latency_changed};
+const clap_host_audio_ports_t kAudioPorts{DeviceHost::audio_ports_is_rescan_flag_supported,
+                                          DeviceHost::audio_ports_rescan};
+const clap_host_timer_support_t kTimerSupport{DeviceHost::register_timer, DeviceHost::unregister_timer};
+
+} // namespace
+
+const void* DeviceHost::get_extension(const clap_host_t*, const char* id) {
+    if (!id) return nullptr;
+    if (std::strcmp(id, CLAP_EXT_LOG) == 0) return &kLog;
+    if (std::strcmp(id, CLAP_EXT_THREAD_CHECK) == 0) return &kThreadCheck;
+    if (std::strcmp(id, CLAP_EXT_PARAMS) == 0) return &kParams;
+    if (std::strcmp(id, CLAP_EXT_STATE) == 0) return &kState;
+    if (std::strcmp(id, CLAP_EXT_LATENCY) == 0) return &kLatency;
+    if (std::strcmp(id, CLAP_EXT_AUDIO_PORTS) == 0) return &kAudioPorts;
+    if (std::strcmp(id, CLAP_EXT_TIMER_SUPPORT) == 0) return &kTimerSupport;
+    return nullptr;
+}
+
+clap_host_t Device::make_host() {
+    clap_host_t host{};
+    host.clap_version = CLAP_VERSION;
+    host.host_data = this;
+    host.name = "scuff";
+    host.vendor = "scuff";
+    host.url = "";
+    host.version = "0.1.0";
+    host.get_extension = DeviceHost::get_extension;
+    host.request_restart = DeviceHost::request_restart;
+    host.request_process = DeviceHost::request_process;
+    host.request_callback = DeviceHost::request_callback;
+    return host;
+}
+
+} // namespace scuff::sbox

@@ -1,0 +1,29 @@
+#pragma once
+// Builders for every message the sandbox sends to the client.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "flatbuffers/flatbuffers.h"
+#include "scuff/clap_extras.hpp"
+#include "scuff/protocol/sandbox_message_generated.h"
+
+namespace scuff::sbox {
+
+class Device;
+
+using Message = flatbuffers::DetachedBuffer;
+
+inline constexpr uint32_t kProtocolVersion = 1;
+
+Message ready_message();
+Message ok_reply(uint64_t request);
+Message failure_reply(uint64_t request, protocol::ErrorCode code, const std::string& text);
+Message device_info_reply(uint64_t request, const Device& device);
+Message param_value_reply(uint64_t request, double value);
+Message state_reply(uint64_t request, std::span<const uint8_t> data);
+Message log_message(uint32_t device, clap_log_severity severity, const std::string& text);
+Message device_changed_message(const Device& device);
+
+} // namespace scuff::sbox

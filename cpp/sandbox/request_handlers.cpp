@@ -1,0 +1,182 @@
+// One handler per client request. Each validates its request, acts, and returns the
+// reply; failures are RequestErrors that become Failure replies.
+#include <algorithm>
+
+#include "request_error.hpp"
+#include "sandbox.hpp"
+#include "thread_roles.hpp"
+
+namespace scuff::sbox {
+
+using protocol::ErrorCode;
+
+namespace {
+
+constexpr auto kAudioThreadTimeout = std::chrono::seconds(5);
+
+} // namespace
+
+Device& Sandbox::device(uint32_t id) {
+    auto found = devices_.find(id);
+    if (found == devices_.end()) {
+        throw RequestError(ErrorCode::NoSuchDevice, "no device with id " + std::to_string(id));
+    }
+    return *found->second;
+}
+
+std::shared_ptr<ClapLibrary> Sandbox::library(const std::string& path) {
+    std::error_code error;
+    auto canonical = std::filesystem::weakly_canonical(path, error);
+    if (error) {
+        canonical = path;
+    }
+    // One load per file: the entry's init and deinit must stay balanced across devices.
+    if (auto loaded = libraries_[canonical].lock()) {
+        return loaded;
+    }
+    try {
+        auto loaded = ClapLibrary::load(canonical);
+        libraries_[canonical] = loaded;
+        return loaded;
+    } catch (const ClapLoadError& load_error) {
+        switch (load_error.reason) {
+        case ClapLoadError::Reason::FileNotFound:
+            throw RequestError(ErrorCode::FileNotFound, load_error.what());
+        case ClapLoadError::Reason::NotAPlugin:
+            throw RequestError(ErrorCode::NotAPlugin, load_error.what());
+        case ClapLoadError::Reason::PluginNotFound:
+            throw RequestError(ErrorCode::PluginNotFound, load_error.what());
+        case ClapLoadError::Reason::PluginFailed:
+            break;
+        }
+        throw RequestError(ErrorCode::PluginFailed, load_error.what());
+    }
+}
+
+void Sandbox::on_audio_thread(std::function<void()> work) {
+    if (!audio_->run(std::move(work), kAudioThreadTimeout)) {
+        throw RequestError(ErrorCode::Timeout, "the audio thread did not respond in time");
+    }
+}
+
+void Sandbox::flush(Device& device) {
+    if (device.lifecycle() == Lifecycle::Initialized) {
+        device.flush_params_inactive();
+    } else {
+        on_audio_thread([&device] { device.flush_params_active(); });
+    }
+}
+
+void Sandbox::restart(Device& device) {
+    if (device.lifecycle() == Lifecycle::Initialized) {
+        return;
+    }
+    // The audio thread must not touch the device while it is inactive: it leaves the
+    // plan for the restart and the plan is put back afterwards.
+    std::vector<Device*> plan;
+    on_audio_thread([this, &device, &plan] {
+        plan = audio_->plan();
+        auto others = plan;
+        std::erase(others, &device);
+        device.stop_processing();
+        audio_->set_plan(std::move(others));
+    });
+    device.deactivate();
+    device.activate();
+    on_audio_thread([this, &plan] { audio_->set_plan(std::move(plan)); });
+}
+
+Message Sandbox::create_device(uint64_t id, const protocol::CreateDevice& request) {
+    if (devices_.contains(request.device())) {
+        throw RequestError(ErrorCode::BadRequest,
+                           "a device with id " + std::to_string(request.device()) + " exists already");
+    }
+    auto loaded = library(request.path()->str());
+    std::string plugin_id = request.plugin_id() ? request.plugin_id()->str() : "";
+    auto created = std::make_unique<Device>(request.device(), loaded, plugin_id, *this);
+    auto& device = *created;
+    devices_.emplace(request.device(), std::move(created));
+    return device_info_reply(id, device);
+}
+
+Message Sandbox::attach_device_memory(uint64_t id, const protocol::AttachDeviceMemory& request) {
+    int fd = socket_.take_fd();
+    if (fd < 0) {
+        throw RequestError(ErrorCode::BadRequest, "no shared memory descriptor came with the request");
+    }
+    os::SharedMemory memory;
+    try {
+        memory = os::SharedMemory::adopt(fd, request.size());
+    } catch (const std::exception& error) {
+        throw RequestError(ErrorCode::BadRequest, error.what());
+    }
+    auto& target = device(request.device());
+    target.attach_memory(std::move(memory), options_.sample_rate, options_.max_frames);
+    return device_info_reply(id, target);
+}
+
+Message Sandbox::destroy_device(uint64_t id, const protocol::DestroyDevice& request) {
+    auto& target = device(request.device());
+    on_audio_thread([this, &target] {
+        target.stop_processing();
+        auto plan = audio_->plan();
+        std::erase(plan, &target);
+        audio_->set_plan(std::move(plan));
+    });
+    timers_.remove_device(request.device());
+    devices_.erase(request.device());
+    return ok_reply(id);
+}
+
+Message Sandbox::set_plan(uint64_t id, const protocol::SetPlan& request) {
+    std::vector<Device*> plan;
+    if (request.devices()) {
+        for (uint32_t device_id : *request.devices()) {
+            auto& planned = device(device_id);
+            if (planned.lifecycle() == Lifecycle::Initialized) {
+                throw RequestError(ErrorCode::BadRequest,
+                                   "device " + std::to_string(device_id) + " is not active");
+            }
+            if (std::find(plan.begin(), plan.end(), &planned) != plan.end()) {
+                throw RequestError(ErrorCode::BadRequest,
+                                   "device " + std::to_string(device_id) + " appears twice in the plan");
+            }
+            plan.push_back(&planned);
+        }
+    }
+    on_audio_thread([this, &plan] {
+        for (Device* current : audio_->plan()) {
+            if (std::find(plan.begin(), plan.end(), current) == plan.end()) {
+                current->stop_processing();
+            }
+        }
+        audio_->set_plan(std::move(plan));
+    });
+    return ok_reply(id);
+}
+
+Message Sandbox::flush_params(uint64_t id, const protocol::FlushParams& request) {
+    flush(device(request.device()));
+    return ok_reply(id);
+}
+
+Message Sandbox::get_param_value(uint64_t id, const protocol::GetParamValue& request) {
+    return param_value_reply(id, device(request.device()).param_value(request.param()));
+}
+
+Message Sandbox::save_state(uint64_t id, const protocol::SaveState& request) {
+    auto state = device(request.device()).save_state();
+    return state_reply(id, state);
+}
+
+Message Sandbox::load_state(uint64_t id, const protocol::LoadState& request) {
+    auto& target = device(request.device());
+    target.load_state({request.data()->data(), request.data()->size()});
+    return ok_reply(id);
+}
+
+Message Sandbox::describe_device(uint64_t id, const protocol::DescribeDevice& request) {
+    return device_info_reply(id, device(request.device()));
+}
+
+} // namespace scuff::sbox

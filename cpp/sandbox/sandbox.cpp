@@ -1,0 +1,196 @@
+#include "sandbox.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <stdexcept>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "request_error.hpp"
+#include "thread_roles.hpp"
+
+namespace scuff::sbox {
+
+using protocol::ErrorCode;
+
+ThreadRoles& thread_roles() {
+    static ThreadRoles roles;
+    return roles;
+}
+
+Sandbox::Sandbox(const SandboxOptions& options)
+    : options_(options),
+      socket_(options.control_fd),
+      signals_memory_(os::SharedMemory::adopt(options.signals_fd, sizeof(SandboxControlBlock))),
+      control_(reinterpret_cast<SandboxControlBlock*>(signals_memory_.data())),
+      wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (wake_fd_ < 0) {
+        throw std::runtime_error("eventfd failed");
+    }
+    thread_roles().main_thread = os::current_thread_id();
+    audio_ = std::make_unique<AudioThread>(*control_, options.max_frames);
+}
+
+Sandbox::~Sandbox() {
+    audio_->run(
+        [this] {
+            for (Device* device : audio_->plan()) {
+                device->stop_processing();
+            }
+            audio_->set_plan({});
+        },
+        std::chrono::seconds(2));
+    audio_.reset();
+    devices_.clear();
+    close(wake_fd_);
+}
+
+int Sandbox::run() {
+    send(ready_message());
+    for (;;) {
+        pollfd fds[2] = {{socket_.fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+        int ready = poll(fds, 2, timers_.milliseconds_until_next());
+        if (ready < 0 && errno != EINTR) {
+            return 1;
+        }
+        if (fds[0].revents != 0) {
+            bool open = socket_.receive_available();
+            while (auto frame = socket_.next_frame()) {
+                handle_frame(*frame);
+            }
+            if (!open) {
+                return 0;
+            }
+        }
+        if (fds[1].revents != 0) {
+            uint64_t count;
+            while (read(wake_fd_, &count, sizeof count) > 0) {
+            }
+            service_devices();
+            send_queued_logs();
+        }
+        fire_timers();
+    }
+}
+
+void Sandbox::send(const Message& message) {
+    // A send only fails once the client is gone; the next poll sees the hang-up.
+    socket_.send({message.data(), message.size()});
+}
+
+void Sandbox::handle_frame(const std::vector<uint8_t>& frame) {
+    flatbuffers::Verifier verifier(frame.data(), frame.size());
+    if (!protocol::VerifyClientMessageBuffer(verifier)) {
+        send(log_message(0, CLAP_LOG_HOST_MISBEHAVING, "sandbox received a malformed control message"));
+        return;
+    }
+    const auto* message = protocol::GetClientMessage(frame.data());
+    uint64_t id = message->id();
+    try {
+        using protocol::Request;
+        switch (message->request_type()) {
+        case Request::CreateDevice:
+            send(create_device(id, *message->request_as_CreateDevice()));
+            break;
+        case Request::AttachDeviceMemory:
+            send(attach_device_memory(id, *message->request_as_AttachDeviceMemory()));
+            break;
+        case Request::DestroyDevice:
+            send(destroy_device(id, *message->request_as_DestroyDevice()));
+            break;
+        case Request::SetPlan:
+            send(set_plan(id, *message->request_as_SetPlan()));
+            break;
+        case Request::FlushParams:
+            send(flush_params(id, *message->request_as_FlushParams()));
+            break;
+        case Request::GetParamValue:
+            send(get_param_value(id, *message->request_as_GetParamValue()));
+            break;
+        case Request::SaveState:
+            send(save_state(id, *message->request_as_SaveState()));
+            break;
+        case Request::LoadState:
+            send(load_state(id, *message->request_as_LoadState()));
+            break;
+        case Request::DescribeDevice:
+            send(describe_device(id, *message->request_as_DescribeDevice()));
+            break;
+        default:
+            send(failure_reply(id, ErrorCode::BadRequest, "unknown request"));
+        }
+    } catch (const RequestError& error) {
+        send(failure_reply(id, error.code, error.what()));
+    } catch (const std::exception& error) {
+        send(failure_reply(id, ErrorCode::Unknown, error.what()));
+    }
+}
+
+void Sandbox::service_devices() {
+    for (auto& [id, device] : devices_) {
+        auto requests = device->take_requests();
+        try {
+            if (requests.restart) {
+                restart(*device);
+            }
+            if (requests.flush) {
+                flush(*device);
+            }
+        } catch (const std::exception& error) {
+            log(id, CLAP_LOG_ERROR, error.what());
+        }
+        if (requests.params_changed || requests.latency_changed || requests.restart) {
+            send(device_changed_message(*device));
+        }
+    }
+}
+
+void Sandbox::wake_main_loop() {
+    uint64_t one = 1;
+    // A full counter already means "wake up": nothing is lost if this write fails.
+    [[maybe_unused]] auto written = write(wake_fd_, &one, sizeof one);
+}
+
+void Sandbox::log(uint32_t device, clap_log_severity severity, const std::string& message) {
+    {
+        std::lock_guard lock(log_mutex_);
+        // A plugin that logs without end must not exhaust the sandbox's memory.
+        if (queued_logs_.size() < 1000) {
+            queued_logs_.push_back(log_message(device, severity, message));
+        }
+    }
+    wake_main_loop();
+}
+
+void Sandbox::send_queued_logs() {
+    std::deque<Message> logs;
+    {
+        std::lock_guard lock(log_mutex_);
+        logs.swap(queued_logs_);
+    }
+    for (const auto& message : logs) {
+        send(message);
+    }
+}
+
+bool Sandbox::register_timer(uint32_t device, uint32_t period_ms, uint32_t* timer_id) {
+    *timer_id = timers_.add(device, period_ms);
+    return true;
+}
+
+bool Sandbox::unregister_timer(uint32_t device, uint32_t timer_id) {
+    return timers_.remove(device, timer_id);
+}
+
+void Sandbox::fire_timers() {
+    for (const auto& due : timers_.take_due()) {
+        auto found = devices_.find(due.device);
+        if (found != devices_.end()) {
+            found->second->on_timer(due.timer_id);
+        }
+    }
+}
+
+} // namespace scuff::sbox

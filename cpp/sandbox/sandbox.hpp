@@ -1,0 +1,83 @@
+#pragma once
+// The sandbox process: owns the control socket, the devices and the audio thread,
+// and runs the main loop that answers the client and acts on plugin requests.
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "audio_thread.hpp"
+#include "device.hpp"
+#include "host_services.hpp"
+#include "main_thread_timers.hpp"
+#include "messages.hpp"
+#include "scuff/frame_socket.hpp"
+#include "scuff/os/shared_memory.hpp"
+#include "scuff/protocol/client_message_generated.h"
+
+namespace scuff::sbox {
+
+struct SandboxOptions {
+    int control_fd = -1;
+    int signals_fd = -1;
+    double sample_rate = 48000.0;
+    uint32_t max_frames = 512;
+};
+
+class Sandbox final : public HostServices {
+public:
+    explicit Sandbox(const SandboxOptions& options);
+    ~Sandbox() override;
+
+    // Runs until the client closes the control socket. Returns the exit code.
+    int run();
+
+    // HostServices
+    void wake_main_loop() override;
+    void log(uint32_t device, clap_log_severity severity, const std::string& message) override;
+    bool register_timer(uint32_t device, uint32_t period_ms, uint32_t* timer_id) override;
+    bool unregister_timer(uint32_t device, uint32_t timer_id) override;
+
+private:
+    void handle_frame(const std::vector<uint8_t>& frame);
+    void send(const Message& message);
+    void service_devices();
+    void send_queued_logs();
+    void fire_timers();
+
+    // Request handlers (request_handlers.cpp); each returns its reply or throws RequestError.
+    Message create_device(uint64_t id, const protocol::CreateDevice& request);
+    Message attach_device_memory(uint64_t id, const protocol::AttachDeviceMemory& request);
+    Message destroy_device(uint64_t id, const protocol::DestroyDevice& request);
+    Message set_plan(uint64_t id, const protocol::SetPlan& request);
+    Message flush_params(uint64_t id, const protocol::FlushParams& request);
+    Message get_param_value(uint64_t id, const protocol::GetParamValue& request);
+    Message save_state(uint64_t id, const protocol::SaveState& request);
+    Message load_state(uint64_t id, const protocol::LoadState& request);
+    Message describe_device(uint64_t id, const protocol::DescribeDevice& request);
+
+    Device& device(uint32_t id);
+    std::shared_ptr<ClapLibrary> library(const std::string& path);
+    void flush(Device& device);
+    void restart(Device& device);
+    // Runs `work` on the audio thread; throws RequestError when it does not return in time.
+    void on_audio_thread(std::function<void()> work);
+
+    SandboxOptions options_;
+    FrameSocket socket_;
+    os::SharedMemory signals_memory_;
+    SandboxControlBlock* control_;
+    int wake_fd_;
+    std::unique_ptr<AudioThread> audio_;
+    std::map<uint32_t, std::unique_ptr<Device>> devices_;
+    std::map<std::filesystem::path, std::weak_ptr<ClapLibrary>> libraries_;
+    MainThreadTimers timers_;
+
+    std::mutex log_mutex_;
+    std::deque<Message> queued_logs_;
+};
+
+} // namespace scuff::sbox
