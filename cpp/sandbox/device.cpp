@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "param_state.hpp"
 #include "request_error.hpp"
 #include "thread_roles.hpp"
 
@@ -180,7 +181,13 @@ double Device::param_value(uint32_t param_id) const {
 std::vector<uint8_t> Device::save_state() const {
     SCUFF_ASSERT_MAIN_THREAD();
     if (!state_) {
-        throw RequestError(ErrorCode::BadState, "the plugin does not support saving its state");
+        std::vector<ParamValue> values;
+        for (const auto& param : params()) {
+            if (!(param.flags & CLAP_PARAM_IS_READONLY)) {
+                values.push_back({param.id, param_value(param.id)});
+            }
+        }
+        return encode_param_state(values);
     }
     StateWriter writer;
     clap_ostream_t stream{&writer, state_write};
@@ -190,10 +197,11 @@ std::vector<uint8_t> Device::save_state() const {
     return std::move(writer.bytes);
 }
 
-void Device::load_state(std::span<const uint8_t> data) {
+bool Device::load_state(std::span<const uint8_t> data) {
     SCUFF_ASSERT_MAIN_THREAD();
     if (!state_) {
-        throw RequestError(ErrorCode::BadState, "the plugin does not support loading a state");
+        stage_param_state(data);
+        return true;
     }
     StateReader reader{data};
     clap_istream_t stream{&reader, state_read};
@@ -201,6 +209,36 @@ void Device::load_state(std::span<const uint8_t> data) {
         throw RequestError(ErrorCode::BadState, "the plugin rejected the state");
     }
     params_changed_ = true;
+    return false;
+}
+
+void Device::stage_param_state(std::span<const uint8_t> data) {
+    auto values = decode_param_state(data);
+    if (!values) {
+        throw RequestError(ErrorCode::BadState,
+                           "not a state of this plugin (it has no state extension, so its state "
+                           "is its parameter values)");
+    }
+    auto known = params();
+    for (const auto& value : *values) {
+        auto param = std::find_if(known.begin(), known.end(), [&](const auto& p) { return p.id == value.id; });
+        if (param == known.end() || !std::isfinite(value.value) || value.value < param->min_value ||
+            value.value > param->max_value) {
+            throw RequestError(ErrorCode::BadState, "the state holds a parameter value this plugin does not accept");
+        }
+    }
+    staged_params_.clear();
+    for (const auto& value : *values) {
+        clap_event_param_value_t event{};
+        event.header = {sizeof event, 0, CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_PARAM_VALUE, 0};
+        event.param_id = value.id;
+        event.note_id = -1;
+        event.port_index = -1;
+        event.channel = -1;
+        event.key = -1;
+        event.value = value.value;
+        staged_params_.push_back(event);
+    }
 }
 
 void Device::attach_memory(os::SharedMemory memory, double sample_rate, uint32_t max_frames) {
@@ -362,14 +400,20 @@ void Device::flush_queued_params() {
     if (!memory_.data()) {
         return;
     }
-    EventList events{param_events_.data(), collect_param_changes(1)};
-    if (!params_ || !params_->flush) {
-        return;
+    EventList queued{param_events_.data(), collect_param_changes(1)};
+    // Values restored from a parameter state follow the queued changes: a load wins.
+    EventList staged{staged_params_.data(), static_cast<uint32_t>(staged_params_.size())};
+    if (params_ && params_->flush) {
+        OutputSink sink{&DeviceMemoryLayout::header(memory_.data())->params_out};
+        clap_output_events_t out_events{&sink, output_try_push};
+        for (EventList* events : {&queued, &staged}) {
+            if (events->count > 0 || events == &queued) {
+                clap_input_events_t in_events{events, event_list_size, event_list_get};
+                params_->flush(plugin_, &in_events, &out_events);
+            }
+        }
     }
-    clap_input_events_t in_events{&events, event_list_size, event_list_get};
-    OutputSink sink{&DeviceMemoryLayout::header(memory_.data())->params_out};
-    clap_output_events_t out_events{&sink, output_try_push};
-    params_->flush(plugin_, &in_events, &out_events);
+    staged_params_.clear();
 }
 
 void Device::stop_processing() {

@@ -71,7 +71,9 @@ public:
     uint32_t latency() const;
     double param_value(uint32_t param_id) const;
     std::vector<uint8_t> save_state() const;
-    void load_state(std::span<const uint8_t> data);
+    // Returns true when the values still have to reach the plugin through a flush
+    // (plugins without the state extension, whose state is their parameter values).
+    bool load_state(std::span<const uint8_t> data);
     // Maps the device's shared memory and activates the plugin.
     void attach_memory(os::SharedMemory memory, double sample_rate, uint32_t max_frames);
     // Applies queued parameter changes while the plugin is inactive.
@@ -102,6 +104,7 @@ private:
     clap_host_t make_host();
     void query_ports();
     void flush_queued_params();
+    void stage_param_state(std::span<const uint8_t> data);
     void build_buffers();
     uint32_t collect_param_changes(uint32_t frames);
     void silence_outputs(uint32_t frames);
@@ -133,6 +136,8 @@ private:
     // Preallocated so the audio thread never allocates.
     std::vector<clap_event_param_value_t> param_events_;
     uint32_t param_event_count_ = 0;
+    // Parameter values from a loaded parameter state, applied at the next flush.
+    std::vector<clap_event_param_value_t> staged_params_;
     int64_t steady_time_ = 0;
 
     // Set by plugin callbacks from any thread; taken by the main loop.

@@ -171,7 +171,9 @@ Message Sandbox::save_state(uint64_t id, const protocol::SaveState& request) {
 
 Message Sandbox::load_state(uint64_t id, const protocol::LoadState& request) {
     auto& target = device(request.device());
-    target.load_state({request.data()->data(), request.data()->size()});
+    if (target.load_state({request.data()->data(), request.data()->size()})) {
+        flush(target);
+    }
     return ok_reply(id);
 }
 

@@ -1,0 +1,42 @@
+#pragma once
+// What scuff-scan learned about one plugin file, kept apart from both the plugin
+// format it came from and the FlatBuffer it is sent as.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace scuff::scan {
+
+struct ScannedPort {
+    uint32_t id = 0;
+    std::string name;
+    uint32_t channels = 0;
+    bool is_main = false;
+};
+
+struct ScannedPlugin {
+    std::string id;
+    std::string name;
+    std::string vendor;
+    std::string version;
+    std::string description;
+    std::string url;
+    std::string format;
+    std::string path;
+    std::vector<std::string> features;
+    std::vector<ScannedPort> audio_inputs;
+    std::vector<ScannedPort> audio_outputs;
+    uint32_t note_inputs = 0;
+    uint32_t note_outputs = 0;
+    bool has_gui = false;
+    uint32_t param_count = 0;
+};
+
+struct ScanResult {
+    std::string path;
+    std::vector<ScannedPlugin> plugins;
+    // Empty when the file was read.
+    std::string error;
+};
+
+} // namespace scuff::scan

@@ -1,0 +1,116 @@
+"""The client: owns the groups, their sandbox processes and the background thread."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Sequence
+
+from .errors import PluginLoadError, ScuffError, UnknownPluginError
+from .event_loop import EventLoop
+from .group import Group
+from .plugin_info import BrokenPlugin, PluginInfo
+
+
+class Client:
+    """The entry point: create groups, sandboxes and devices. Use it as a context manager,
+    or call `close()`, so that every sandbox process is stopped."""
+
+    def __init__(self) -> None:
+        self._events = EventLoop()
+        # Sandboxes die with the thread that started them (PR_SET_PDEATHSIG), so they are
+        # all started from this one thread, which lives as long as the client.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scuff-spawn")
+        self._device_ids = itertools.count(1)
+        self._groups: list[Group] = []
+        self._known_plugins: dict[str, PluginInfo] = {}
+        self._broken_plugins: list[BrokenPlugin] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if not getattr(self, "_closed", True):
+            self.close()
+
+    @property
+    def groups(self) -> list[Group]:
+        return list(self._groups)
+
+    @property
+    def broken_plugins(self) -> list[BrokenPlugin]:
+        """Plugin files the last scan could not read, with the reason."""
+        return list(self._broken_plugins)
+
+    def create_group(self, sample_rate: float = 48000, block_size: int = 512, *,
+                     cycle_timeout: float = 2.0) -> Group:
+        """A new group processing at `sample_rate` in blocks of at most `block_size` frames.
+
+        `cycle_timeout` is how long one audio cycle waits for a sandbox before going on
+        without it (its outputs are then silent for that block).
+        """
+        if self._closed:
+            raise ScuffError("the client is closed")
+        group = Group(self, sample_rate, block_size, cycle_timeout)
+        with self._lock:
+            self._groups.append(group)
+        return group
+
+    def close(self) -> None:
+        """Stops every sandbox and the background thread."""
+        if self._closed:
+            return
+        self._closed = True
+        for group in self.groups:
+            group.close()
+        self._spawner.shutdown(wait=True)
+        self._events.close()
+
+    # --- used by sandboxes ---
+
+    def _next_device_id(self) -> int:
+        with self._lock:
+            return next(self._device_ids)
+
+    def _spawn(self, args: Sequence[str], *, pass_fds: Sequence[int], output: int) -> subprocess.Popen:
+        def start() -> subprocess.Popen:
+            return subprocess.Popen(list(args), pass_fds=tuple(pass_fds), stdin=subprocess.DEVNULL,
+                                    stdout=output, stderr=output, close_fds=True)
+
+        return self._spawner.submit(start).result()
+
+    def _resolve_plugin(self, plugin: object, plugin_id: str | None) -> tuple[Path, str | None]:
+        """The file and plugin id that `create_device`'s argument stands for."""
+        if isinstance(plugin, PluginInfo):
+            return Path(plugin.path), plugin_id or plugin.id
+        if isinstance(plugin, os.PathLike) or (isinstance(plugin, str) and _looks_like_path(plugin)):
+            path = Path(os.fspath(plugin)).expanduser()
+            if not path.exists():
+                raise PluginLoadError(f"no such plugin file: {path}")
+            if path.suffix.lower() == ".vst3":
+                raise PluginLoadError(f"VST3 plugins cannot be hosted yet: {path}")
+            if path.suffix.lower() != ".clap":
+                raise PluginLoadError(f"not a CLAP plugin file (expected a .clap file): {path}")
+            return path.resolve(), plugin_id
+        if isinstance(plugin, str):
+            info = self._known_plugins.get(plugin)
+            if info is None:
+                raise UnknownPluginError(
+                    f"no scanned plugin has the id {plugin!r}; run client.scan() to find "
+                    "installed plugins, or pass the plugin file's path")
+            return Path(info.path), info.id
+        raise PluginLoadError(
+            f"a plugin is given as a file path, a PluginInfo or a scanned id, not {type(plugin).__name__}")
+
+
+def _looks_like_path(text: str) -> bool:
+    return os.sep in text or text.lower().endswith((".clap", ".vst3")) or os.path.exists(text)

@@ -1,0 +1,113 @@
+"""Builders for every request the client sends to a sandbox (schema/client_message.fbs)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import flatbuffers
+
+from .protocol import (
+    AttachDeviceMemory,
+    ClientMessage,
+    CreateDevice,
+    DescribeDevice,
+    DestroyDevice,
+    FlushParams,
+    GetParamValue,
+    LoadState,
+    SaveState,
+    SetPlan,
+)
+from .protocol.Request import Request
+
+# A request body: given a builder, writes the request table and returns (type, offset).
+RequestBody = Callable[[flatbuffers.Builder], "tuple[int, int]"]
+
+
+def frame(request_id: int, body: RequestBody) -> bytes:
+    """The finished ClientMessage buffer for one request."""
+    builder = flatbuffers.Builder(256)
+    request_type, offset = body(builder)
+    ClientMessage.Start(builder)
+    ClientMessage.AddId(builder, request_id)
+    ClientMessage.AddRequestType(builder, request_type)
+    ClientMessage.AddRequest(builder, offset)
+    builder.Finish(ClientMessage.End(builder))
+    return bytes(builder.Output())
+
+
+def create_device(device: int, path: str, plugin_id: str | None) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        path_offset = builder.CreateString(path)
+        id_offset = builder.CreateString(plugin_id or "")
+        CreateDevice.Start(builder)
+        CreateDevice.AddDevice(builder, device)
+        CreateDevice.AddPath(builder, path_offset)
+        CreateDevice.AddPluginId(builder, id_offset)
+        return Request.CreateDevice, CreateDevice.End(builder)
+
+    return build
+
+
+def attach_device_memory(device: int, size: int) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        AttachDeviceMemory.Start(builder)
+        AttachDeviceMemory.AddDevice(builder, device)
+        AttachDeviceMemory.AddSize(builder, size)
+        return Request.AttachDeviceMemory, AttachDeviceMemory.End(builder)
+
+    return build
+
+
+def set_plan(devices: list[int]) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        SetPlan.StartDevicesVector(builder, len(devices))
+        for device in reversed(devices):
+            builder.PrependUint32(device)
+        devices_offset = builder.EndVector()
+        SetPlan.Start(builder)
+        SetPlan.AddDevices(builder, devices_offset)
+        return Request.SetPlan, SetPlan.End(builder)
+
+    return build
+
+
+def load_state(device: int, data: bytes) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        data_offset = builder.CreateByteVector(data)
+        LoadState.Start(builder)
+        LoadState.AddDevice(builder, device)
+        LoadState.AddData(builder, data_offset)
+        return Request.LoadState, LoadState.End(builder)
+
+    return build
+
+
+def get_param_value(device: int, param: int) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        GetParamValue.Start(builder)
+        GetParamValue.AddDevice(builder, device)
+        GetParamValue.AddParam(builder, param)
+        return Request.GetParamValue, GetParamValue.End(builder)
+
+    return build
+
+
+def _device_request(module, request_type: int) -> Callable[[int], RequestBody]:
+    """Requests whose only field is the device id."""
+
+    def for_device(device: int) -> RequestBody:
+        def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+            module.Start(builder)
+            module.AddDevice(builder, device)
+            return request_type, module.End(builder)
+
+        return build
+
+    return for_device
+
+
+destroy_device = _device_request(DestroyDevice, Request.DestroyDevice)
+flush_params = _device_request(FlushParams, Request.FlushParams)
+save_state = _device_request(SaveState, Request.SaveState)
+describe_device = _device_request(DescribeDevice, Request.DescribeDevice)

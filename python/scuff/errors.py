@@ -1,0 +1,43 @@
+"""The exceptions scuff raises: every one derives from ScuffError."""
+
+from __future__ import annotations
+
+
+class ScuffError(Exception):
+    """Base class of every error scuff raises."""
+
+
+class PluginLoadError(ScuffError):
+    """A plugin file could not be loaded, or holds no plugin with the requested id."""
+
+
+class UnknownPluginError(PluginLoadError):
+    """A plugin id that no scan has found."""
+
+
+class ParamError(ScuffError, ValueError):
+    """An unknown parameter, or a value outside its range."""
+
+
+class StateError(ScuffError):
+    """A device state that could not be saved or loaded."""
+
+
+class AudioFormatError(ScuffError, ValueError):
+    """An audio array of the wrong type, shape or length, or a port that does not exist."""
+
+
+class SandboxError(ScuffError):
+    """A sandbox process failed, stopped answering, or broke the protocol."""
+
+
+class SandboxCrashedError(SandboxError):
+    """The sandbox process is gone."""
+
+
+class SandboxTimeoutError(SandboxError, TimeoutError):
+    """The sandbox did not answer within its deadline."""
+
+
+class ProtocolError(SandboxError):
+    """The sandbox sent a message that is malformed or makes no sense."""

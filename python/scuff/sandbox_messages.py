@@ -1,0 +1,194 @@
+"""Reading what a sandbox sends (schema/sandbox_message.fbs). Nothing a sandbox says
+is trusted: buffers are verified natively first, then every value is checked here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Union
+
+from . import _native
+from .errors import ProtocolError
+from .param import Param
+from .protocol import DeviceInfo as DeviceInfoTable
+from .protocol import (
+    DeviceChanged,
+    Failure,
+    Log,
+    ParamValue,
+    Ready,
+    Response,
+    SandboxMessage,
+    State,
+)
+from .protocol.Body import Body
+from .protocol.ErrorCode import ErrorCode
+from .protocol.Reply import Reply
+
+MAX_PORTS = 64
+MAX_CHANNELS = 64
+MAX_PARAMS = 100_000
+MAX_TEXT = 4096
+
+ERROR_NAMES = {value: name for name, value in vars(ErrorCode).items() if not name.startswith("_")}
+
+
+@dataclass(frozen=True)
+class PortDescription:
+    id: int
+    name: str
+    channels: int
+    is_main: bool
+
+
+@dataclass(frozen=True)
+class DeviceDescription:
+    device: int
+    plugin_id: str
+    name: str
+    vendor: str
+    version: str
+    inputs: tuple[PortDescription, ...]
+    outputs: tuple[PortDescription, ...]
+    params: tuple[Param, ...]
+    latency: int
+
+
+@dataclass(frozen=True)
+class Ok:
+    pass
+
+
+@dataclass(frozen=True)
+class FailureReply:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ParamValueReply:
+    value: float
+
+
+@dataclass(frozen=True)
+class StateReply:
+    data: bytes
+
+
+ReplyBody = Union[Ok, FailureReply, DeviceDescription, ParamValueReply, StateReply]
+
+
+@dataclass(frozen=True)
+class ResponseMessage:
+    request_id: int
+    reply: ReplyBody
+
+
+@dataclass(frozen=True)
+class ReadyMessage:
+    protocol_version: int
+
+
+@dataclass(frozen=True)
+class LogMessage:
+    device: int
+    severity: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DeviceChangedMessage:
+    info: DeviceDescription = field()
+
+
+SandboxMessageBody = Union[ResponseMessage, ReadyMessage, LogMessage, DeviceChangedMessage]
+
+
+def _text(value: bytes | None) -> str:
+    if value is None:
+        return ""
+    return value[:MAX_TEXT].decode("utf-8", errors="replace")
+
+
+def _table(kind, union_table):
+    table = kind()
+    table.Init(union_table.Bytes, union_table.Pos)
+    return table
+
+
+def _port(port) -> PortDescription:
+    channels = port.Channels()
+    if channels > MAX_CHANNELS:
+        raise ProtocolError(f"sandbox reported a port with {channels} channels")
+    return PortDescription(port.Id(), _text(port.Name()), channels, bool(port.IsMain()))
+
+
+def _param(param) -> Param:
+    low, high, default = param.MinValue(), param.MaxValue(), param.DefaultValue()
+    if not all(math.isfinite(v) for v in (low, high, default)) or low > high:
+        raise ProtocolError(f"sandbox reported parameter {param.Id()} with an invalid range")
+    return Param(
+        id=param.Id(),
+        name=_text(param.Name()),
+        min=low,
+        max=high,
+        default=min(max(default, low), high),
+        module=_text(param.Module()),
+        flags=param.Flags(),
+    )
+
+
+def device_description(info) -> DeviceDescription:
+    if info.InputsLength() > MAX_PORTS or info.OutputsLength() > MAX_PORTS:
+        raise ProtocolError("sandbox reported too many audio ports")
+    if info.ParamsLength() > MAX_PARAMS:
+        raise ProtocolError("sandbox reported too many parameters")
+    return DeviceDescription(
+        device=info.Device(),
+        plugin_id=_text(info.PluginId()),
+        name=_text(info.Name()),
+        vendor=_text(info.Vendor()),
+        version=_text(info.Version()),
+        inputs=tuple(_port(info.Inputs(i)) for i in range(info.InputsLength())),
+        outputs=tuple(_port(info.Outputs(i)) for i in range(info.OutputsLength())),
+        params=tuple(_param(info.Params(i)) for i in range(info.ParamsLength())),
+        latency=info.Latency(),
+    )
+
+
+def _reply(response) -> ReplyBody:
+    kind, table = response.ReplyType(), response.Reply()
+    if kind == Reply.Ok:
+        return Ok()
+    if kind == Reply.Failure:
+        failure = _table(Failure.Failure, table)
+        return FailureReply(ERROR_NAMES.get(failure.Code(), "Unknown"), _text(failure.Message()))
+    if kind == Reply.DeviceInfo:
+        return device_description(_table(DeviceInfoTable.DeviceInfo, table))
+    if kind == Reply.ParamValue:
+        return ParamValueReply(_table(ParamValue.ParamValue, table).Value())
+    if kind == Reply.State:
+        state = _table(State.State, table)
+        data = state.DataAsNumpy()
+        return StateReply(b"" if isinstance(data, int) else data.tobytes())
+    raise ProtocolError(f"sandbox sent an unknown reply type {kind}")
+
+
+def parse(frame: bytes) -> SandboxMessageBody:
+    """Verifies and reads one frame; raises ProtocolError for anything malformed."""
+    if not _native.verify_sandbox_message(frame):
+        raise ProtocolError("sandbox sent a malformed message")
+    message = SandboxMessage.SandboxMessage.GetRootAs(frame, 0)
+    kind, table = message.BodyType(), message.Body()
+    if kind == Body.Response:
+        response = _table(Response.Response, table)
+        return ResponseMessage(response.Id(), _reply(response))
+    if kind == Body.Ready:
+        return ReadyMessage(_table(Ready.Ready, table).ProtocolVersion())
+    if kind == Body.Log:
+        log = _table(Log.Log, table)
+        return LogMessage(log.Device(), log.Severity(), _text(log.Message()))
+    if kind == Body.DeviceChanged:
+        changed = _table(DeviceChanged.DeviceChanged, table)
+        return DeviceChangedMessage(device_description(changed.Info()))
+    raise ProtocolError(f"sandbox sent an unknown message type {kind}")
