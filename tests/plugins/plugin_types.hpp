@@ -1,0 +1,23 @@
+#pragma once
+
+#include "plugin_base.hpp"
+
+namespace scuff_test {
+
+// scuff-test-plugins.clap
+extern const PluginType gain_type;
+extern const PluginType passthrough_type;
+extern const PluginType latency_type;
+extern const PluginType sidechain_type;
+extern const PluginType mono_type;
+extern const PluginType instrument_type;
+
+// scuff-test-faults.clap
+extern const PluginType faulty_type;
+extern const PluginType crash_in_init_type;
+extern const PluginType crash_in_activate_type;
+extern const PluginType hang_in_init_type;
+extern const PluginType hang_in_activate_type;
+extern const PluginType leak_type;
+
+} // namespace scuff_test

@@ -1,0 +1,92 @@
+"""Builds scuff's own CLAP test plugins (tests/plugins) and names what they contain."""
+
+from __future__ import annotations
+
+import enum
+import pathlib
+import shutil
+import subprocess
+
+SOURCE_DIR = pathlib.Path(__file__).resolve().parent.parent / "plugins"
+
+# Bundles, relative to the directory build_test_plugins() returns.
+PLUGINS_FILE = "scuff-test-plugins.clap"
+FAULTS_FILE = "scuff-test-faults.clap"
+CRASH_ON_LOAD_FILE = "scuff-test-crash-on-load.clap"
+HANG_ON_LOAD_FILE = "scuff-test-hang-on-load.clap"
+EMPTY_FILE = "scuff-test-empty.clap"
+
+# In PLUGINS_FILE.
+GAIN_ID = "org.scuff.test.gain"
+PASSTHROUGH_ID = "org.scuff.test.passthrough"
+LATENCY_ID = "org.scuff.test.latency"
+SIDECHAIN_ID = "org.scuff.test.sidechain"
+MONO_ID = "org.scuff.test.mono"
+INSTRUMENT_ID = "org.scuff.test.instrument"
+PLUGINS_FILE_IDS = (GAIN_ID, PASSTHROUGH_ID, LATENCY_ID, SIDECHAIN_ID, MONO_ID, INSTRUMENT_ID)
+
+# In FAULTS_FILE.
+FAULTY_ID = "org.scuff.test.faulty"
+CRASH_IN_INIT_ID = "org.scuff.test.crash-in-init"
+CRASH_IN_ACTIVATE_ID = "org.scuff.test.crash-in-activate"
+HANG_IN_INIT_ID = "org.scuff.test.hang-in-init"
+HANG_IN_ACTIVATE_ID = "org.scuff.test.hang-in-activate"
+LEAK_ID = "org.scuff.test.leak"
+FAULTS_FILE_IDS = (FAULTY_ID, CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID, HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID, LEAK_ID)
+
+# Gain and faulty: "Gain" in dB, output = input * 10 ** (gain / 20).
+GAIN_PARAM_ID = 0
+GAIN_MIN_DB = -60.0
+GAIN_MAX_DB = 24.0
+GAIN_DEFAULT_DB = 0.0
+
+# Faulty only: "Fault", stepped, not saved in the state.
+FAULT_PARAM_ID = 1
+
+LATENCY_SAMPLES = 64
+LEAK_BYTES_PER_PROCESS = 1 << 20
+
+
+class Fault(enum.IntEnum):
+    """Values of the faulty plugin's Fault parameter and the call that misbehaves once armed."""
+
+    NONE = 0
+    CRASH_IN_PROCESS = 1  # SIGSEGV
+    HANG_IN_PROCESS = 2  # sleeps forever
+    EXIT_IN_PROCESS = 3  # _exit(3)
+    ABORT_IN_PROCESS = 4  # abort(), SIGABRT
+    SPIN_IN_PROCESS = 5  # busy loop forever
+    NAN_IN_PROCESS = 6  # NaN on every output, every block while armed
+    CRASH_IN_SAVE = 7
+    HANG_IN_SAVE = 8
+    CRASH_IN_LOAD = 9
+    HANG_IN_LOAD = 10
+    CRASH_IN_FLUSH = 11  # at the flush after the one that armed it
+    HANG_IN_FLUSH = 12  # likewise
+
+
+def build_test_plugins(build_dir: pathlib.Path) -> pathlib.Path:
+    """Configures (once) and builds the test plugins in build_dir; returns the directory of the .clap files."""
+    build_dir = pathlib.Path(build_dir).resolve()
+    cache = build_dir / "CMakeCache.txt"
+    if not cache.exists():
+        command = ["cmake", "-S", str(SOURCE_DIR), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release"]
+        if shutil.which("ninja"):
+            command += ["-G", "Ninja"]
+        try:
+            _run(command)
+        except RuntimeError:
+            # A half-written cache would make the next call skip configuring and fail obscurely.
+            cache.unlink(missing_ok=True)
+            raise
+    _run(["cmake", "--build", str(build_dir)])
+    return build_dir
+
+
+def _run(command: list[str]) -> None:
+    try:
+        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    except FileNotFoundError as error:
+        raise RuntimeError(f"cannot run {command[0]}: {error}") from error
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed with exit code {result.returncode}:\n{result.stdout}")
