@@ -6,9 +6,9 @@ import itertools
 import os
 import subprocess
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Sequence
 
 from .errors import PluginLoadError, ScuffError, UnknownPluginError
 from .event_loop import EventLoop
@@ -32,7 +32,7 @@ class Client:
         self._lock = threading.Lock()
         self._closed = False
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Client:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

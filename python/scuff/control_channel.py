@@ -7,7 +7,7 @@ import array
 import socket
 import struct
 import threading
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from .errors import ProtocolError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from . import _native
 from . import client_messages as requests
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class InputPort:
     """An audio input port of a device, as a key for `Group.render` and `connect`."""
 
-    device: "Device"
+    device: Device
     index: int
 
     @property
@@ -33,7 +33,7 @@ class InputPort:
 class OutputPort:
     """An audio output port of a device."""
 
-    device: "Device"
+    device: Device
     index: int
 
     @property
@@ -41,7 +41,7 @@ class OutputPort:
         return self.device.outputs[self.index]
 
 
-ParamKey = Union[int, str, Param]
+ParamKey = int | str | Param
 
 
 class Device:
@@ -51,7 +51,7 @@ class Device:
     for its port 0.
     """
 
-    def __init__(self, sandbox: "Sandbox", device_id: int, description: DeviceDescription,
+    def __init__(self, sandbox: Sandbox, device_id: int, description: DeviceDescription,
                  memory: _native.DeviceMemory) -> None:
         self._sandbox = sandbox
         self._id = device_id
@@ -67,7 +67,7 @@ class Device:
         return self._id
 
     @property
-    def sandbox(self) -> "Sandbox":
+    def sandbox(self) -> Sandbox:
         return self._sandbox
 
     @property
@@ -133,6 +133,12 @@ class Device:
     def set_param(self, key: ParamKey, value: float) -> None:
         """Sets a parameter to a plain value within its range. The change reaches the
         plugin as an event on its audio thread before this returns."""
+        self.schedule_param(key, value)
+        self._sandbox._call(requests.flush_params(self._id))
+
+    def schedule_param(self, key: ParamKey, value: float, frame: int = 0) -> None:
+        """Queues a parameter change that the plugin applies at `frame` of the next block
+        it processes (sample-accurate automation from `Group.process`)."""
         param = self.param(key)
         try:
             number = float(value)
@@ -142,10 +148,12 @@ class Device:
             raise ParamError(
                 f"{number!r} is outside the range of {param.name!r} "
                 f"({param.min:g} to {param.max:g})")
+        block_size = self._sandbox.group.block_size
+        if not 0 <= frame < block_size:
+            raise ParamError(f"frame must be within the block (0 to {block_size - 1}), not {frame}")
         with self._param_lock:
-            if not self._memory.push_param_change(param.id, number):
+            if not self._memory.push_param_change(param.id, number, frame):
                 raise ParamError(f"the parameter queue of {self.name} is full")
-        self._sandbox._call(requests.flush_params(self._id))
 
     def get_param(self, key: ParamKey) -> float:
         """The parameter's current plain value, as the plugin reports it."""

@@ -9,7 +9,7 @@ import queue
 import selectors
 import socket
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 log = logging.getLogger("scuff")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Mapping, Sequence, Union
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,8 +16,8 @@ from .sandbox import Sandbox
 if TYPE_CHECKING:
     from .client import Client
 
-InputKey = Union[InputPort, Device]
-OutputKey = Union[OutputPort, Device]
+InputKey = InputPort | Device
+OutputKey = OutputPort | Device
 
 
 class Group:
@@ -25,7 +26,7 @@ class Group:
     Created with `Client.create_group`.
     """
 
-    def __init__(self, client: "Client", sample_rate: float, block_size: int,
+    def __init__(self, client: Client, sample_rate: float, block_size: int,
                  cycle_timeout: float) -> None:
         if not sample_rate > 0:
             raise ScuffError(f"sample_rate must be positive, not {sample_rate!r}")
@@ -75,7 +76,8 @@ class Group:
         is one output port (returns one array) or a list of them (returns a list).
         `frames` is needed only when there are no inputs.
         """
-        output_list = [outputs] if isinstance(outputs, (Device, OutputPort)) else list(outputs)
+        single = not isinstance(outputs, (list, tuple))
+        output_list = [outputs] if single else list(outputs)
         total = self._frame_count(inputs, frames)
         watched = [(s, s._signals.missed_cycles) for s in self._sandboxes if s._signals.alive]
         results = self._run(inputs, output_list, total)
@@ -84,7 +86,7 @@ class Group:
         if lost:
             names = ", ".join(f"{s.pid} ({s.state}{': ' + s.reason if s.reason else ''})" for s in lost)
             raise SandboxError(f"sandbox(es) {names} did not process every block of the render")
-        return results[0] if isinstance(outputs, (Device, OutputPort)) else results
+        return results[0] if single else results
 
     def process(self, inputs: Mapping[InputKey, np.ndarray],
                 outputs: OutputKey | Sequence[OutputKey], *,
@@ -94,13 +96,14 @@ class Group:
         A sandbox that misses the cycle's deadline, or is gone, gives silence for the block
         and the others go on; its `state` tells what happened.
         """
-        output_list = [outputs] if isinstance(outputs, (Device, OutputPort)) else list(outputs)
+        single = not isinstance(outputs, (list, tuple))
+        output_list = [outputs] if single else list(outputs)
         total = self._frame_count(inputs, frames)
         if total > self.block_size:
             raise AudioFormatError(
                 f"process() takes at most {self.block_size} frames (the block size), not {total}")
         results = self._run(inputs, output_list, total)
-        return results[0] if isinstance(outputs, (Device, OutputPort)) else results
+        return results[0] if single else results
 
     def close(self) -> None:
         """Stops every sandbox of the group."""

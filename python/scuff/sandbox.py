@@ -9,17 +9,18 @@ import signal
 import socket
 import subprocess
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TYPE_CHECKING, Literal, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from . import _native
 from . import client_messages as requests
 from .control_channel import ControlChannel
 from .device import Device
 from .errors import (
-    PluginLoadError,
     ParamError,
+    PluginLoadError,
     ProtocolError,
     SandboxCrashedError,
     SandboxError,
@@ -80,7 +81,7 @@ def describe_exit(returncode: int | None) -> str:
 class Sandbox:
     """One scuff-sbox process. Created with `Group.create_sandbox`; closed with its group."""
 
-    def __init__(self, group: "Group") -> None:
+    def __init__(self, group: Group) -> None:
         self._group = group
         self._client = group.client
         self._lock = threading.Lock()
@@ -116,7 +117,7 @@ class Sandbox:
         return list(self._devices.values())
 
     @property
-    def group(self) -> "Group":
+    def group(self) -> Group:
         return self._group
 
     def create_device(self, plugin: str | os.PathLike[str] | PluginInfo, *,
@@ -278,7 +279,8 @@ class Sandbox:
             if not self._ready.done():
                 self._ready.set_result(None)
         elif isinstance(message, LogMessage):
-            level = _LOG_LEVELS[message.severity] if 0 <= message.severity < len(_LOG_LEVELS) else logging.INFO
+            known = 0 <= message.severity < len(_LOG_LEVELS)
+            level = _LOG_LEVELS[message.severity] if known else logging.INFO
             log.log(level, "sandbox %d, device %d: %s", self.pid, message.device, message.text)
         elif isinstance(message, DeviceChangedMessage):
             device = self._devices.get(message.info.device)

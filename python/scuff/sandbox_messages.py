@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Union
 
 from . import _native
 from .errors import ProtocolError
 from .param import Param
-from .protocol import DeviceInfo as DeviceInfoTable
 from .protocol import (
     DeviceChanged,
     Failure,
@@ -21,6 +19,7 @@ from .protocol import (
     SandboxMessage,
     State,
 )
+from .protocol import DeviceInfo as DeviceInfoTable
 from .protocol.Body import Body
 from .protocol.ErrorCode import ErrorCode
 from .protocol.Reply import Reply
@@ -75,7 +74,7 @@ class StateReply:
     data: bytes
 
 
-ReplyBody = Union[Ok, FailureReply, DeviceDescription, ParamValueReply, StateReply]
+ReplyBody = Ok | FailureReply | DeviceDescription | ParamValueReply | StateReply
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ class DeviceChangedMessage:
     info: DeviceDescription = field()
 
 
-SandboxMessageBody = Union[ResponseMessage, ReadyMessage, LogMessage, DeviceChangedMessage]
+SandboxMessageBody = ResponseMessage | ReadyMessage | LogMessage | DeviceChangedMessage
 
 
 def _text(value: bytes | None) -> str:

@@ -32,7 +32,8 @@ CRASH_IN_ACTIVATE_ID = "org.scuff.test.crash-in-activate"
 HANG_IN_INIT_ID = "org.scuff.test.hang-in-init"
 HANG_IN_ACTIVATE_ID = "org.scuff.test.hang-in-activate"
 LEAK_ID = "org.scuff.test.leak"
-FAULTS_FILE_IDS = (FAULTY_ID, CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID, HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID, LEAK_ID)
+FAULTS_FILE_IDS = (
+    FAULTY_ID, CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID, HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID, LEAK_ID)
 
 # Gain and faulty: "Gain" in dB, output = input * 10 ** (gain / 20).
 GAIN_PARAM_ID = 0
@@ -66,7 +67,7 @@ class Fault(enum.IntEnum):
 
 
 def build_test_plugins(build_dir: pathlib.Path) -> pathlib.Path:
-    """Configures (once) and builds the test plugins in build_dir; returns the directory of the .clap files."""
+    """Configures (once) and builds the test plugins in build_dir; returns the folder of the .clap files."""
     build_dir = pathlib.Path(build_dir).resolve()
     cache = build_dir / "CMakeCache.txt"
     if not cache.exists():

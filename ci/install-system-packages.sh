@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages scuff needs to build and test: the compiler and CMake,
+# Python's headers and venv, the plugin SDK headers (CLAP from dpf-source, VST3 from
+# juce-modules-source-data) and real plugins to test with (zam-plugins).
+set -euo pipefail
+
+packages=(g++ cmake ninja-build python3-dev python3-venv zam-plugins dpf-source juce-modules-source-data)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "scuff needs these Debian packages; install them as root: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

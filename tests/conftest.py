@@ -1,0 +1,40 @@
+"""Shared fixtures: the project's test plugins, a client, a group."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+import scuff
+from support.test_plugins import build_test_plugins
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
+ZAM_CLAP_DIR = pathlib.Path("/usr/lib/clap")
+ZAM_VST3_DIR = pathlib.Path("/usr/lib/vst3")
+ZAM_CLAP_FILES = sorted(ZAM_CLAP_DIR.glob("Za*.clap"))
+
+
+@pytest.fixture(scope="session")
+def test_plugins() -> pathlib.Path:
+    """The folder holding the project's own .clap test plugins, built once per run."""
+    return build_test_plugins(REPO_ROOT / "build" / "test-plugins")
+
+
+@pytest.fixture
+def client() -> Iterator[scuff.Client]:
+    with scuff.Client() as client:
+        yield client
+
+
+@pytest.fixture
+def group(client: scuff.Client) -> scuff.Group:
+    return client.create_group(sample_rate=48000, block_size=512)
+
+
+def noise(channels: int, frames: int, seed: int = 0, level: float = 0.5) -> np.ndarray:
+    """Reproducible float32 test signal shaped (channels, frames)."""
+    rng = np.random.default_rng(seed)
+    return (rng.uniform(-level, level, size=(channels, frames))).astype(np.float32)
