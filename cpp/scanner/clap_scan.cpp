@@ -145,6 +145,7 @@ ScanResult scan_clap_file(const std::filesystem::path& path) {
         }
         result.plugins.push_back(std::move(plugin));
     }
+    result.loaded_file = library;
     return result;
 }
 

@@ -57,10 +57,12 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    auto report = scuff::scan::encode_report(scuff::scan::scan_file(argv[1]));
+    auto result = scuff::scan::scan_file(argv[1]);
+    auto report = scuff::scan::encode_report(result);
     if (!write_all(report_fd, report.data(), report.size()) || close(report_fd) != 0) {
         std::fprintf(stderr, "scuff-scan: cannot write the report: %s\n", std::strerror(errno));
         return 1;
     }
+    // The plugin file is unloaded only now, when `result` goes.
     return 0;
 }

@@ -2,6 +2,7 @@
 // What scuff-scan learned about one plugin file, kept apart from both the plugin
 // format it came from and the FlatBuffer it is sent as.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct ScanResult {
     std::vector<ScannedPlugin> plugins;
     // Empty when the file was read.
     std::string error;
+    // Keeps the plugin file loaded until the report is written: a plugin that crashes
+    // while being unloaded must not cost the report.
+    std::shared_ptr<const void> loaded_file;
 };
 
 } // namespace scuff::scan
