@@ -208,7 +208,9 @@ bool Device::load_state(std::span<const uint8_t> data) {
     if (!state_->load(plugin_, &stream)) {
         throw RequestError(ErrorCode::BadState, "the plugin rejected the state");
     }
+    // The parameters may have changed with the state: the client hears of it.
     params_changed_ = true;
+    services_.wake_main_loop();
     return false;
 }
 

@@ -82,7 +82,13 @@ void Sandbox::restart(Device& device) {
         audio_->set_plan(std::move(others));
     });
     device.deactivate();
-    device.activate();
+    try {
+        device.activate();
+    } catch (...) {
+        // An inactive device in the plan gives silence; the rest of the plan goes on.
+        on_audio_thread([this, &plan] { audio_->set_plan(std::move(plan)); });
+        throw;
+    }
     on_audio_thread([this, &plan] { audio_->set_plan(std::move(plan)); });
 }
 
@@ -93,7 +99,14 @@ Message Sandbox::create_device(uint64_t id, const protocol::CreateDevice& reques
     }
     auto loaded = library(request.path()->str());
     std::string plugin_id = request.plugin_id() ? request.plugin_id()->str() : "";
-    auto created = std::make_unique<Device>(request.device(), loaded, plugin_id, *this);
+    std::unique_ptr<Device> created;
+    try {
+        created = std::make_unique<Device>(request.device(), loaded, plugin_id, *this);
+    } catch (...) {
+        // A plugin may have registered timers before it failed.
+        timers_.remove_device(request.device());
+        throw;
+    }
     auto& device = *created;
     devices_.emplace(request.device(), std::move(created));
     return device_info_reply(id, device);
@@ -123,8 +136,9 @@ Message Sandbox::destroy_device(uint64_t id, const protocol::DestroyDevice& requ
         std::erase(plan, &target);
         audio_->set_plan(std::move(plan));
     });
-    timers_.remove_device(request.device());
     devices_.erase(request.device());
+    // After the plugin is destroyed: it may unregister its own timers while it goes.
+    timers_.remove_device(request.device());
     return ok_reply(id);
 }
 
@@ -132,11 +146,8 @@ Message Sandbox::set_plan(uint64_t id, const protocol::SetPlan& request) {
     std::vector<Device*> plan;
     if (request.devices()) {
         for (uint32_t device_id : *request.devices()) {
+            // An inactive device (its activation failed) stays in the plan and gives silence.
             auto& planned = device(device_id);
-            if (planned.lifecycle() == Lifecycle::Initialized) {
-                throw RequestError(ErrorCode::BadRequest,
-                                   "device " + std::to_string(device_id) + " is not active");
-            }
             if (std::find(plan.begin(), plan.end(), &planned) != plan.end()) {
                 throw RequestError(ErrorCode::BadRequest,
                                    "device " + std::to_string(device_id) + " appears twice in the plan");

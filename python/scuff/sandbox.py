@@ -131,18 +131,21 @@ class Sandbox:
         device_id = self._client._next_device_id()
         reply = self._call(requests.create_device(device_id, str(path), plugin_id), timeout=LOAD_TIMEOUT)
         description = self._expect_description(reply, device_id)
-        try:
-            memory = _native.DeviceMemory(
-                self._signals, [p.channels for p in description.inputs],
-                [p.channels for p in description.outputs], self._group.block_size)
-            reply = self._call(requests.attach_device_memory(device_id, memory.size),
-                               fds=[memory.fd], timeout=LOAD_TIMEOUT)
-            description = self._expect_description(reply, device_id)
-        except BaseException:
-            self._discard_device(device_id)
-            raise
+        memory = _native.DeviceMemory(
+            self._signals, [p.channels for p in description.inputs],
+            [p.channels for p in description.outputs], self._group.block_size)
+        # Registered before activation, so that what the plugin reports while it
+        # activates (a latency change, a parameter rescan) reaches this Device.
         device = Device(self, device_id, description, memory)
         self._devices[device_id] = device
+        try:
+            reply = self._call(requests.attach_device_memory(device_id, memory.size),
+                               fds=[memory.fd], timeout=LOAD_TIMEOUT)
+            device._update(self._expect_description(reply, device_id))
+        except BaseException:
+            del self._devices[device_id]
+            self._discard_device(device_id)
+            raise
         self._group._engine.add_device(memory)
         self._send_plan()
         return device

@@ -1,16 +1,18 @@
 #include "factory.hpp"
+#include "host_callbacks.hpp"
 #include "plugin_types.hpp"
 
 #include "clap/entry.h"
 
+#include <cstring>
 #include <iterator>
 
 namespace {
 
 using namespace scuff_test;
 
-const PluginType* const types[] = {&gain_type, &passthrough_type, &latency_type,
-                                   &sidechain_type, &mono_type, &instrument_type};
+const PluginType* const types[] = {&gain_type,     &passthrough_type, &latency_type,        &sidechain_type,
+                                   &mono_type,     &instrument_type,  &host_callbacks_type};
 constexpr Factory factory = make_factory(types, std::size(types));
 
 } // namespace
@@ -19,5 +21,7 @@ extern "C" CLAP_EXPORT const clap_plugin_entry_t clap_entry = {
     CLAP_VERSION_INIT,
     [](const char*) { return true; },
     [] {},
-    [](const char* factory_id) { return find_factory(factory, factory_id); },
+    [](const char* factory_id) -> const void* {
+        return std::strcmp(factory_id, CLAP_PLUGIN_FACTORY_ID) == 0 ? &factory.clap : nullptr;
+    },
 };

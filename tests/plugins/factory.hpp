@@ -32,8 +32,7 @@ constexpr Factory make_factory(const PluginType* const* types, uint32_t count) {
                 for (uint32_t i = 0; i < factory_of(f).count; ++i) {
                     const PluginType& type = *factory_of(f).types[i];
                     if (std::strcmp(type.descriptor->id, id) == 0)
-                        // None of the test plugins calls back into the host, so none is given it.
-                        return type.create();
+                        return type.create(host);
                 }
                 return nullptr;
             },

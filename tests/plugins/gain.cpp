@@ -35,7 +35,7 @@ constexpr clap_plugin_descriptor_t descriptor = describe("org.scuff.test.gain", 
 
 const PluginType gain_type = {
     &descriptor,
-    [] { return (new Gain(&descriptor))->clap(); },
+    [](const clap_host_t*) { return (new Gain(&descriptor))->clap(); },
 };
 
 Gain::Gain(const clap_plugin_descriptor_t* descriptor)

@@ -38,7 +38,7 @@ protected:
 };
 
 template <Stage stage, void (*misbehave)(), const clap_plugin_descriptor_t& descriptor>
-const clap_plugin_t* create_fault() {
+const clap_plugin_t* create_fault(const clap_host_t*) {
     return (new LifecycleFault<stage, misbehave>(&descriptor))->clap();
 }
 

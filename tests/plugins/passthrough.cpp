@@ -13,7 +13,7 @@ constexpr clap_plugin_descriptor_t descriptor = describe("org.scuff.test.passthr
 
 const PluginType passthrough_type = {
     &descriptor,
-    [] { return (new Passthrough(&descriptor))->clap(); },
+    [](const clap_host_t*) { return (new Passthrough(&descriptor))->clap(); },
 };
 
 } // namespace scuff_test

@@ -25,15 +25,16 @@ struct AudioPort {
 // What a factory lists, and how it makes one.
 struct PluginType {
     const clap_plugin_descriptor_t* descriptor;
-    const clap_plugin_t* (*create)();
+    const clap_plugin_t* (*create)(const clap_host_t* host);
 };
 
 constexpr clap_plugin_descriptor_t describe(const char* id, const char* name, const char** features) {
     return {CLAP_VERSION_INIT, id, name, "scuff", "", "", "", "1.0.0", "", features};
 }
 
+// Most test plugins never call back into the host, so they are made without it.
 template <class T>
-const clap_plugin_t* create() {
+const clap_plugin_t* create(const clap_host_t*) {
     return (new T)->clap();
 }
 

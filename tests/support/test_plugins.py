@@ -23,7 +23,9 @@ LATENCY_ID = "org.scuff.test.latency"
 SIDECHAIN_ID = "org.scuff.test.sidechain"
 MONO_ID = "org.scuff.test.mono"
 INSTRUMENT_ID = "org.scuff.test.instrument"
-PLUGINS_FILE_IDS = (GAIN_ID, PASSTHROUGH_ID, LATENCY_ID, SIDECHAIN_ID, MONO_ID, INSTRUMENT_ID)
+HOST_CALLBACKS_ID = "org.scuff.test.host-callbacks"
+PLUGINS_FILE_IDS = (
+    GAIN_ID, PASSTHROUGH_ID, LATENCY_ID, SIDECHAIN_ID, MONO_ID, INSTRUMENT_ID, HOST_CALLBACKS_ID)
 
 # In FAULTS_FILE.
 FAULTY_ID = "org.scuff.test.faulty"
@@ -46,6 +48,16 @@ FAULT_PARAM_ID = 1
 
 LATENCY_SAMPLES = 64
 LEAK_BYTES_PER_PROCESS = 1 << 20
+
+# Host callbacks: uses every host extension scuff offers. Stereo, delayed by its "Latency" parameter
+# (stepped, 0 to HOST_CALLBACKS_MAX_LATENCY) as adopted at its last activate; a change of "Latency"
+# asks for a restart. "Ping" set to 1 asks for a main-thread callback that logs HOST_CALLBACKS_PONG at
+# INFO, resets Ping to 0, rescans the values and requests a flush. Read-only counters: "Timer ticks"
+# (a HOST_CALLBACKS_TIMER_MS timer), "Thread violations", "Lifecycle violations", "Requested flushes"
+# (flushes answering a request_flush), "Dirty marks" and "Missing host extensions". Its state is Latency.
+HOST_CALLBACKS_MAX_LATENCY = 4096
+HOST_CALLBACKS_TIMER_MS = 10
+HOST_CALLBACKS_PONG = "pong"
 
 
 class Fault(enum.IntEnum):
