@@ -158,7 +158,8 @@ def test_request_callback_runs_on_the_main_thread_and_its_log_reaches_python(cap
 def test_params_rescan_from_the_callback_sends_the_client_a_fresh_description(monkeypatch, plugin):
     updates = []
     update = plugin._update
-    monkeypatch.setattr(plugin, "_update", lambda description: (updates.append(description), update(description)))
+    monkeypatch.setattr(
+        plugin, "_update", lambda description: (updates.append(description), update(description)))
     plugin.set_param("Ping", 1)
     wait_for(lambda: updates, "a DeviceChanged message after the rescan")
     assert [p.name for p in updates[-1].params] == [p.name for p in plugin.params]
