@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include "scuff/denormals.hpp"
 #include "thread_roles.hpp"
 
 namespace scuff::sbox {
@@ -9,7 +10,11 @@ namespace scuff::sbox {
 using os::Clock;
 
 AudioThread::AudioThread(SandboxControlBlock& control, uint32_t max_frames)
-    : control_(control), max_frames_(max_frames) {
+    : control_(control),
+      max_frames_(max_frames),
+      // Read before the thread starts, so a cycle requested the moment the client hears
+      // the sandbox is ready is never taken for an old one.
+      seen_cycle_(control.requested_cycle.load(std::memory_order_acquire)) {
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -64,7 +69,8 @@ void AudioThread::process_cycle(uint32_t frames) {
 void AudioThread::loop() {
     thread_roles().audio_thread = os::current_thread_id();
     pthread_setname_np(pthread_self(), "scuff-audio");
-    uint64_t seen = control_.requested_cycle.load(std::memory_order_acquire);
+    flush_denormals_to_zero();
+    uint64_t seen = seen_cycle_;
     auto spin_until = Clock::now();
     while (!stopping_.load(std::memory_order_acquire)) {
         auto has_news = [&] {

@@ -38,6 +38,7 @@ private:
 
     SandboxControlBlock& control_;
     uint32_t max_frames_;
+    uint64_t seen_cycle_;
     std::vector<Device*> plan_;
 
     std::mutex work_mutex_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <thread>
 
 #include "param_state.hpp"
 #include "request_error.hpp"
@@ -111,7 +112,7 @@ Device::~Device() {
     if (!plugin_) {
         return;
     }
-    if (lifecycle_ != Lifecycle::Initialized) {
+    if (lifecycle_ == Lifecycle::Active || lifecycle_ == Lifecycle::Restarting) {
         plugin_->deactivate(plugin_);
     }
     plugin_->destroy(plugin_);
@@ -289,12 +290,14 @@ void Device::build_buffers() {
     build(outputs_, false, output_planes_, output_buffers_);
 }
 
-void Device::deactivate() {
+void Device::finish_restart() {
     SCUFF_ASSERT_MAIN_THREAD();
-    if (lifecycle_ == Lifecycle::Active) {
-        plugin_->deactivate(plugin_);
-        lifecycle_ = Lifecycle::Initialized;
+    if (lifecycle_ != Lifecycle::Restarting) {
+        return;
     }
+    plugin_->deactivate(plugin_);
+    lifecycle_ = Lifecycle::Initialized;
+    activate();
 }
 
 void Device::on_timer(uint32_t timer_id) {
@@ -353,8 +356,20 @@ void Device::silence_outputs(uint32_t frames) {
     }
 }
 
+void Device::wait_while_restarting() {
+    // Bounded: a plugin that hangs while activating costs the client's cycle deadline,
+    // and this sandbox's audio thread comes back to the other devices.
+    auto deadline = os::Clock::now() + std::chrono::seconds(2);
+    while (lifecycle_.load(std::memory_order_acquire) == Lifecycle::Restarting && os::Clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
+    }
+}
+
 void Device::process(uint32_t frames) {
     SCUFF_ASSERT_AUDIO_THREAD();
+    // Waiting rather than skipping the device: every block reaches the plugin, either
+    // before its restart or after it.
+    wait_while_restarting();
     if (lifecycle_ == Lifecycle::Active) {
         if (!plugin_->start_processing(plugin_)) {
             silence_outputs(frames);
@@ -423,6 +438,14 @@ void Device::stop_processing() {
     if (lifecycle_ == Lifecycle::Processing) {
         plugin_->stop_processing(plugin_);
         lifecycle_ = Lifecycle::Active;
+    }
+}
+
+void Device::begin_restart() {
+    SCUFF_ASSERT_AUDIO_THREAD();
+    stop_processing();
+    if (lifecycle_ == Lifecycle::Active) {
+        lifecycle_ = Lifecycle::Restarting;
     }
 }
 

@@ -48,6 +48,9 @@ enum class Lifecycle {
     Active,
     // start_processing() succeeded on the audio thread.
     Processing,
+    // The plugin asked for a restart: the audio thread stopped processing it and the main
+    // thread is deactivating and reactivating it. A cycle that reaches it waits for that.
+    Restarting,
 };
 
 class Device {
@@ -78,10 +81,9 @@ public:
     void attach_memory(os::SharedMemory memory, double sample_rate, uint32_t max_frames);
     // Applies queued parameter changes while the plugin is inactive.
     void flush_params_inactive();
-    // Deactivates the plugin; the audio thread must have stopped processing it.
-    void deactivate();
-    // Activates again after deactivate() (a restart the plugin asked for).
-    void activate();
+    // Deactivates and reactivates the plugin after begin_restart(). Throws RequestError
+    // when it fails to activate; it then stays inactive and gives silence.
+    void finish_restart();
     void on_timer(uint32_t timer_id);
     // Acts on what the plugin asked for through its callbacks since the last call.
     struct Requests {
@@ -96,13 +98,17 @@ public:
     void process(uint32_t frames);
     void flush_params_active();
     void stop_processing();
+    // Stops processing for a restart; the main thread goes on with finish_restart().
+    void begin_restart();
 
 private:
     friend struct DeviceHost;
 
     // Builds the clap_host_t whose callbacks lead back to this device (device_host.cpp).
     clap_host_t make_host();
+    void activate();
     void query_ports();
+    void wait_while_restarting();
     void flush_queued_params();
     void stage_param_state(std::span<const uint8_t> data);
     void build_buffers();

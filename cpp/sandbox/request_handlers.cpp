@@ -71,25 +71,10 @@ void Sandbox::restart(Device& device) {
     if (device.lifecycle() == Lifecycle::Initialized) {
         return;
     }
-    // The audio thread must not touch the device while it is inactive: it leaves the
-    // plan for the restart and the plan is put back afterwards.
-    std::vector<Device*> plan;
-    on_audio_thread([this, &device, &plan] {
-        plan = audio_->plan();
-        auto others = plan;
-        std::erase(others, &device);
-        device.stop_processing();
-        audio_->set_plan(std::move(others));
-    });
-    device.deactivate();
-    try {
-        device.activate();
-    } catch (...) {
-        // An inactive device in the plan gives silence; the rest of the plan goes on.
-        on_audio_thread([this, &plan] { audio_->set_plan(std::move(plan)); });
-        throw;
-    }
-    on_audio_thread([this, &plan] { audio_->set_plan(std::move(plan)); });
+    // The device stays in the plan: a cycle that reaches it while it restarts waits for
+    // it, so no block is skipped or repeated.
+    on_audio_thread([&device] { device.begin_restart(); });
+    device.finish_restart();
 }
 
 Message Sandbox::create_device(uint64_t id, const protocol::CreateDevice& request) {

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,6 +18,8 @@ long futex(std::atomic<uint32_t>* word, int op, uint32_t value, const timespec* 
 }
 
 } // namespace
+
+void yield_processor() { sched_yield(); }
 
 void notify(IpcEvent& event) {
     event.sequence.fetch_add(1, std::memory_order_seq_cst);

@@ -27,6 +27,9 @@ void notify(IpcEvent& event);
 // `deadline`. Returns early on a notify or a spurious wake-up.
 void sleep_while_unchanged(IpcEvent& event, uint32_t seen, Clock::time_point deadline);
 
+// Lets another runnable thread have this core now.
+void yield_processor();
+
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -34,6 +37,9 @@ inline void cpu_relax() {
     asm volatile("yield");
 #endif
 }
+
+// How long a waiter spins before it first lets other threads have its core.
+inline constexpr auto kSpinBeforeYield = std::chrono::microseconds(2);
 
 // Waits until `ready()` is true: spins until `spin_until`, then sleeps on `event`.
 // Returns false when `deadline` passes first.
@@ -43,7 +49,8 @@ bool wait_for(IpcEvent& event, Ready&& ready, Clock::time_point spin_until,
     if (ready()) {
         return true;
     }
-    for (uint32_t i = 1; Clock::now() < spin_until;) {
+    auto next_yield = Clock::now() + kSpinBeforeYield;
+    for (uint32_t i = 1;;) {
         // Reading the clock costs more than a pause: look at it every few rounds.
         for (; (i & 63) != 0; ++i) {
             if (ready()) {
@@ -52,6 +59,16 @@ bool wait_for(IpcEvent& event, Ready&& ready, Clock::time_point spin_until,
             cpu_relax();
         }
         ++i;
+        auto now = Clock::now();
+        if (now >= spin_until) {
+            break;
+        }
+        // With more busy threads than cores, the thread we wait for may be waiting for
+        // this core: past a short spin, hand the core over now and then.
+        if (now >= next_yield) {
+            yield_processor();
+            next_yield = now + kSpinBeforeYield;
+        }
     }
     for (;;) {
         uint32_t seen = event.sequence.load(std::memory_order_seq_cst);

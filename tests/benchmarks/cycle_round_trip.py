@@ -1,0 +1,120 @@
+"""Round trip of one audio cycle (client -> sandbox -> client) against the bare cost of a
+cross-process round trip over shared memory, spinning or sleeping on a futex."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from fixtures import SAMPLE_RATE, Spin, missed_cycles, new_sandbox, new_zamcomp
+from stats import Latency, fmt_ns, fmt_ratio, goal, print_table
+
+import scuff
+from scuff import _native
+
+BLOCK_SIZE = 512
+# Empty-cycle p50 / raw spinning round-trip p50.
+GOAL = 3.0
+# Dropped at the start of every chunk: the first cycles after a pause wake a sleeping
+# sandbox through the futex (and a fresh ping-pong pair has just forked), which is a cost
+# of the pause between chunks, not of the steady cycle being measured.
+WARM_UP = 200
+
+RAW_SPIN = "raw spin"
+RAW_FUTEX = "raw futex"
+EMPTY = "empty sandbox"
+ZAMCOMP = "sandbox + ZamComp"
+
+
+@dataclass
+class CycleResults:
+    latencies: dict[str, Latency]
+    missed: dict[str, int] = field(default_factory=dict)
+
+
+Timer = Callable[[int], list[int]]
+K = TypeVar("K")
+
+
+def raw_timer(mode: str) -> Timer:
+    def timed(count: int) -> list[int]:
+        return _native.raw_ping_pong(mode, count + WARM_UP)[WARM_UP:]
+
+    return timed
+
+
+def group_timer(group: scuff.Group) -> Timer:
+    def timed(count: int) -> list[int]:
+        group._engine.time_cycles(WARM_UP, BLOCK_SIZE)
+        return group._engine.time_cycles(count, BLOCK_SIZE)
+
+    return timed
+
+
+@contextlib.contextmanager
+def cycle_groups(spin: Spin | None = None) -> Iterator[dict[str, scuff.Group]]:
+    """A group whose only sandbox has no device (the cost of the cycle itself), and one
+    with a ZamComp in it (the cycle plus 512 frames of real DSP)."""
+    with scuff.Client() as client:
+        groups = {}
+        for name in (EMPTY, ZAMCOMP):
+            group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK_SIZE)
+            if spin is not None:
+                spin.apply(group)
+            sandbox = new_sandbox(group)
+            if name == ZAMCOMP:
+                new_zamcomp(sandbox)
+            groups[name] = group
+        yield groups
+
+
+def interleave(timers: dict[K, Timer], total: int, chunks: int) -> dict[K, list[int]]:
+    """Each timer's `total` samples, gathered in `chunks` turns taken one timer after the
+    other, so slow phases of a shared machine are spread over every case alike."""
+    samples: dict[K, list[int]] = {name: [] for name in timers}
+    per_chunk = max(1, total // chunks)
+    for _ in range(chunks):
+        for name, timed in timers.items():
+            samples[name].extend(timed(per_chunk))
+    return samples
+
+
+def run(cycles: int, chunks: int) -> CycleResults:
+    with cycle_groups() as groups:
+        timers = {RAW_SPIN: raw_timer("spin"), RAW_FUTEX: raw_timer("futex")}
+        timers.update({name: group_timer(group) for name, group in groups.items()})
+        missed_before = {name: missed_cycles(group) for name, group in groups.items()}
+        samples = interleave(timers, cycles, chunks)
+        missed = {name: missed_cycles(group) - missed_before[name] for name, group in groups.items()}
+    return CycleResults({name: Latency.of(s) for name, s in samples.items()}, missed)
+
+
+def report(results: CycleResults, cycles: int) -> None:
+    spin_p50 = results.latencies[RAW_SPIN].p50
+    rows = []
+    for name, latency in results.latencies.items():
+        ratio = latency.p50 / spin_p50
+        rows.append([
+            name,
+            fmt_ns(latency.p50),
+            fmt_ns(latency.p99),
+            fmt_ns(latency.p999),
+            fmt_ns(latency.max),
+            fmt_ratio(ratio),
+            goal(ratio, GOAL) if name == EMPTY else "",
+        ])
+    print_table(
+        f"2. Round trip of one cycle ({cycles} per case after warm-up, {BLOCK_SIZE} frames) "
+        "vs raw cross-process ping-pong",
+        ["case", "p50", "p99", "p99.9", "max", "p50 / raw spin", "goal"],
+        rows,
+        notes=[
+            "sandbox cases: Engine.time_cycles, one full cycle with no host I/O, default spin budgets.",
+            "raw cases: _native.raw_ping_pong between two forked processes, no scuff code between.",
+            *(f"WARNING: {name}: {count} cycle(s) missed their deadline; its numbers time "
+              "timeouts and skipped sandboxes, not round trips"
+              for name, count in results.missed.items() if count),
+        ],
+    )

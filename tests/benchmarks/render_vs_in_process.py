@@ -1,0 +1,135 @@
+"""Offline render of ZamComp in a sandbox against the same DSP hosted in-process by
+pedalboard (its VST3 build): what sandboxing costs a whole-file render."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from fixtures import (
+    SAMPLE_RATE,
+    InProcessZamComp,
+    Spin,
+    compressor_input,
+    missed_cycles,
+    new_sandbox,
+    new_zamcomp,
+)
+from stats import fmt_ratio, fmt_seconds, goal, print_table
+
+import scuff
+
+BLOCK_SIZES = (64, 512)
+# Sandboxed time / in-process time, per block size.
+GOALS = {64: 2.0, 512: 1.25}
+# Enough to bring both hosts' caches, page tables and branch predictors to steady state,
+# so the timed repetitions compare DSP plus hosting rather than first-touch costs.
+WARM_UP_SECONDS = 1.0
+
+
+@dataclass
+class RenderResult:
+    block_size: int
+    frames: int
+    sandboxed_s: list[float]
+    in_process_s: list[float]
+    max_difference: float
+    missed_cycles: int
+
+    @property
+    def best_sandboxed(self) -> float:
+        return min(self.sandboxed_s)
+
+    @property
+    def best_in_process(self) -> float:
+        return min(self.in_process_s)
+
+    @property
+    def ratio(self) -> float:
+        return self.best_sandboxed / self.best_in_process
+
+    @property
+    def median_ratio(self) -> float:
+        return float(np.median(self.sandboxed_s) / np.median(self.in_process_s))
+
+    @property
+    def overhead_per_block_s(self) -> float:
+        blocks = -(-self.frames // self.block_size)
+        return (self.best_sandboxed - self.best_in_process) / blocks
+
+
+def measure(block_size: int, signal: np.ndarray, repetitions: int,
+            spin: Spin | None = None) -> RenderResult:
+    baseline = InProcessZamComp()
+    with scuff.Client() as client, contextlib.closing(baseline):
+        group = client.create_group(sample_rate=SAMPLE_RATE, block_size=block_size)
+        if spin is not None:
+            spin.apply(group)
+        device = new_zamcomp(new_sandbox(group))
+
+        def sandboxed(audio: np.ndarray) -> np.ndarray:
+            return group.render({device.input(0): audio}, device.output(0))
+
+        def in_process(audio: np.ndarray) -> np.ndarray:
+            return baseline.process(audio, block_size)
+
+        warm_up = signal[:, : int(WARM_UP_SECONDS * SAMPLE_RATE)]
+        sandboxed(warm_up)
+        in_process(warm_up)
+        missed_before = missed_cycles(group)
+
+        times: dict[str, list[float]] = {"sandboxed": [], "in_process": []}
+        outputs: dict[str, np.ndarray] = {}
+        hosts = [("sandboxed", sandboxed), ("in_process", in_process)]
+        for repetition in range(repetitions):
+            # Interleaved, and in alternating order, so a burst of outside load or a
+            # frequency change lands on both hosts instead of biasing one of them.
+            for name, render in hosts if repetition % 2 == 0 else hosts[::-1]:
+                started = time.perf_counter()
+                outputs[name] = render(signal)
+                times[name].append(time.perf_counter() - started)
+        missed = missed_cycles(group) - missed_before
+
+    # Both hosts have processed the same audio in the same blocks with the same settings,
+    # so the outputs should agree: a sandbox that timed nothing (silence, skipped blocks)
+    # shows up here rather than as a flattering time.
+    difference = float(np.max(np.abs(outputs["sandboxed"] - outputs["in_process"])))
+    return RenderResult(block_size, signal.shape[1], times["sandboxed"], times["in_process"],
+                        difference, missed)
+
+
+def run(seconds: float, repetitions: int) -> list[RenderResult]:
+    signal = compressor_input(seconds)
+    return [measure(block_size, signal, repetitions) for block_size in BLOCK_SIZES]
+
+
+def report(results: list[RenderResult], seconds: float, repetitions: int) -> None:
+    rows = []
+    for r in results:
+        rows.append([
+            f"{r.block_size} frames",
+            fmt_seconds(r.best_sandboxed),
+            fmt_seconds(r.best_in_process),
+            fmt_ratio(r.ratio),
+            fmt_ratio(r.median_ratio),
+            fmt_seconds(r.overhead_per_block_s),
+            goal(r.ratio, GOALS[r.block_size]),
+            f"{r.max_difference:.1e}",
+        ])
+    print_table(
+        f"1. ZamComp render of {seconds:g} s mono at {SAMPLE_RATE} Hz: sandboxed (CLAP) vs "
+        f"in-process pedalboard (VST3), best of {repetitions}",
+        ["block size", "sandboxed", "in-process", "ratio", "median ratio", "extra/block", "goal",
+         "max |diff|"],
+        rows,
+        notes=[
+            "ratio = best sandboxed / best in-process wall time (the goal is judged on it); median ratio"
+            " shows how noisy the run was.",
+            "extra/block = the best-time difference spread over the blocks.",
+            "max |diff| compares the two outputs sample by sample (same DSP, so it should be ~0).",
+            *(f"WARNING: {r.block_size}-frame render: sandbox missed {r.missed_cycles} cycle(s); "
+              "its times are not valid" for r in results if r.missed_cycles),
+        ],
+    )

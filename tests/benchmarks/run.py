@@ -1,0 +1,141 @@
+"""scuff benchmarks: `python tests/benchmarks/run.py [--quick] [--spin-sweep]`.
+
+Every result is a ratio against a baseline measured in the same run, because absolute
+times on shared machines say little. Goals are reported, never asserted: the exit status
+is non-zero only when a measurement is invalid (a sandbox missed cycles), not when slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cycle_round_trip
+import render_vs_in_process
+import sandbox_count
+import spin_settings
+from fixtures import ZAMCOMP_CLAP, ZAMCOMP_VST3, default_spin
+from stats import fmt_ns, fmt_ratio, goal, load_average
+
+
+@dataclass(frozen=True)
+class Sizes:
+    render_seconds: float
+    render_repetitions: int
+    cycles: int
+    chunks: int
+    crowd_cycles: int
+    sweep_render_seconds: float
+    sweep_repetitions: int
+    sweep_cycles: int
+
+
+FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
+             sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000)
+# Small enough for a smoke test, yet every code path of the full run is exercised.
+QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
+              sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000)
+
+
+def describe_machine() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    try:
+        commit = subprocess.run(["git", "-C", str(repo), "describe", "--always", "--dirty"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    try:
+        import pedalboard
+        pedalboard_version = pedalboard.__version__
+    except ImportError:
+        pedalboard_version = "missing"
+    spin = default_spin()
+    usable_cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    print(f"scuff benchmarks at {commit}; python {platform.python_version()}, "
+          f"pedalboard {pedalboard_version}")
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU(s), "
+          f"{usable_cpus} usable; load average {load_average()}")
+    print(f"product spin budgets: {spin.label}")
+    # A cycle needs the client thread and the sandbox's audio thread on CPUs of their own:
+    # when they share one, each spins out its budget while the other waits for the CPU.
+    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    if usable_cpus != "?" and (usable_cpus < 2 or busy > usable_cpus - 1):
+        print(f"WARNING: {usable_cpus} usable CPU(s) with load {busy:.2f}: the client and its "
+              "sandbox will often share a CPU, and the sandboxed numbers measure that.")
+
+
+def timed_section(label: str, durations: dict[str, float], action):
+    started = time.perf_counter()
+    result = action()
+    durations[label] = time.perf_counter() - started
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short run, for a smoke test")
+    parser.add_argument("--spin-sweep", action="store_true",
+                        help="also measure under other client/sandbox spin budgets")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+
+    missing = [str(p) for p in (ZAMCOMP_CLAP, ZAMCOMP_VST3) if not p.exists()]
+    if missing:
+        print(f"cannot benchmark: missing {', '.join(missing)} (install the zam-plugins package)",
+              file=sys.stderr)
+        return 2
+
+    started = time.perf_counter()
+    describe_machine()
+    durations: dict[str, float] = {}
+
+    renders = timed_section("render", durations, lambda: render_vs_in_process.run(
+        sizes.render_seconds, sizes.render_repetitions))
+    render_vs_in_process.report(renders, sizes.render_seconds, sizes.render_repetitions)
+
+    cycles = timed_section("cycles", durations, lambda: cycle_round_trip.run(
+        sizes.cycles, sizes.chunks))
+    cycle_round_trip.report(cycles, sizes.cycles)
+
+    crowding = timed_section("sandbox count", durations, lambda: sandbox_count.run(
+        sizes.crowd_cycles, sizes.chunks))
+    sandbox_count.report(crowding, sizes.crowd_cycles)
+
+    if args.spin_sweep:
+        sweep = timed_section("spin sweep", durations, lambda: spin_settings.run(
+            sizes.sweep_cycles, sizes.crowd_cycles, sizes.chunks, sizes.sweep_render_seconds,
+            sizes.sweep_repetitions))
+        spin_settings.report(sweep, sizes.sweep_cycles, sizes.crowd_cycles,
+                             sizes.sweep_render_seconds, sizes.sweep_repetitions)
+
+    print()
+    print("Goals")
+    for r in renders:
+        limit = render_vs_in_process.GOALS[r.block_size]
+        print(f"  render at {r.block_size:>3} frames, sandboxed / in-process: "
+              f"{fmt_ratio(r.ratio):>7}  {goal(r.ratio, limit)}")
+    empty = cycles.latencies[cycle_round_trip.EMPTY].p50
+    spin_p50 = cycles.latencies[cycle_round_trip.RAW_SPIN].p50
+    print(f"  empty cycle p50 / raw spin p50 ({fmt_ns(empty)} / {fmt_ns(spin_p50)}): "
+          f"{fmt_ratio(empty / spin_p50):>7}  {goal(empty / spin_p50, cycle_round_trip.GOAL)}")
+
+    print()
+    sections = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in durations.items())
+    print(f"{'quick' if args.quick else 'full'} run took {time.perf_counter() - started:.1f} s "
+          f"({sections}); load average now {load_average()}")
+
+    invalid = (any(r.missed_cycles for r in renders) or any(cycles.missed.values())
+               or any(crowding.missed.values()))
+    if invalid:
+        print("some measurements are invalid: a sandbox missed cycles (see the warnings above)")
+    return 1 if invalid else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

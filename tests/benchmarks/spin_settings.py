@@ -1,0 +1,90 @@
+"""The same cycle and render measurements under other spin budgets than the product's
+defaults: whether spinning earns its CPU time on this machine. Opt-in (--spin-sweep)
+because it multiplies the run time; it never changes the defaults, only per-group values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import render_vs_in_process as render
+from cycle_round_trip import EMPTY, ZAMCOMP, cycle_groups, group_timer, interleave
+from fixtures import Spin, compressor_input, default_spin
+from sandbox_count import groups_by_count, time_groups, usable_cpus
+from stats import Latency, fmt_ns, fmt_ratio, print_table
+
+
+def settings() -> list[Spin]:
+    default = default_spin()
+    candidates = [
+        default,
+        Spin(0, 0),                      # always sleep: futex round trips only
+        Spin(default.client_ns, 0),      # only the client spins
+        Spin(0, default.sandbox_ns),     # only the sandbox spins
+        Spin(50_000, 50_000),
+        Spin(2_000_000, 2_000_000),
+    ]
+    unique: list[Spin] = []
+    for spin in candidates:
+        if spin not in unique:
+            unique.append(spin)
+    return unique
+
+
+@dataclass
+class SweepRow:
+    spin: Spin
+    empty: Latency
+    zamcomp: Latency
+    crowded: Latency
+    render_ratios: dict[int, float]
+
+
+def run(cycles: int, crowd_cycles: int, chunks: int, seconds: float, repetitions: int
+        ) -> list[SweepRow]:
+    signal = compressor_input(seconds)
+    crowd = crowd_size()
+    rows = []
+    for spin in settings():
+        with cycle_groups(spin) as groups:
+            samples = interleave({name: group_timer(g) for name, g in groups.items()}, cycles, chunks)
+        with groups_by_count([crowd], spin) as groups:
+            crowded = time_groups(groups, crowd_cycles, chunks).latencies
+        ratios = {b: render.measure(b, signal, repetitions, spin).ratio for b in render.BLOCK_SIZES}
+        rows.append(SweepRow(spin, Latency.of(samples[EMPTY]), Latency.of(samples[ZAMCOMP]),
+                             crowded[crowd], ratios))
+    return rows
+
+
+def crowd_size() -> int:
+    """One sandbox more than there are CPUs: the smallest group whose threads cannot all
+    spin on CPUs of their own."""
+    return usable_cpus() + 1
+
+
+def report(rows: list[SweepRow], cycles: int, crowd_cycles: int, seconds: float,
+           repetitions: int) -> None:
+    default = default_spin()
+    table = []
+    for row in rows:
+        table.append([
+            row.spin.label + (" (default)" if row.spin == default else ""),
+            fmt_ns(row.empty.p50),
+            fmt_ns(row.empty.p99),
+            fmt_ns(row.empty.p999),
+            fmt_ns(row.zamcomp.p50),
+            fmt_ns(row.zamcomp.p99),
+            fmt_ns(row.crowded.p50),
+            fmt_ns(row.crowded.p99),
+            *(fmt_ratio(row.render_ratios[b]) for b in render.BLOCK_SIZES),
+        ])
+    crowd = crowd_size()
+    print_table(
+        f"4. Spin budgets: cycle round trip ({cycles} cycles, {crowd_cycles} for {crowd} sbx) "
+        f"and render ratio ({seconds:g} s, best of {repetitions})",
+        ["spin budgets", "empty p50", "empty p99", "empty p99.9", "ZamComp p50", "ZamComp p99",
+         f"{crowd} sbx p50", f"{crowd} sbx p99", *(f"render {b}" for b in render.BLOCK_SIZES)],
+        table,
+        notes=[f"{crowd} sbx = a group of {crowd} sandboxes with a ZamComp each (one more than the CPUs).",
+               "render N = sandboxed / in-process render time at N-frame blocks "
+               f"(goals: {', '.join(f'<= {render.GOALS[b]:g}x at {b}' for b in render.BLOCK_SIZES)})."],
+    )
