@@ -7,7 +7,6 @@ import contextlib
 import gc
 import os
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +22,6 @@ ZAMCOMP_VST3 = Path("/usr/lib/vst3/ZamComp.vst3")
 # At its default threshold (0 dB) ZamComp never compresses a signal below full scale, so
 # the benchmark would time a pass-through; at -24 dB the gain computer works on every block.
 THRESHOLD_DB = -24.0
-
-# How long a new sandbox is left alone before its first cycle. A sandbox whose audio thread
-# has not started yet when the first cycle is requested reads that cycle's number as
-# "already seen", never answers it, and is skipped as late from then on: the benchmark
-# would time nothing (missed_cycles below catches it if the pause is ever too short).
-SANDBOX_SETTLE_S = 0.05
-
 
 @dataclass(frozen=True)
 class Spin:
@@ -56,9 +48,7 @@ def default_spin() -> Spin:
 
 
 def new_sandbox(group: scuff.Group) -> scuff.Sandbox:
-    sandbox = group.create_sandbox()
-    time.sleep(SANDBOX_SETTLE_S)
-    return sandbox
+    return group.create_sandbox()
 
 
 def new_zamcomp(sandbox: scuff.Sandbox) -> scuff.Device:
