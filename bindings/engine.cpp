@@ -1,7 +1,9 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <stdexcept>
 
 namespace scuff::native {
 
@@ -29,10 +31,46 @@ void Engine::remove_device(const std::shared_ptr<DeviceMemory>& device) {
     std::erase(devices_, device);
 }
 
+void Engine::set_routes(const std::vector<RouteSpec>& specs) {
+    auto routes = std::make_shared<Routes>();
+    for (const auto& spec : specs) {
+        if (spec.source_port >= spec.source->layout().output_count() ||
+            spec.target_port >= spec.target->layout().input_count()) {
+            throw std::invalid_argument("a route names a port the device does not have");
+        }
+        uint32_t source_channels = spec.source->layout().output_channels(spec.source_port);
+        uint32_t target_channels = spec.target->layout().input_channels(spec.target_port);
+        routes->push_back(std::make_unique<Route>(
+            Route{spec, ConnectionFeed(source_channels, target_channels, spec.delay, max_frames_)}));
+    }
+    std::lock_guard lock(routes_mutex_);
+    next_routes_ = std::move(routes);
+}
+
+void Engine::choose_ready_sandboxes() {
+    for (auto& sandbox : sandboxes_) {
+        bool alive = sandbox->alive.load(std::memory_order_relaxed);
+        sandbox->fresh_outputs = alive && sandbox->ready && !sandbox->late;
+        if (alive && sandbox->late &&
+            sandbox->control().completed_cycle.load(std::memory_order_acquire) == sandbox->cycle) {
+            // Caught up; what it wrote so late is not passed on.
+            sandbox->late = false;
+        } else if (alive && sandbox->late) {
+            // A late sandbox gets no new cycle, nor new inputs, until it has finished the
+            // one it was given: it must never be writing a block while the client reads it.
+            ++sandbox->missed_cycles;
+        }
+        sandbox->ready = alive && !sandbox->late;
+    }
+}
+
 void Engine::write_inputs(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames) {
-    // Every input plane starts the cycle silent; the host's signals are then added, so
-    // two host inputs aimed at one port sum like connections do.
+    // Every input plane starts the cycle silent; the host's signals and the routes are
+    // then added, so everything aimed at one port sums.
     for (const auto& device : devices_) {
+        if (!device->sandbox().ready) {
+            continue;
+        }
         const auto& layout = device->layout();
         for (size_t port = 0; port < layout.input_count(); ++port) {
             for (uint32_t channel = 0; channel < layout.input_channels(port); ++channel) {
@@ -41,6 +79,9 @@ void Engine::write_inputs(const std::vector<HostInput>& inputs, size_t offset, u
         }
     }
     for (const auto& input : inputs) {
+        if (!input.device->sandbox().ready) {
+            continue;
+        }
         uint32_t channels = input.device->layout().input_channels(input.port);
         for (uint32_t channel = 0; channel < channels; ++channel) {
             float* plane = input.device->input_plane(input.port, channel);
@@ -52,38 +93,41 @@ void Engine::write_inputs(const std::vector<HostInput>& inputs, size_t offset, u
     }
 }
 
-void Engine::read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames) {
-    for (const auto& output : outputs) {
-        const auto& sandbox = output.device->sandbox();
-        bool silent = sandbox.late || !sandbox.alive.load(std::memory_order_relaxed);
-        uint32_t channels = output.device->layout().output_channels(output.port);
-        for (uint32_t channel = 0; channel < channels; ++channel) {
-            float* target = output.data + channel * output.frames + offset;
-            if (silent) {
-                std::memset(target, 0, frames * sizeof(float));
-            } else {
-                std::memcpy(target, output.device->output_plane(output.port, channel), frames * sizeof(float));
-            }
+void Engine::feed_routes(uint32_t frames) {
+    {
+        std::lock_guard lock(routes_mutex_);
+        if (next_routes_) {
+            routes_ = std::move(next_routes_);
         }
+    }
+    std::array<const float*, kMaxChannelsPerPort> source_planes;
+    std::array<float*, kMaxChannelsPerPort> target_planes;
+    for (auto& route : *routes_) {
+        const auto& spec = route->spec;
+        if (!spec.target->sandbox().ready) {
+            continue;
+        }
+        uint32_t valid = spec.source->sandbox().fresh_outputs ? previous_frames_ : 0;
+        uint32_t source_channels = spec.source->layout().output_channels(spec.source_port);
+        uint32_t target_channels = spec.target->layout().input_channels(spec.target_port);
+        for (uint32_t channel = 0; channel < source_channels; ++channel) {
+            source_planes[channel] = spec.source->output_plane(spec.source_port, channel);
+        }
+        for (uint32_t channel = 0; channel < target_channels; ++channel) {
+            target_planes[channel] = spec.target->input_plane(spec.target_port, channel);
+        }
+        route->feed.feed({source_planes.data(), source_channels}, valid, {target_planes.data(), target_channels},
+                         frames);
     }
 }
 
-void Engine::run_cycle(uint32_t frames) {
+void Engine::signal_and_wait(uint32_t frames) {
     signalled_.clear();
     for (auto& sandbox : sandboxes_) {
-        auto& control = sandbox->control();
-        if (!sandbox->alive.load(std::memory_order_relaxed)) {
+        if (!sandbox->ready) {
             continue;
         }
-        if (sandbox->late) {
-            // A late sandbox gets no new cycle until it has finished the one it was given:
-            // it must never be writing a block while the client reads it.
-            if (control.completed_cycle.load(std::memory_order_acquire) != sandbox->cycle) {
-                ++sandbox->missed_cycles;
-                continue;
-            }
-            sandbox->late = false;
-        }
+        auto& control = sandbox->control();
         // The sandbox spins reading this cache line: write only what changed, so each
         // cycle moves the line between cores as few times as possible.
         auto spin_ns = static_cast<uint32_t>(sandbox_spin.count());
@@ -117,13 +161,36 @@ void Engine::run_cycle(uint32_t frames) {
     }
 }
 
+void Engine::run_cycle(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames) {
+    choose_ready_sandboxes();
+    write_inputs(inputs, offset, frames);
+    feed_routes(frames);
+    signal_and_wait(frames);
+    previous_frames_ = frames;
+}
+
+void Engine::read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames) {
+    for (const auto& output : outputs) {
+        const auto& sandbox = output.device->sandbox();
+        bool silent = sandbox.late || !sandbox.alive.load(std::memory_order_relaxed);
+        uint32_t channels = output.device->layout().output_channels(output.port);
+        for (uint32_t channel = 0; channel < channels; ++channel) {
+            float* target = output.data + channel * output.frames + offset;
+            if (silent) {
+                std::memset(target, 0, frames * sizeof(float));
+            } else {
+                std::memcpy(target, output.device->output_plane(output.port, channel), frames * sizeof(float));
+            }
+        }
+    }
+}
+
 void Engine::run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
                  size_t frames) {
     std::lock_guard lock(mutex_);
     for (size_t offset = 0; offset < frames; offset += max_frames_) {
         auto block = static_cast<uint32_t>(std::min<size_t>(max_frames_, frames - offset));
-        write_inputs(inputs, offset, block);
-        run_cycle(block);
+        run_cycle(inputs, offset, block);
         read_outputs(outputs, offset, block);
     }
 }
@@ -134,7 +201,7 @@ std::vector<int64_t> Engine::time_cycles(size_t count, uint32_t frames) {
     durations.reserve(count);
     for (size_t i = 0; i < count; ++i) {
         auto started = Clock::now();
-        run_cycle(std::min(frames, max_frames_));
+        run_cycle({}, 0, std::min(frames, max_frames_));
         durations.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count());
     }
     return durations;

@@ -1,7 +1,8 @@
 #pragma once
-// The client's block loop for one group: writes host inputs into device input planes,
-// starts a cycle in every sandbox, waits for all of them (never past the deadline),
-// and copies the requested outputs out. Runs without the GIL.
+// The client's block loop for one group: fills device input planes (host inputs plus
+// connections between sandboxes, which carry the previous cycle's outputs), starts a
+// cycle in every sandbox, waits for all of them (never past the deadline), and copies
+// the requested outputs out. Runs without the GIL.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "device_memory.hpp"
+#include "scuff/connection_feed.hpp"
 #include "sandbox_signals.hpp"
 
 namespace scuff::native {
@@ -27,6 +29,15 @@ struct HostOutput {
     size_t frames;
 };
 
+// A connection between devices of two different sandboxes.
+struct RouteSpec {
+    std::shared_ptr<DeviceMemory> source;
+    uint32_t source_port;
+    std::shared_ptr<DeviceMemory> target;
+    uint32_t target_port;
+    uint32_t delay;  // frames of latency compensation
+};
+
 class Engine {
 public:
     explicit Engine(uint32_t max_frames) : max_frames_(max_frames) {}
@@ -37,6 +48,10 @@ public:
     void remove_sandbox(const std::shared_ptr<SandboxSignals>& sandbox);
     void add_device(std::shared_ptr<DeviceMemory> device);
     void remove_device(const std::shared_ptr<DeviceMemory>& device);
+
+    // Replaces every connection between sandboxes; the next cycle uses the new ones.
+    // Throws std::invalid_argument for ports whose channel counts cannot connect.
+    void set_routes(const std::vector<RouteSpec>& routes);
 
     // Processes `frames` frames in blocks of at most max_frames.
     void run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
@@ -53,8 +68,17 @@ public:
     std::chrono::nanoseconds sandbox_spin{std::chrono::microseconds(500)};
 
 private:
-    void run_cycle(uint32_t frames);
+    struct Route {
+        RouteSpec spec;
+        ConnectionFeed feed;
+    };
+    using Routes = std::vector<std::unique_ptr<Route>>;
+
+    void run_cycle(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames);
+    void choose_ready_sandboxes();
     void write_inputs(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames);
+    void feed_routes(uint32_t frames);
+    void signal_and_wait(uint32_t frames);
     void read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames);
 
     uint32_t max_frames_;
@@ -62,6 +86,12 @@ private:
     std::vector<std::shared_ptr<SandboxSignals>> sandboxes_;
     std::vector<std::shared_ptr<DeviceMemory>> devices_;
     std::vector<SandboxSignals*> signalled_;
+    // Frames of the last cycle: what the routes carry into this one.
+    uint32_t previous_frames_ = 0;
+    // Swapped by set_routes, taken once per cycle by the loop.
+    std::mutex routes_mutex_;
+    std::shared_ptr<Routes> next_routes_;
+    std::shared_ptr<Routes> routes_ = std::make_shared<Routes>();
 };
 
 } // namespace scuff::native

@@ -40,6 +40,9 @@ void check_port(const DeviceMemory& device, uint32_t port, bool is_input, size_t
     }
 }
 
+using RouteTuple = std::tuple<std::shared_ptr<DeviceMemory>, uint32_t, std::shared_ptr<DeviceMemory>, uint32_t,
+                              uint32_t>;
+
 void run_engine(Engine& engine, const std::vector<InputSpec>& inputs,
                 const std::vector<OutputSpec>& outputs, size_t frames) {
     std::vector<HostInput> host_inputs;
@@ -147,6 +150,18 @@ NB_MODULE(_native, m) {
                      [](Engine& self) { return self.sandbox_spin.count(); },
                      [](Engine& self, int64_t ns) { self.sandbox_spin = std::chrono::nanoseconds(ns); })
         .def("add_sandbox", &Engine::add_sandbox, "sandbox"_a)
+        .def(
+            "set_routes",
+            [](Engine& self, const std::vector<RouteTuple>& routes) {
+                std::vector<RouteSpec> specs;
+                for (const auto& [source, source_port, target, target_port, delay] : routes) {
+                    specs.push_back({source, source_port, target, target_port, delay});
+                }
+                self.set_routes(specs);
+            },
+            "routes"_a,
+            "Connections between sandboxes as (source memory, output port, target memory, input port, "
+            "delay frames); the next cycle uses them.")
         .def("remove_sandbox", &Engine::remove_sandbox, "sandbox"_a)
         .def("add_device", &Engine::add_device, "device"_a)
         .def("remove_device", &Engine::remove_device, "device"_a)

@@ -21,6 +21,10 @@ public:
     // Engine-side bookkeeping, touched only under the engine's lock.
     uint64_t cycle = 0;
     bool late = false;
+    // Signalled in the current cycle.
+    bool ready = false;
+    // Its outputs hold a whole block of the previous cycle, which routes may carry on.
+    bool fresh_outputs = false;
     uint64_t missed_cycles = 0;
 
 private:

@@ -36,9 +36,10 @@ bool AudioThread::run(std::function<void()> work, std::chrono::milliseconds time
     return work_done_.wait_for(lock, timeout, [&] { return work_finished_ >= ticket; });
 }
 
-void AudioThread::set_plan(std::vector<Device*> plan) {
+std::unique_ptr<ProcessPlan> AudioThread::set_plan(std::unique_ptr<ProcessPlan> plan) {
     SCUFF_ASSERT_AUDIO_THREAD();
-    plan_ = std::move(plan);
+    std::swap(plan_, plan);
+    return plan;
 }
 
 bool AudioThread::run_pending_work() {
@@ -61,9 +62,8 @@ bool AudioThread::run_pending_work() {
 }
 
 void AudioThread::process_cycle(uint32_t frames) {
-    for (Device* device : plan_) {
-        device->process(frames);
-    }
+    plan_->run(frames, previous_frames_);
+    previous_frames_ = frames;
 }
 
 void AudioThread::loop() {

@@ -7,11 +7,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "device.hpp"
+#include "process_plan.hpp"
 #include "scuff/shared_layout.hpp"
 
 namespace scuff::sbox {
@@ -27,9 +29,10 @@ public:
     // it. Returns false when it did not finish within `timeout`.
     bool run(std::function<void()> work, std::chrono::milliseconds timeout);
 
-    // Audio thread (inside run()): the devices to process each cycle, in order.
-    void set_plan(std::vector<Device*> plan);
-    const std::vector<Device*>& plan() const { return plan_; }
+    // Audio thread (inside run()): what to process each cycle. Returns the previous plan,
+    // for the main thread to free.
+    std::unique_ptr<ProcessPlan> set_plan(std::unique_ptr<ProcessPlan> plan);
+    ProcessPlan& plan() { return *plan_; }
 
 private:
     void loop();
@@ -39,7 +42,9 @@ private:
     SandboxControlBlock& control_;
     uint32_t max_frames_;
     uint64_t seen_cycle_;
-    std::vector<Device*> plan_;
+    std::unique_ptr<ProcessPlan> plan_ = std::make_unique<ProcessPlan>();
+    // Frames of the last cycle: what the delayed connections read at the next one.
+    uint32_t previous_frames_ = 0;
 
     std::mutex work_mutex_;
     std::condition_variable work_done_;

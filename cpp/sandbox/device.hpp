@@ -94,7 +94,13 @@ public:
     };
     Requests take_requests();
 
-    // Audio thread.
+    // Audio thread. The device's audio planes in shared memory (empty before its memory
+    // is attached or for a port it does not have).
+    std::span<float* const> input_planes(uint32_t port) const { return planes(input_planes_, port); }
+    std::span<const float* const> output_planes(uint32_t port) const {
+        auto found = planes(output_planes_, port);
+        return {found.data(), found.size()};
+    }
     void process(uint32_t frames);
     void flush_params_active();
     void stop_processing();
@@ -103,6 +109,10 @@ public:
 
 private:
     friend struct DeviceHost;
+
+    static std::span<float* const> planes(const std::vector<std::vector<float*>>& ports, uint32_t port) {
+        return port < ports.size() ? std::span<float* const>(ports[port]) : std::span<float* const>();
+    }
 
     // Builds the clap_host_t whose callbacks lead back to this device (device_host.cpp).
     clap_host_t make_host();

@@ -117,9 +117,7 @@ Message Sandbox::destroy_device(uint64_t id, const protocol::DestroyDevice& requ
     auto& target = device(request.device());
     on_audio_thread([this, &target] {
         target.stop_processing();
-        auto plan = audio_->plan();
-        std::erase(plan, &target);
-        audio_->set_plan(std::move(plan));
+        audio_->plan().remove(&target);
     });
     devices_.erase(request.device());
     // After the plugin is destroyed: it may unregister its own timers while it goes.
@@ -128,25 +126,17 @@ Message Sandbox::destroy_device(uint64_t id, const protocol::DestroyDevice& requ
 }
 
 Message Sandbox::set_plan(uint64_t id, const protocol::SetPlan& request) {
-    std::vector<Device*> plan;
-    if (request.devices()) {
-        for (uint32_t device_id : *request.devices()) {
-            // An inactive device (its activation failed) stays in the plan and gives silence.
-            auto& planned = device(device_id);
-            if (std::find(plan.begin(), plan.end(), &planned) != plan.end()) {
-                throw RequestError(ErrorCode::BadRequest,
-                                   "device " + std::to_string(device_id) + " appears twice in the plan");
-            }
-            plan.push_back(&planned);
-        }
-    }
-    on_audio_thread([this, &plan] {
-        for (Device* current : audio_->plan()) {
-            if (std::find(plan.begin(), plan.end(), current) == plan.end()) {
+    // Shared with the work item, which may still run after a timeout.
+    auto plan = std::make_shared<std::unique_ptr<ProcessPlan>>(std::make_unique<ProcessPlan>(
+        request, [this](uint32_t device_id) -> Device& { return device(device_id); }, options_.max_frames));
+    on_audio_thread([this, plan] {
+        const auto& next = (*plan)->devices();
+        for (Device* current : audio_->plan().devices()) {
+            if (std::find(next.begin(), next.end(), current) == next.end()) {
                 current->stop_processing();
             }
         }
-        audio_->set_plan(std::move(plan));
+        *plan = audio_->set_plan(std::move(*plan));
     });
     return ok_reply(id);
 }

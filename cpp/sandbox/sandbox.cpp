@@ -36,10 +36,10 @@ Sandbox::Sandbox(const SandboxOptions& options)
 Sandbox::~Sandbox() {
     audio_->run(
         [this] {
-            for (Device* device : audio_->plan()) {
+            for (Device* device : audio_->plan().devices()) {
                 device->stop_processing();
             }
-            audio_->set_plan({});
+            audio_->set_plan(std::make_unique<ProcessPlan>());
         },
         std::chrono::seconds(2));
     audio_.reset();

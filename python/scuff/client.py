@@ -25,6 +25,8 @@ class Client:
         # Sandboxes die with the thread that started them (PR_SET_PDEATHSIG), so they are
         # all started from this one thread, which lives as long as the client.
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scuff-spawn")
+        # Work that must not run on the event-loop thread (it waits for sandbox replies).
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scuff-background")
         self._device_ids = itertools.count(1)
         self._groups: list[Group] = []
         self._known_plugins: dict[str, PluginInfo] = {}
@@ -72,6 +74,7 @@ class Client:
         self._closed = True
         for group in self.groups:
             group.close()
+        self._background.shutdown(wait=True, cancel_futures=True)
         self._spawner.shutdown(wait=True)
         self._events.close()
 

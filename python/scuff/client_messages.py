@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import flatbuffers
 
 from .protocol import (
     AttachDeviceMemory,
     ClientMessage,
+    Connection,
     CreateDevice,
     DescribeDevice,
     DestroyDevice,
@@ -59,14 +61,41 @@ def attach_device_memory(device: int, size: int) -> RequestBody:
     return build
 
 
-def set_plan(devices: list[int]) -> RequestBody:
+@dataclass(frozen=True)
+class PlanConnection:
+    """A connection inside one sandbox, as SetPlan carries it."""
+
+    source_device: int
+    source_port: int
+    target_device: int
+    target_port: int
+    delayed: bool
+    delay: int
+
+
+def set_plan(devices: list[int], connections: Sequence[PlanConnection] = ()) -> RequestBody:
     def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        connection_offsets = []
+        for c in connections:
+            Connection.Start(builder)
+            Connection.AddSourceDevice(builder, c.source_device)
+            Connection.AddSourcePort(builder, c.source_port)
+            Connection.AddTargetDevice(builder, c.target_device)
+            Connection.AddTargetPort(builder, c.target_port)
+            Connection.AddDelayed(builder, c.delayed)
+            Connection.AddDelay(builder, c.delay)
+            connection_offsets.append(Connection.End(builder))
+        SetPlan.StartConnectionsVector(builder, len(connection_offsets))
+        for offset in reversed(connection_offsets):
+            builder.PrependUOffsetTRelative(offset)
+        connections_offset = builder.EndVector()
         SetPlan.StartDevicesVector(builder, len(devices))
         for device in reversed(devices):
             builder.PrependUint32(device)
         devices_offset = builder.EndVector()
         SetPlan.Start(builder)
         SetPlan.AddDevices(builder, devices_offset)
+        SetPlan.AddConnections(builder, connections_offset)
         return Request.SetPlan, SetPlan.End(builder)
 
     return build

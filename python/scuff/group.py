@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _native
+from . import client_messages as requests
 from .device import Device, InputPort, OutputPort
 from .errors import AudioFormatError, SandboxError, ScuffError
+from .graph import Connection, GraphPlan, SandboxPlan, compile_graph, path_latencies
 from .sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -40,6 +42,12 @@ class Group:
         self._sandboxes: list[Sandbox] = []
         self._lock = threading.Lock()
         self._closed = False
+        # The device graph: changed under _graph_lock, compiled and sent on every change.
+        self._graph_lock = threading.RLock()
+        self._connections: list[Connection] = []
+        self._latency_compensation = False
+        self._plan = GraphPlan({}, ())
+        self._sent_plans: dict[Sandbox, SandboxPlan] = {}
 
     def __repr__(self) -> str:
         return (f"<scuff.Group {self.sample_rate:g} Hz, {self.block_size} frames, "
@@ -66,6 +74,145 @@ class Group:
         with self._lock:
             self._sandboxes.append(sandbox)
         return sandbox
+
+    # --- the device graph ---
+
+    @property
+    def connections(self) -> list[Connection]:
+        """Every audio connection of the group, in the order they were made."""
+        return list(self._connections)
+
+    def connect(self, source: OutputKey, target: InputKey) -> Connection:
+        """Connects an output port to an input port of any device of this group.
+
+        Inside one sandbox the target reads the source in the same cycle; between two
+        sandboxes it reads the source's previous cycle. Everything connected to one input
+        is summed, with what the host writes there. Ports of equal channel counts connect
+        channel by channel; a mono output feeds every channel of the input; a mono input
+        receives the sum of every channel of the output; other pairs raise AudioFormatError.
+        """
+        connection = Connection(self._output_port(source), self._input_port(target))
+        source_channels, target_channels = connection.source.channels, connection.target.channels
+        if not (source_channels == target_channels or 1 in (source_channels, target_channels)):
+            raise AudioFormatError(
+                f"output {connection.source.index} of {connection.source.device.name} has {source_channels} "
+                f"channels and input {connection.target.index} of {connection.target.device.name} has "
+                f"{target_channels}; only equal counts, or mono on one side, can connect")
+        with self._graph_lock:
+            if connection in self._connections:
+                raise ScuffError(f"{connection!r} already exists")
+            self._connections.append(connection)
+            try:
+                self._apply_graph()
+            except BaseException:
+                self._connections.remove(connection)
+                self._apply_graph()
+                raise
+        return connection
+
+    def disconnect(self, source: OutputKey, target: InputKey) -> None:
+        """Removes the connection from `source` to `target`."""
+        connection = Connection(self._output_port(source), self._input_port(target))
+        with self._graph_lock:
+            if connection not in self._connections:
+                raise ScuffError(f"there is no connection {connection!r}")
+            self._connections.remove(connection)
+            self._apply_graph()
+
+    @property
+    def latency_compensation(self) -> bool:
+        """When on, connections get delay lines so that everything summed into one input
+        arrives with the same latency (loops are left alone). Off by default."""
+        return self._latency_compensation
+
+    @latency_compensation.setter
+    def latency_compensation(self, enabled: bool) -> None:
+        with self._graph_lock:
+            self._latency_compensation = bool(enabled)
+            self._apply_graph()
+
+    def latency(self, source: InputKey | OutputKey, target: InputKey | OutputKey) -> int:
+        """Latency in frames from `source` to `target` along the graph: each device's
+        reported latency, one block for every connection that reads the previous cycle,
+        and any compensation delay. A path from an input port starts before its device (as
+        the host writes it); a path to an output port ends after its device (as the host
+        reads it). Of several paths, the longest. Raises ScuffError when there is none."""
+        latencies = self.path_latencies(source, target)
+        if not latencies:
+            raise ScuffError(f"no path leads from {source!r} to {target!r}")
+        return latencies[-1]
+
+    def path_latencies(self, source: InputKey | OutputKey, target: InputKey | OutputKey) -> list[int]:
+        """The latency of every path from `source` to `target`, sorted, without repeats."""
+        source_port = self._any_port(source, prefer_output=True)
+        target_port = self._any_port(target, prefer_output=False)
+        with self._graph_lock:
+            plan = self._plan
+        planned = [c for sandbox_plan in plan.sandboxes.values() for c in sandbox_plan.connections]
+        return path_latencies(source_port, target_port, [*planned, *plan.routes], self.block_size)
+
+    def _any_port(self, key: object, *, prefer_output: bool) -> InputPort | OutputPort:
+        if isinstance(key, Device):
+            key = key.output(0) if prefer_output else key.input(0)
+        if not isinstance(key, (InputPort, OutputPort)):
+            raise AudioFormatError(f"{key!r} is not a port")
+        self._check_member(key.device)
+        return key
+
+    def _apply_graph(self) -> None:
+        """Compiles the graph and sends each sandbox whose plan changed its new plan, then
+        swaps the routes between sandboxes."""
+        with self._graph_lock:
+            devices = sorted((d for s in self._sandboxes if s.state != "stopped" for d in s.devices),
+                             key=lambda device: device.id)
+            plan = compile_graph(devices, self._connections, block_size=self.block_size,
+                                 compensate=self._latency_compensation)
+            for sandbox in self._sandboxes:
+                sandbox_plan = plan.sandboxes.get(sandbox, SandboxPlan((), ()))
+                if self._sent_plans.get(sandbox) != sandbox_plan and sandbox.state in ("starting", "running"):
+                    self._send_plan(sandbox, sandbox_plan)
+            self._engine.set_routes([
+                (r.connection.source.device._memory, r.connection.source.index,
+                 r.connection.target.device._memory, r.connection.target.index, r.compensation)
+                for r in plan.routes])
+            self._plan = plan
+
+    def _send_plan(self, sandbox: Sandbox, plan: SandboxPlan) -> None:
+        connections = [
+            requests.PlanConnection(
+                c.connection.source.device.id, c.connection.source.index,
+                c.connection.target.device.id, c.connection.target.index, c.delayed, c.compensation)
+            for c in plan.connections]
+        sandbox._call(requests.set_plan([device.id for device in plan.order], connections))
+        self._sent_plans[sandbox] = plan
+
+    def _resend_plan(self, sandbox: Sandbox) -> None:
+        """After a sandbox restarted: it knows no plan yet."""
+        with self._graph_lock:
+            self._sent_plans.pop(sandbox, None)
+            self._apply_graph()
+
+    def _forget_devices(self, devices: Sequence[Device]) -> None:
+        """Drops the connections of devices that are going away, and recompiles."""
+        with self._graph_lock:
+            self._connections = [c for c in self._connections
+                                 if c.source.device not in devices and c.target.device not in devices]
+            if not self._closed:
+                self._apply_graph()
+
+    def _forget_sandbox(self, sandbox: Sandbox) -> None:
+        with self._graph_lock:
+            self._sent_plans.pop(sandbox, None)
+            self._forget_devices(sandbox.devices)
+
+    def _latency_changed(self) -> None:
+        """Event-loop thread: a device reported a new latency. Compensation is recompiled
+        in the background, since sending plans waits for replies this thread delivers."""
+        if self._latency_compensation and not self._closed:
+            try:
+                self.client._background.submit(self._apply_graph)
+            except RuntimeError:
+                pass  # the client is closing
 
     def render(self, inputs: Mapping[InputKey, np.ndarray],
                outputs: OutputKey | Sequence[OutputKey], *,

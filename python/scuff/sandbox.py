@@ -147,7 +147,7 @@ class Sandbox:
             self._discard_device(device_id)
             raise
         self._group._engine.add_device(memory)
-        self._send_plan()
+        self._group._apply_graph()
         return device
 
     def remove_device(self, device: Device) -> None:
@@ -155,8 +155,8 @@ class Sandbox:
         if self._devices.get(device.id) is not device:
             raise ScuffError(f"{device!r} does not belong to this sandbox")
         del self._devices[device.id]
+        self._group._forget_devices([device])
         self._group._engine.remove_device(device._memory)
-        self._send_plan()
         self._call(requests.destroy_device(device.id))
 
     def close(self) -> None:
@@ -178,6 +178,7 @@ class Sandbox:
                 self._process.kill()
         self._process.wait()
         self._fail_pending(SandboxCrashedError("the sandbox was closed"))
+        self._group._forget_sandbox(self)
 
     # --- the control channel ---
 
@@ -219,9 +220,6 @@ class Sandbox:
             self._call(requests.destroy_device(device_id))
         except ScuffError:
             pass
-
-    def _send_plan(self) -> None:
-        self._call(requests.set_plan(list(self._devices)))
 
     # --- the process ---
 
@@ -288,7 +286,10 @@ class Sandbox:
         elif isinstance(message, DeviceChangedMessage):
             device = self._devices.get(message.info.device)
             if device is not None:
+                latency_changed = device.latency != message.info.latency
                 device._update(message.info)
+                if latency_changed:
+                    self._group._latency_changed()
 
     def _on_output(self) -> None:
         data = read_available(self._output)
