@@ -208,3 +208,32 @@ def test_closing_a_sandbox_removes_the_connections_of_its_devices(group, make):
     assert group.connections == []
     x = noise(2, 4 * BLOCK)
     np.testing.assert_array_equal(group.render({second: x}, second), x)
+
+
+def test_a_real_compressor_keyed_from_another_sandbox(client, test_plugins):
+    """ZamCompX2's mono sidechain port fed by a stereo device in another sandbox (the two
+    channels summed) compresses exactly as when the host writes that key signal itself."""
+    block = 256
+    music, kick = noise(2, 40 * block, seed=8, level=0.3), noise(2, 40 * block, seed=9, level=0.9)
+    key = kick[:1] + kick[1:]
+    key = np.concatenate([np.zeros((1, block), np.float32), key[:, :-block]], axis=1)
+
+    def compressor(group: scuff.Group) -> scuff.Device:
+        device = group.create_sandbox().create_device("/usr/lib/clap/ZamCompX2.clap")
+        device.set_param("Sidechain", 1.0)
+        device.set_param("Threshold", -30.0)
+        return device
+
+    routed = client.create_group(sample_rate=48000, block_size=block)
+    source = routed.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
+    routed_comp = compressor(routed)
+    routed.connect(source, routed_comp.input(1))
+    via_graph = routed.render({source: kick, routed_comp: music}, routed_comp)
+
+    direct = client.create_group(sample_rate=48000, block_size=block)
+    direct_comp = compressor(direct)
+    via_host = direct.render({direct_comp.input(0): music, direct_comp.input(1): key}, direct_comp)
+    unkeyed = direct.render({direct_comp.input(0): music}, direct_comp)
+
+    np.testing.assert_array_equal(via_graph, via_host)
+    assert np.abs(via_graph - unkeyed).max() > 0.01

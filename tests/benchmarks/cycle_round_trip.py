@@ -47,8 +47,8 @@ def raw_timer(mode: str) -> Timer:
 
 def group_timer(group: scuff.Group) -> Timer:
     def timed(count: int) -> list[int]:
-        group._engine.time_cycles(WARM_UP, BLOCK_SIZE)
-        return group._engine.time_cycles(count, BLOCK_SIZE)
+        group._engine.time_cycles(WARM_UP, group.block_size)
+        return group._engine.time_cycles(count, group.block_size)
 
     return timed
 

@@ -124,6 +124,8 @@ def main() -> int:
     spin_p50 = cycles.latencies[cycle_round_trip.RAW_SPIN].p50
     print(f"  empty cycle p50 / raw spin p50 ({fmt_ns(empty)} / {fmt_ns(spin_p50)}): "
           f"{fmt_ratio(empty / spin_p50):>7}  {goal(empty / spin_p50, cycle_round_trip.GOAL)}")
+    for line in sandbox_count.goal_lines(crowding):
+        print(line)
 
     print()
     sections = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in durations.items())
@@ -131,7 +133,7 @@ def main() -> int:
           f"({sections}); load average now {load_average()}")
 
     invalid = (any(r.missed_cycles for r in renders) or any(cycles.missed.values())
-               or any(crowding.missed.values()))
+               or any(any(r.missed.values()) for r in crowding.values()))
     if invalid:
         print("some measurements are invalid: a sandbox missed cycles (see the warnings above)")
     return 1 if invalid else 0
