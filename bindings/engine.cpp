@@ -43,13 +43,25 @@ void Engine::set_routes(const std::vector<RouteSpec>& specs) {
         routes->push_back(std::make_unique<Route>(
             Route{spec, ConnectionFeed(source_channels, target_channels, spec.delay, max_frames_)}));
     }
-    std::lock_guard lock(routes_mutex_);
-    next_routes_ = std::move(routes);
+    std::shared_ptr<Routes> retired;
+    {
+        std::lock_guard lock(routes_mutex_);
+        std::swap(next_routes_, routes);
+        std::swap(retired_routes_, retired);
+    }
+    // `routes` (never used) and `retired` are freed here, on the caller's thread: the
+    // device memories they hold may belong to Python objects, whose release needs the GIL.
 }
 
 void Engine::choose_ready_sandboxes() {
     for (auto& sandbox : sandboxes_) {
         bool alive = sandbox->alive.load(std::memory_order_relaxed);
+        if (sandbox->revived.exchange(false)) {
+            sandbox->late = false;
+            sandbox->ready = false;
+            sandbox->is_late = false;
+            sandbox->consecutive_missed = 0;
+        }
         sandbox->fresh_outputs = alive && sandbox->ready && !sandbox->late;
         if (alive && sandbox->late &&
             sandbox->control().completed_cycle.load(std::memory_order_acquire) == sandbox->cycle) {
@@ -59,6 +71,7 @@ void Engine::choose_ready_sandboxes() {
             // A late sandbox gets no new cycle, nor new inputs, until it has finished the
             // one it was given: it must never be writing a block while the client reads it.
             ++sandbox->missed_cycles;
+            sandbox->consecutive_missed.fetch_add(1, std::memory_order_relaxed);
         }
         sandbox->ready = alive && !sandbox->late;
     }
@@ -97,6 +110,10 @@ void Engine::feed_routes(uint32_t frames) {
     {
         std::lock_guard lock(routes_mutex_);
         if (next_routes_) {
+            // The old routes are freed by the next set_routes, never on this thread.
+            if (!retired_routes_) {
+                retired_routes_ = std::move(routes_);
+            }
             routes_ = std::move(next_routes_);
         }
     }
@@ -157,7 +174,11 @@ void Engine::signal_and_wait(uint32_t frames) {
         if (!done || control.completed_cycle.load(std::memory_order_acquire) != cycle) {
             sandbox->late = true;
             ++sandbox->missed_cycles;
+            sandbox->consecutive_missed.fetch_add(1, std::memory_order_relaxed);
+        } else {
+            sandbox->consecutive_missed.store(0, std::memory_order_relaxed);
         }
+        sandbox->is_late.store(sandbox->late, std::memory_order_relaxed);
     }
 }
 

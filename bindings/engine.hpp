@@ -92,6 +92,7 @@ private:
     std::mutex routes_mutex_;
     std::shared_ptr<Routes> next_routes_;
     std::shared_ptr<Routes> routes_ = std::make_shared<Routes>();
+    std::shared_ptr<Routes> retired_routes_;
 };
 
 } // namespace scuff::native

@@ -100,7 +100,18 @@ NB_MODULE(_native, m) {
         .def_prop_rw("alive",
                      [](SandboxSignals& self) { return self.alive.load(); },
                      [](SandboxSignals& self, bool alive) { self.alive = alive; })
-        .def_prop_ro("late", [](SandboxSignals& self) { return self.late; })
+        .def_prop_ro("late", [](SandboxSignals& self) { return self.is_late.load(std::memory_order_relaxed); },
+                     "Missed the deadline of its last cycle and has not caught up yet.")
+        .def_prop_ro("consecutive_missed",
+                     [](SandboxSignals& self) { return self.consecutive_missed.load(std::memory_order_relaxed); },
+                     "Cycles missed in a row.")
+        .def(
+            "revive",
+            [](SandboxSignals& self) {
+                self.revived = true;
+                self.alive = true;
+            },
+            "A restarted process took over: it is alive, and on time.")
         .def_prop_ro("missed_cycles", [](SandboxSignals& self) { return self.missed_cycles; })
         .def_prop_ro("last_cycle_ns", [](SandboxSignals& self) {
             return self.control().last_cycle_ns.load(std::memory_order_relaxed);

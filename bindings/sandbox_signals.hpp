@@ -25,6 +25,12 @@ public:
     bool ready = false;
     // Its outputs hold a whole block of the previous cycle, which routes may carry on.
     bool fresh_outputs = false;
+    // Read by the client's watchdog while the engine runs.
+    std::atomic<uint32_t> consecutive_missed{0};
+    std::atomic<bool> is_late{false};
+    // Set by the client when a restarted process took over: the engine then forgets
+    // that the old one was late.
+    std::atomic<bool> revived{false};
     uint64_t missed_cycles = 0;
 
 private:

@@ -317,6 +317,8 @@ Device::Requests Device::take_requests() {
     requests.latency_changed = latency_changed_.exchange(false);
     requests.flush = wants_flush_.exchange(false);
     requests.restart = wants_restart_.exchange(false);
+    requests.state_dirty = state_dirty_.exchange(false);
+    requests.non_finite_blocks = non_finite_blocks_.exchange(0);
     return requests;
 }
 
@@ -354,6 +356,22 @@ void Device::silence_outputs(uint32_t frames) {
             std::memset(plane, 0, frames * sizeof(float));
         }
     }
+}
+
+bool Device::outputs_finite(uint32_t frames) const {
+    for (const auto& port : output_planes_) {
+        for (const float* plane : port) {
+            // Summing is branch-free and vectorises; NaN or infinity anywhere survives it.
+            float sum = 0.0f;
+            for (uint32_t frame = 0; frame < frames; ++frame) {
+                sum += plane[frame] * 0.0f;
+            }
+            if (sum != 0.0f) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 void Device::wait_while_restarting() {
@@ -399,6 +417,12 @@ void Device::process(uint32_t frames) {
     process.out_events = &out_events;
     if (plugin_->process(plugin_, &process) == CLAP_PROCESS_ERROR) {
         silence_outputs(frames);
+    } else if (!outputs_finite(frames)) {
+        // NaN or infinity would poison every device downstream and the host's mix.
+        silence_outputs(frames);
+        if (non_finite_blocks_.fetch_add(1, std::memory_order_relaxed) == 0) {
+            services_.wake_main_loop();
+        }
     }
     steady_time_ += frames;
 }

@@ -91,6 +91,8 @@ public:
         bool latency_changed = false;
         bool flush = false;
         bool restart = false;
+        bool state_dirty = false;
+        uint32_t non_finite_blocks = 0;
     };
     Requests take_requests();
 
@@ -124,6 +126,7 @@ private:
     void build_buffers();
     uint32_t collect_param_changes(uint32_t frames);
     void silence_outputs(uint32_t frames);
+    bool outputs_finite(uint32_t frames) const;
 
     uint32_t id_;
     std::shared_ptr<ClapLibrary> library_;
@@ -161,6 +164,9 @@ private:
     std::atomic<bool> wants_restart_{false};
     std::atomic<bool> wants_flush_{false};
     std::atomic<bool> params_changed_{false};
+    std::atomic<bool> state_dirty_{false};
+    // Blocks whose output held NaN or infinity and was silenced, since the main loop last looked.
+    std::atomic<uint32_t> non_finite_blocks_{0};
     std::atomic<bool> latency_changed_{false};
 };
 

@@ -49,8 +49,8 @@ struct DeviceHost {
     }
 
     // --- clap.state ---
-    static void state_mark_dirty(const clap_host_t*) {
-        // The client saves states on its own schedule.
+    static void state_mark_dirty(const clap_host_t* host) {
+        raise(device(host).state_dirty_, device(host));
     }
 
     // --- clap.latency ---

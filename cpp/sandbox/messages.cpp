@@ -87,9 +87,10 @@ Message log_message(uint32_t device, clap_log_severity severity, const std::stri
     return finish(builder, Body::Log, CreateLog(builder, device, level, builder.CreateString(text)).Union());
 }
 
-Message device_changed_message(const Device& device) {
+Message device_changed_message(const Device& device, bool state_dirty) {
     fb::FlatBufferBuilder builder;
-    return finish(builder, Body::DeviceChanged, CreateDeviceChanged(builder, device_info(builder, device)).Union());
+    auto info = device_info(builder, device);
+    return finish(builder, Body::DeviceChanged, CreateDeviceChanged(builder, info, state_dirty).Union());
 }
 
 } // namespace scuff::sbox

@@ -24,6 +24,6 @@ Message device_info_reply(uint64_t request, const Device& device);
 Message param_value_reply(uint64_t request, double value);
 Message state_reply(uint64_t request, std::span<const uint8_t> data);
 Message log_message(uint32_t device, clap_log_severity severity, const std::string& text);
-Message device_changed_message(const Device& device);
+Message device_changed_message(const Device& device, bool state_dirty);
 
 } // namespace scuff::sbox

@@ -141,8 +141,13 @@ void Sandbox::service_devices() {
         } catch (const std::exception& error) {
             log(id, CLAP_LOG_ERROR, error.what());
         }
-        if (requests.params_changed || requests.latency_changed || requests.restart) {
-            send(device_changed_message(*device));
+        if (requests.non_finite_blocks > 0) {
+            log(id, CLAP_LOG_WARNING,
+                "the plugin's output held NaN or infinity in " + std::to_string(requests.non_finite_blocks) +
+                    " block(s); those blocks were silenced");
+        }
+        if (requests.params_changed || requests.latency_changed || requests.restart || requests.state_dirty) {
+            send(device_changed_message(*device, requests.state_dirty));
         }
     }
 }

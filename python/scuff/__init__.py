@@ -19,6 +19,7 @@ from .group import Group
 from .param import Param
 from .plugin_info import BrokenPlugin, PluginInfo
 from .sandbox import Sandbox
+from .sandbox_status import Reason, RestartPolicy, SandboxEvent
 
 __version__ = "0.1.0"
 
@@ -35,7 +36,10 @@ __all__ = [
     "PluginInfo",
     "PluginLoadError",
     "ProtocolError",
+    "Reason",
+    "RestartPolicy",
     "Sandbox",
+    "SandboxEvent",
     "SandboxCrashedError",
     "SandboxError",
     "SandboxTimeoutError",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,25 +15,46 @@ from .errors import PluginLoadError, ScuffError, UnknownPluginError
 from .event_loop import EventLoop
 from .group import Group
 from .plugin_info import BrokenPlugin, PluginInfo
+from .sandbox_status import SandboxEvent
+from .supervisor import Supervisor
+
+log = logging.getLogger("scuff")
 
 
 class Client:
     """The entry point: create groups, sandboxes and devices. Use it as a context manager,
     or call `close()`, so that every sandbox process is stopped."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, control_timeout: float = 10.0, load_timeout: float = 30.0,
+                 autosave_interval: float | None = 1.0,
+                 on_sandbox_state: Callable[[SandboxEvent], None] | None = None) -> None:
+        """`control_timeout` bounds every control request (parameters, states), and
+        `load_timeout` the creation of a device; a sandbox that misses either becomes
+        unresponsive. Devices whose parameters or state changed are saved in the
+        background every `autosave_interval` seconds (None turns autosave off).
+        `on_sandbox_state` is called, on a thread of its own, with every change of a
+        sandbox's state."""
+        self.control_timeout = float(control_timeout)
+        self.load_timeout = float(load_timeout)
+        self.autosave_interval = autosave_interval
+        self.on_sandbox_state = on_sandbox_state
         self._events = EventLoop()
         # Sandboxes die with the thread that started them (PR_SET_PDEATHSIG), so they are
         # all started from this one thread, which lives as long as the client.
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scuff-spawn")
-        # Work that must not run on the event-loop thread (it waits for sandbox replies).
-        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scuff-background")
+        # Work that must not run on the event-loop thread (it waits for sandbox replies):
+        # restarts, autosaves, recompiles.
+        self._background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="scuff-background")
+        # State changes reach the user's callback in order, on a thread where the callback
+        # may call back into scuff.
+        self._notifier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scuff-notify")
         self._device_ids = itertools.count(1)
         self._groups: list[Group] = []
         self._known_plugins: dict[str, PluginInfo] = {}
         self._broken_plugins: list[BrokenPlugin] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._supervisor = Supervisor(self)
 
     def __enter__(self) -> Client:
         return self
@@ -54,15 +76,16 @@ class Client:
         return list(self._broken_plugins)
 
     def create_group(self, sample_rate: float = 48000, block_size: int = 512, *,
-                     cycle_timeout: float = 2.0) -> Group:
+                     cycle_timeout: float = 2.0, unresponsive_after: int = 3) -> Group:
         """A new group processing at `sample_rate` in blocks of at most `block_size` frames.
 
         `cycle_timeout` is how long one audio cycle waits for a sandbox before going on
-        without it (its outputs are then silent for that block).
+        without it (its outputs are then silent for that block); a sandbox that misses
+        `unresponsive_after` cycles in a row is unresponsive.
         """
         if self._closed:
             raise ScuffError("the client is closed")
-        group = Group(self, sample_rate, block_size, cycle_timeout)
+        group = Group(self, sample_rate, block_size, cycle_timeout, unresponsive_after)
         with self._lock:
             self._groups.append(group)
         return group
@@ -72,13 +95,37 @@ class Client:
         if self._closed:
             return
         self._closed = True
+        self._supervisor.close()
         for group in self.groups:
             group.close()
         self._background.shutdown(wait=True, cancel_futures=True)
+        self._notifier.shutdown(wait=True)
         self._spawner.shutdown(wait=True)
         self._events.close()
 
     # --- used by sandboxes ---
+
+    def _notify(self, event: SandboxEvent) -> None:
+        callback = self.on_sandbox_state
+        if callback is None:
+            return
+
+        def deliver() -> None:
+            try:
+                callback(event)
+            except Exception:
+                log.exception("the on_sandbox_state callback failed")
+
+        try:
+            self._notifier.submit(deliver)
+        except RuntimeError:
+            pass  # the client is closing
+
+    def _submit(self, work: Callable[..., object], *args: object) -> None:
+        try:
+            self._background.submit(work, *args)
+        except RuntimeError:
+            pass  # the client is closing
 
     def _next_device_id(self) -> int:
         with self._lock:

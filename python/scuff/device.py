@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import _native
 from . import client_messages as requests
-from .errors import AudioFormatError, ParamError, StateError
+from .errors import AudioFormatError, ParamError, ProtocolError, StateError
 from .param import Param
 from .sandbox_messages import DeviceDescription, ParamValueReply, StateReply
 
@@ -52,12 +53,19 @@ class Device:
     """
 
     def __init__(self, sandbox: Sandbox, device_id: int, description: DeviceDescription,
-                 memory: _native.DeviceMemory) -> None:
+                 memory: _native.DeviceMemory, path: str) -> None:
         self._sandbox = sandbox
         self._id = device_id
         self._description = description
         self._memory = memory
+        self._path = path
         self._param_lock = threading.Lock()
+        # What a restart restores: the last saved state, then the values set since.
+        self._saved_state: bytes | None = None
+        self._saved_at: float | None = None
+        self._values_since_save: dict[int, tuple[float, int]] = {}
+        self._change_count = 0
+        self._dirty = False
 
     def __repr__(self) -> str:
         return f"<scuff.Device {self._id} {self.plugin_id!r} in sandbox {self._sandbox.pid}>"
@@ -69,6 +77,22 @@ class Device:
     @property
     def sandbox(self) -> Sandbox:
         return self._sandbox
+
+    @property
+    def path(self) -> str:
+        """The plugin file this device was created from."""
+        return self._path
+
+    @property
+    def saved_state(self) -> bytes | None:
+        """The state last saved (by autosave, `save` or `load`), which a restart restores;
+        None before the first save. Parameter values set since are restored on top."""
+        return self._saved_state
+
+    @property
+    def saved_at(self) -> float | None:
+        """When `saved_state` was taken, as a `time.time()` timestamp."""
+        return self._saved_at
 
     @property
     def plugin_id(self) -> str:
@@ -154,6 +178,9 @@ class Device:
         with self._param_lock:
             if not self._memory.push_param_change(param.id, number, frame):
                 raise ParamError(f"the parameter queue of {self.name} is full")
+            self._change_count += 1
+            self._values_since_save[param.id] = (number, self._change_count)
+            self._dirty = True
 
     def get_param(self, key: ParamKey) -> float:
         """The parameter's current plain value, as the plugin reports it."""
@@ -164,15 +191,65 @@ class Device:
 
     def save(self) -> bytes:
         """The plugin's state, as opaque bytes."""
+        with self._param_lock:
+            changes_before = self._change_count
         reply = self._sandbox._call(requests.save_state(self._id))
-        assert isinstance(reply, StateReply)
+        if not isinstance(reply, StateReply):
+            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a state request with {reply!r}")
+        self._remember_state(reply.data, changes_before)
         return reply.data
 
     def load(self, state: bytes) -> None:
         """Restores a state saved by `save` (from this or another device of the same plugin)."""
         if not isinstance(state, (bytes, bytearray, memoryview)):
             raise StateError(f"a state is bytes, not {type(state).__name__}")
-        self._sandbox._call(requests.load_state(self._id, bytes(state)))
+        data = bytes(state)
+        with self._param_lock:
+            changes_before = self._change_count
+        self._sandbox._call(requests.load_state(self._id, data))
+        self._remember_state(data, changes_before)
 
     def _update(self, description: DeviceDescription) -> None:
         self._description = description
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+
+    def _remember_state(self, data: bytes, changes_before: int) -> None:
+        """`data` holds every parameter change made before `changes_before`."""
+        with self._param_lock:
+            self._saved_state = data
+            self._saved_at = time.time()
+            self._values_since_save = {
+                param: (value, order) for param, (value, order) in self._values_since_save.items()
+                if order > changes_before}
+            self._dirty = bool(self._values_since_save)
+
+    def _autosave(self) -> None:
+        # Cleared first: a change made while the state is read marks it dirty again.
+        self._dirty = False
+        try:
+            self.save()
+        except BaseException:
+            self._dirty = True
+            raise
+
+    def _restore(self) -> None:
+        """Re-creates this device in its sandbox's new process: same id, same shared
+        memory, its saved state, then the parameter values set since that state."""
+        sandbox, client = self._sandbox, self._sandbox.group.client
+        reply = sandbox._call(requests.create_device(self._id, self._path, self.plugin_id),
+                              timeout=client.load_timeout)
+        sandbox._expect_description(reply, self._id)
+        reply = sandbox._call(requests.attach_device_memory(self._id, self._memory.size),
+                              fds=[self._memory.fd], timeout=client.load_timeout)
+        self._update(sandbox._expect_description(reply, self._id))
+        if self._saved_state is not None:
+            sandbox._call(requests.load_state(self._id, self._saved_state))
+        with self._param_lock:
+            values = sorted(self._values_since_save.items(), key=lambda item: item[1][1])
+            for param, (value, _) in values:
+                if not self._memory.push_param_change(param, value, 0):
+                    raise ParamError(f"the parameter queue of {self.name} is full")
+        if values:
+            sandbox._call(requests.flush_params(self._id))

@@ -28,7 +28,7 @@ class EventLoop:
         self._thread.start()
 
     def watch(self, fd: int, on_readable: Callable[[], None]) -> None:
-        self._call_soon(lambda: self._selector.register(fd, selectors.EVENT_READ, on_readable))
+        self.call_soon(lambda: self._selector.register(fd, selectors.EVENT_READ, on_readable))
 
     def unwatch(self, fd: int) -> None:
         def unregister() -> None:
@@ -37,7 +37,7 @@ class EventLoop:
             except (KeyError, ValueError):
                 pass
 
-        self._call_soon(unregister)
+        self.call_soon(unregister)
 
     def close(self) -> None:
         if self._stopping:
@@ -46,11 +46,15 @@ class EventLoop:
         self._wake()
         if threading.current_thread() is not self._thread:
             self._thread.join()
+        # Commands queued as the loop stopped still run: they release descriptors.
+        while not self._commands.empty():
+            self._commands.get()()
         self._selector.close()
         self._wake_reader.close()
         self._wake_writer.close()
 
-    def _call_soon(self, command: Callable[[], None]) -> None:
+    def call_soon(self, command: Callable[[], None]) -> None:
+        """Runs `command` on the event-loop thread, after what was queued before it."""
         if threading.current_thread() is self._thread:
             command()
         else:

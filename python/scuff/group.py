@@ -14,6 +14,7 @@ from .device import Device, InputPort, OutputPort
 from .errors import AudioFormatError, SandboxError, ScuffError
 from .graph import Connection, GraphPlan, SandboxPlan, compile_graph, path_latencies
 from .sandbox import Sandbox
+from .sandbox_status import RestartPolicy
 
 if TYPE_CHECKING:
     from .client import Client
@@ -29,7 +30,7 @@ class Group:
     """
 
     def __init__(self, client: Client, sample_rate: float, block_size: int,
-                 cycle_timeout: float) -> None:
+                 cycle_timeout: float, unresponsive_after: int = 3) -> None:
         if not sample_rate > 0:
             raise ScuffError(f"sample_rate must be positive, not {sample_rate!r}")
         if not 1 <= block_size <= 65536:
@@ -39,6 +40,8 @@ class Group:
         self.block_size = int(block_size)
         self._engine = _native.Engine(self.block_size)
         self._engine.cycle_timeout = cycle_timeout
+        # Audio cycles a sandbox may miss in a row before it counts as unresponsive.
+        self.unresponsive_after = int(unresponsive_after)
         self._sandboxes: list[Sandbox] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -66,11 +69,12 @@ class Group:
     def cycle_timeout(self, seconds: float) -> None:
         self._engine.cycle_timeout = float(seconds)
 
-    def create_sandbox(self) -> Sandbox:
-        """Starts a new scuff-sbox process in this group."""
+    def create_sandbox(self, *, restart_policy: RestartPolicy | None = None) -> Sandbox:
+        """Starts a new scuff-sbox process in this group. With a `restart_policy`, the
+        sandbox restarts by itself after a crash or when it is unresponsive."""
         if self._closed:
             raise ScuffError("the group is closed")
-        sandbox = Sandbox(self)
+        sandbox = Sandbox(self, restart_policy)
         with self._lock:
             self._sandboxes.append(sandbox)
         return sandbox

@@ -1,99 +1,58 @@
-"""A sandbox: one scuff-sbox process hosting devices for a group."""
+"""A sandbox: a scuff-sbox process hosting devices for a group. It outlives its process: a
+crashed sandbox keeps its devices, and `restart` brings them back in a new process."""
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
-import signal
-import socket
-import subprocess
 import threading
+import time
 from collections.abc import Sequence
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from . import _native
 from . import client_messages as requests
-from .control_channel import ControlChannel
 from .device import Device
-from .errors import (
-    ParamError,
-    PluginLoadError,
-    ProtocolError,
-    SandboxCrashedError,
-    SandboxError,
-    SandboxTimeoutError,
-    ScuffError,
-    StateError,
-)
-from .event_loop import read_available
-from .executables import executable
+from .errors import ProtocolError, SandboxCrashedError, SandboxError, SandboxTimeoutError, ScuffError
 from .plugin_info import PluginInfo
-from .sandbox_messages import (
-    DeviceChangedMessage,
-    DeviceDescription,
-    FailureReply,
-    LogMessage,
-    ReadyMessage,
-    ReplyBody,
-    ResponseMessage,
-    parse,
-)
+from .sandbox_messages import DeviceChangedMessage, DeviceDescription, LogMessage, ReplyBody
+from .sandbox_process import SandboxProcess, describe_exit
+from .sandbox_status import Reason, RestartPolicy, SandboxEvent, SandboxState
 
 if TYPE_CHECKING:
     from .group import Group
 
 log = logging.getLogger("scuff.sandbox")
 
-SandboxState = Literal["starting", "running", "unresponsive", "crashed", "stopped"]
-
 START_TIMEOUT = 10.0
-CONTROL_TIMEOUT = 10.0
-LOAD_TIMEOUT = 30.0
 
 _LOG_LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL,
                logging.ERROR, logging.WARNING]
-
-_FAILURE_ERRORS: dict[str, type[ScuffError]] = {
-    "FileNotFound": PluginLoadError,
-    "NotAPlugin": PluginLoadError,
-    "PluginNotFound": PluginLoadError,
-    "PluginFailed": PluginLoadError,
-    "NoSuchParam": ParamError,
-    "BadState": StateError,
-    "Timeout": SandboxTimeoutError,
-}
-
-
-def describe_exit(returncode: int | None) -> str:
-    if returncode is None:
-        return "closed its control channel"
-    if returncode < 0:
-        try:
-            return f"was killed by {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"was killed by signal {-returncode}"
-    return f"exited with code {returncode}"
 
 
 class Sandbox:
     """One scuff-sbox process. Created with `Group.create_sandbox`; closed with its group."""
 
-    def __init__(self, group: Group) -> None:
+    def __init__(self, group: Group, restart_policy: RestartPolicy | None = None) -> None:
         self._group = group
         self._client = group.client
-        self._lock = threading.Lock()
-        self._pending: dict[int, Future[ReplyBody]] = {}
-        self._request_ids = itertools.count(1)
+        self._lock = threading.RLock()
+        # Serialises restarts and closing.
+        self._life_lock = threading.Lock()
         self._devices: dict[int, Device] = {}
         self._state: SandboxState = "starting"
-        self._reason = ""
-        self._ready: Future[None] = Future()
+        self._reason = Reason.RUNNING
+        self._detail = ""
+        self.restart_policy = restart_policy
+        self._restart_times: list[float] = []
+        self._restart_pending = False
+        self._gave_up = False
+        self._autosaving = False
         self._signals = _native.SandboxSignals()
-        self._start_process()
+        self._process: SandboxProcess | None = None
+        self._process = self._start_process()
         group._engine.add_sandbox(self._signals)
+        self._set_state("running", Reason.RUNNING, "")
 
     def __repr__(self) -> str:
         return f"<scuff.Sandbox pid={self.pid} {self._state}>"
@@ -105,12 +64,34 @@ class Sandbox:
 
     @property
     def reason(self) -> str:
-        """Why the sandbox is not running, when it is not."""
+        """Why the sandbox is not running, in words (the signal, the exit code, the call
+        that failed); empty while it runs."""
+        return self._detail
+
+    @property
+    def reason_code(self) -> Reason:
+        """Why the sandbox is not running, as a code."""
         return self._reason
 
     @property
     def pid(self) -> int:
+        """The process id of the current (or last) scuff-sbox process."""
         return self._process.pid
+
+    @property
+    def late(self) -> bool:
+        """Missed the deadline of its last audio cycle and has not caught up yet."""
+        return self._signals.late
+
+    @property
+    def missed_cycles(self) -> int:
+        """Audio cycles this sandbox gave silence for because it was late or gone."""
+        return self._signals.missed_cycles
+
+    @property
+    def restarts(self) -> int:
+        """How many times the sandbox was restarted."""
+        return len(self._restart_times)
 
     @property
     def devices(self) -> list[Device]:
@@ -129,18 +110,19 @@ class Sandbox:
         """
         path, plugin_id = self._client._resolve_plugin(plugin, plugin_id)
         device_id = self._client._next_device_id()
-        reply = self._call(requests.create_device(device_id, str(path), plugin_id), timeout=LOAD_TIMEOUT)
+        reply = self._call(requests.create_device(device_id, str(path), plugin_id),
+                           timeout=self._client.load_timeout)
         description = self._expect_description(reply, device_id)
         memory = _native.DeviceMemory(
             self._signals, [p.channels for p in description.inputs],
             [p.channels for p in description.outputs], self._group.block_size)
         # Registered before activation, so that what the plugin reports while it
         # activates (a latency change, a parameter rescan) reaches this Device.
-        device = Device(self, device_id, description, memory)
+        device = Device(self, device_id, description, memory, str(path))
         self._devices[device_id] = device
         try:
             reply = self._call(requests.attach_device_memory(device_id, memory.size),
-                               fds=[memory.fd], timeout=LOAD_TIMEOUT)
+                               fds=[memory.fd], timeout=self._client.load_timeout)
             device._update(self._expect_description(reply, device_id))
         except BaseException:
             del self._devices[device_id]
@@ -157,61 +139,52 @@ class Sandbox:
         del self._devices[device.id]
         self._group._forget_devices([device])
         self._group._engine.remove_device(device._memory)
-        self._call(requests.destroy_device(device.id))
+        if self._state in ("running", "unresponsive"):
+            self._call(requests.destroy_device(device.id))
+
+    def restart(self) -> None:
+        """Starts a new process (killing the old one if it still runs) and re-creates every
+        device in it with its last saved state, the parameter values set since, its
+        connections and its activation. Raises SandboxError when that fails; the sandbox
+        is then crashed."""
+        with self._life_lock:
+            if self._state == "stopped":
+                raise ScuffError("the sandbox is closed; create a new one")
+            self._restart_times.append(time.monotonic())
+            self._restart_locked()
 
     def close(self) -> None:
         """Stops the process. Its devices are gone with it."""
-        with self._lock:
-            if self._state == "stopped":
-                return
-            was_running = self._state not in ("crashed",)
-            self._state = "stopped"
-            self._reason = "closed by the client"
-        self._signals.alive = False
-        self._group._engine.remove_sandbox(self._signals)
-        self._client._events.unwatch(self._channel.socket.fileno())
-        self._channel.close()
-        if was_running:
-            try:
-                self._process.wait(timeout=2.0)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-        self._process.wait()
-        self._fail_pending(SandboxCrashedError("the sandbox was closed"))
+        with self._life_lock:
+            with self._lock:
+                if self._state == "stopped":
+                    return
+            self._signals.alive = False
+            self._group._engine.remove_sandbox(self._signals)
+            self._set_state("stopped", Reason.CLOSED, "closed by the client")
+            self._process.close(timeout=2.0)
         self._group._forget_sandbox(self)
 
-    # --- the control channel ---
+    # --- control messages ---
 
     def _call(self, body: requests.RequestBody, *, fds: Sequence[int] = (),
-              timeout: float = CONTROL_TIMEOUT) -> ReplyBody:
-        """Sends a request and waits for its reply; raises the error a failure stands for."""
+              timeout: float | None = None) -> ReplyBody:
+        """Sends a request and waits for its reply. A request that goes unanswered makes
+        the sandbox unresponsive."""
         with self._lock:
             if self._state in ("crashed", "stopped"):
-                raise SandboxCrashedError(f"sandbox {self.pid} is {self._state}: {self._reason}")
-            request_id = next(self._request_ids)
-            future: Future[ReplyBody] = Future()
-            self._pending[request_id] = future
+                raise SandboxCrashedError(f"sandbox {self.pid} is {self._state}: {self._detail}")
+            process = self._process
         try:
-            self._channel.send(requests.frame(request_id, body), fds)
-        except OSError:
-            self._pending.pop(request_id, None)
-            raise SandboxCrashedError(f"sandbox {self.pid} is gone") from None
-        try:
-            reply = future.result(timeout)
-        except FutureTimeout:
-            self._pending.pop(request_id, None)
-            self._state = "unresponsive"
-            self._reason = f"no reply within {timeout:g} s"
-            raise SandboxTimeoutError(
-                f"sandbox {self.pid} did not answer within {timeout:g} s") from None
-        if isinstance(reply, FailureReply):
-            error = _FAILURE_ERRORS.get(reply.code, SandboxError)
-            raise error(reply.message)
-        return reply
+            return process.call(body, fds=fds, timeout=timeout or self._client.control_timeout)
+        except SandboxTimeoutError as error:
+            if process is self._process:
+                self._set_state("unresponsive", Reason.UNRESPONSIVE, str(error))
+            raise
 
     def _expect_description(self, reply: ReplyBody, device_id: int) -> DeviceDescription:
         if not isinstance(reply, DeviceDescription) or reply.device != device_id:
-            self._kill(f"sent a wrong reply for device {device_id}")
+            self._process.kill(f"sent a wrong reply for device {device_id}")
             raise ProtocolError(f"sandbox {self.pid} sent a wrong reply for device {device_id}")
         return reply
 
@@ -223,63 +196,40 @@ class Sandbox:
 
     # --- the process ---
 
-    def _start_process(self) -> None:
-        group = self._group
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        args = [
-            str(executable("scuff-sbox")),
-            "--control-fd", str(child.fileno()),
-            "--signals-fd", str(self._signals.fd),
-            "--sample-rate", repr(float(group.sample_rate)),
-            "--max-frames", str(group.block_size),
-        ]
-        output_reader, output_writer = os.pipe()
+    def _start_process(self) -> SandboxProcess:
+        process = SandboxProcess(self._client, self._signals, self._group.sample_rate, self._group.block_size,
+                                 self._on_message, lambda code: None)
+        # Only the current process may report its end: a replaced one is ignored.
+        process._on_exit = lambda code, process=process: self._on_exit(process, code)
         try:
-            self._process = self._client._spawn(
-                args, pass_fds=(child.fileno(), self._signals.fd), output=output_writer)
-        finally:
-            child.close()
-            os.close(output_writer)
-        self._channel = ControlChannel(parent)
-        self._output = output_reader
-        os.set_blocking(output_reader, False)
-        self._client._events.watch(parent.fileno(), self._on_readable)
-        self._client._events.watch(output_reader, self._on_output)
-        try:
-            self._ready.result(START_TIMEOUT)
-        except FutureTimeout:
-            self._kill("did not start in time")
-            raise SandboxTimeoutError(f"scuff-sbox did not start within {START_TIMEOUT:g} s") from None
+            process.wait_ready(START_TIMEOUT)
         except SandboxError as error:
-            raise SandboxError(f"scuff-sbox failed to start: {error}") from None
-        self._state = "running"
+            process.close(timeout=0.5)
+            self._set_state("crashed", Reason.FAILED_TO_START, str(error))
+            raise
+        return process
 
-    def _on_readable(self) -> None:
-        """Event-loop thread: reads and dispatches what the sandbox sent."""
+    def _restart_locked(self) -> None:
+        old = self._process
+        self._signals.alive = False
+        self._set_state("starting", Reason.RUNNING, "restarting")
+        old.kill("killed for a restart")
+        old.close(timeout=2.0)
         try:
-            data = self._channel.socket.recv(1 << 16, socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            return
-        except OSError:
-            data = b""
-        if not data:
-            self._on_gone()
-            return
-        try:
-            for frame in self._channel.feed(data):
-                self._dispatch(parse(frame))
-        except ProtocolError as error:
-            self._kill(str(error))
+            self._process = self._start_process()
+            for device in sorted(self._devices.values(), key=lambda d: d.id):
+                device._restore()
+            self._group._resend_plan(self)
+        except ScuffError as error:
+            self._process.kill("failed to restart")
+            self._set_state("crashed", Reason.FAILED_TO_START, f"restart failed: {error}")
+            raise SandboxError(f"sandbox could not be restarted: {error}") from error
+        self._signals.revive()
+        self._set_state("running", Reason.RUNNING, "")
 
-    def _dispatch(self, message: object) -> None:
-        if isinstance(message, ResponseMessage):
-            future = self._pending.pop(message.request_id, None)
-            if future is not None:
-                future.set_result(message.reply)
-        elif isinstance(message, ReadyMessage):
-            if not self._ready.done():
-                self._ready.set_result(None)
-        elif isinstance(message, LogMessage):
+    def _on_message(self, message: object) -> None:
+        """Event-loop thread: logs and device changes."""
+        if isinstance(message, LogMessage):
             known = 0 <= message.severity < len(_LOG_LEVELS)
             level = _LOG_LEVELS[message.severity] if known else logging.INFO
             log.log(level, "sandbox %d, device %d: %s", self.pid, message.device, message.text)
@@ -288,51 +238,96 @@ class Sandbox:
             if device is not None:
                 latency_changed = device.latency != message.info.latency
                 device._update(message.info)
+                # Whatever the plugin changed on its own may be part of its state.
+                device._mark_dirty()
                 if latency_changed:
                     self._group._latency_changed()
 
-    def _on_output(self) -> None:
-        data = read_available(self._output)
-        if data is None:
-            self._client._events.unwatch(self._output)
-            os.close(self._output)
+    def _on_exit(self, process: SandboxProcess, returncode: int) -> None:
+        """Event-loop thread: a process ended."""
+        if process is not self._process:
             return
-        for line in data.decode("utf-8", errors="replace").splitlines():
-            if line.strip():
-                log.debug("sandbox %d: %s", self.pid, line)
-
-    def _on_gone(self) -> None:
-        """Event-loop thread: the control socket reached its end."""
-        self._client._events.unwatch(self._channel.socket.fileno())
         self._signals.alive = False
-        try:
-            returncode = self._process.wait(timeout=1.0)
-        except subprocess.TimeoutExpired:
-            returncode = None
         with self._lock:
-            if self._state != "stopped":
-                self._state = "crashed"
-                self._reason = self._reason or f"scuff-sbox {describe_exit(returncode)}"
-            reason = self._reason
-        error = SandboxCrashedError(f"sandbox {self.pid} {reason}")
-        if not self._ready.done():
-            self._ready.set_exception(error)
-        self._fail_pending(error)
+            if self._state in ("stopped", "starting"):
+                return
+        if process.kill_reason.startswith("sandbox sent") or "wrong reply" in process.kill_reason:
+            reason = Reason.PROTOCOL_ERROR
+        elif returncode < 0:
+            reason = Reason.CRASHED
+        else:
+            reason = Reason.EXITED
+        detail = describe_exit(returncode)
+        if process.kill_reason:
+            detail = f"{detail} ({process.kill_reason})"
+        self._set_state("crashed", reason, f"scuff-sbox {detail}")
 
-    def _kill(self, reason: str) -> None:
-        """Ends a sandbox that broke the protocol or its deadline."""
+    def _set_state(self, state: SandboxState, reason: Reason, detail: str) -> None:
         with self._lock:
-            if not self._reason:
-                self._reason = reason
-        try:
-            self._process.kill()
-        except ProcessLookupError:
-            pass
+            if self._state == "stopped" and state != "stopped":
+                return
+            if (self._state, self._reason, self._detail) == (state, reason, detail):
+                return
+            self._state, self._reason, self._detail = state, reason, detail
+        if state in ("crashed", "unresponsive"):
+            log.warning("sandbox %d is %s: %s", self.pid, state, detail)
+        self._client._notify(SandboxEvent(self, state, reason, detail))
 
-    def _fail_pending(self, error: Exception) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, {}
-        for future in pending.values():
-            if not future.done():
-                future.set_exception(error)
+    # --- supervision (the client's supervisor thread) ---
+
+    def _supervise(self, now: float) -> None:
+        """Marks a sandbox that keeps missing cycles unresponsive (and running again once
+        it catches up), and starts the restart policy's restarts."""
+        missed = self._signals.consecutive_missed
+        limit = self._group.unresponsive_after
+        if self._state == "running" and missed >= limit:
+            self._set_state("unresponsive", Reason.UNRESPONSIVE, f"missed {missed} audio cycles in a row")
+        elif (self._state == "unresponsive" and self._detail.startswith("missed") and missed == 0
+              and not self._signals.late):
+            self._set_state("running", Reason.RUNNING, "")
+        policy = self.restart_policy
+        if policy is None or self._state not in ("crashed", "unresponsive") or self._restart_pending:
+            return
+        recent = [t for t in self._restart_times if now - t < policy.window]
+        if len(recent) >= policy.max_restarts:
+            if not self._gave_up:
+                self._gave_up = True
+                log.error("sandbox %d: gave up after %d restarts within %g s", self.pid, len(recent), policy.window)
+                self._set_state(self._state, self._reason,
+                                f"{self._detail}; gave up after {len(recent)} restarts within {policy.window:g} s")
+            return
+        self._restart_pending = True
+        delay = policy.delay(len(recent))
+        self._client._submit(self._restart_by_policy, delay)
+
+    def _restart_by_policy(self, delay: float) -> None:
+        time.sleep(delay)
+        try:
+            with self._life_lock:
+                if self._state in ("crashed", "unresponsive"):
+                    self._restart_times.append(time.monotonic())
+                    self._restart_locked()
+        except ScuffError as error:
+            log.error("sandbox %d: automatic restart failed: %s", self.pid, error)
+        finally:
+            self._restart_pending = False
+
+    def _autosave(self) -> None:
+        """Saves every device whose parameters or state changed since its last save."""
+        try:
+            for device in self.devices:
+                if self._state != "running":
+                    return
+                if device._dirty:
+                    device._autosave()
+        except ScuffError as error:
+            log.warning("sandbox %d: autosave failed: %s", self.pid, error)
+        finally:
+            self._autosaving = False
+
+    def _wants_autosave(self) -> bool:
+        if self._autosaving or self._state != "running" or not any(d._dirty for d in self.devices):
+            return False
+        self._autosaving = True
+        return True
 

@@ -98,6 +98,8 @@ class LogMessage:
 @dataclass(frozen=True)
 class DeviceChangedMessage:
     info: DeviceDescription = field()
+    # The plugin said its state changed.
+    state_dirty: bool = False
 
 
 SandboxMessageBody = ResponseMessage | ReadyMessage | LogMessage | DeviceChangedMessage
@@ -189,5 +191,5 @@ def parse(frame: bytes) -> SandboxMessageBody:
         return LogMessage(log.Device(), log.Severity(), _text(log.Message()))
     if kind == Body.DeviceChanged:
         changed = _table(DeviceChanged.DeviceChanged, table)
-        return DeviceChangedMessage(device_description(changed.Info()))
+        return DeviceChangedMessage(device_description(changed.Info()), bool(changed.StateDirty()))
     raise ProtocolError(f"sandbox sent an unknown message type {kind}")

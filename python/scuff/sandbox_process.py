@@ -1,0 +1,255 @@
+"""One run of a scuff-sbox process: its control channel, its output, and the moment it ends.
+A sandbox that restarts gets a new SandboxProcess; the old one's late events are ignored."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import signal
+import socket
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING
+
+from . import client_messages as requests
+from .control_channel import ControlChannel
+from .errors import (
+    ParamError,
+    PluginLoadError,
+    ProtocolError,
+    SandboxCrashedError,
+    SandboxError,
+    SandboxTimeoutError,
+    ScuffError,
+    StateError,
+)
+from .event_loop import read_available
+from .executables import executable
+from .sandbox_messages import FailureReply, ReadyMessage, ReplyBody, ResponseMessage, parse
+
+if TYPE_CHECKING:
+    from . import _native
+    from .client import Client
+
+log = logging.getLogger("scuff.sandbox")
+
+_FAILURE_ERRORS: dict[str, type[ScuffError]] = {
+    "FileNotFound": PluginLoadError,
+    "NotAPlugin": PluginLoadError,
+    "PluginNotFound": PluginLoadError,
+    "PluginFailed": PluginLoadError,
+    "NoSuchParam": ParamError,
+    "BadState": StateError,
+    "Timeout": SandboxTimeoutError,
+}
+
+# After its control socket closes, a process gets this long to exit before it is killed.
+EXIT_GRACE = 0.5
+
+
+def describe_exit(returncode: int | None) -> str:
+    if returncode is None:
+        return "closed its control channel"
+    if returncode < 0:
+        try:
+            return f"was killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"was killed by signal {-returncode}"
+    return f"exited with code {returncode}"
+
+
+class SandboxProcess:
+    """Starts scuff-sbox and talks to it. `on_message` gets every message that is not a
+    reply (logs, device changes); `on_exit` gets the exit status once the process is gone.
+    Both run on the client's event-loop thread."""
+
+    def __init__(self, client: Client, signals: _native.SandboxSignals, sample_rate: float, max_frames: int,
+                 on_message: Callable[[object], None], on_exit: Callable[[int], None]) -> None:
+        self._client = client
+        self._on_message = on_message
+        self._on_exit = on_exit
+        self._lock = threading.Lock()
+        self._pending: dict[int, Future[ReplyBody]] = {}
+        self._request_ids = itertools.count(1)
+        self._ready: Future[None] = Future()
+        self._gone = False
+        self._released = False
+        # Why the client ended the process, when it did.
+        self.kill_reason = ""
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        args = [
+            str(executable("scuff-sbox")),
+            "--control-fd", str(child.fileno()),
+            "--signals-fd", str(signals.fd),
+            "--sample-rate", repr(float(sample_rate)),
+            "--max-frames", str(max_frames),
+        ]
+        output_reader, output_writer = os.pipe()
+        try:
+            self.process = client._spawn(args, pass_fds=(child.fileno(), signals.fd), output=output_writer)
+        except BaseException:
+            parent.close()
+            os.close(output_reader)
+            raise
+        finally:
+            child.close()
+            os.close(output_writer)
+        self._channel = ControlChannel(parent)
+        self._output = output_reader
+        os.set_blocking(output_reader, False)
+        # Readable the moment the process ends, whatever happens to its sockets.
+        self._pidfd = os.pidfd_open(self.process.pid)
+        events = client._events
+        events.watch(parent.fileno(), self._on_readable)
+        events.watch(output_reader, self._on_output)
+        events.watch(self._pidfd, self._on_pidfd)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def gone(self) -> bool:
+        return self._gone
+
+    def wait_ready(self, timeout: float) -> None:
+        try:
+            self._ready.result(timeout)
+        except FutureTimeout:
+            self.kill("did not start in time")
+            raise SandboxTimeoutError(f"scuff-sbox did not start within {timeout:g} s") from None
+        except SandboxError as error:
+            raise SandboxError(f"scuff-sbox failed to start: {error}") from None
+
+    def call(self, body: requests.RequestBody, *, fds: Sequence[int] = (), timeout: float) -> ReplyBody:
+        """Sends a request and waits for its reply; raises the error a failure stands for."""
+        with self._lock:
+            if self._gone:
+                raise SandboxCrashedError(f"sandbox process {self.pid} is gone")
+            request_id = next(self._request_ids)
+            future: Future[ReplyBody] = Future()
+            self._pending[request_id] = future
+        try:
+            self._channel.send(requests.frame(request_id, body), fds)
+        except OSError:
+            self._pending.pop(request_id, None)
+            raise SandboxCrashedError(f"sandbox process {self.pid} is gone") from None
+        try:
+            reply = future.result(timeout)
+        except FutureTimeout:
+            self._pending.pop(request_id, None)
+            raise SandboxTimeoutError(f"sandbox {self.pid} did not answer within {timeout:g} s") from None
+        if isinstance(reply, FailureReply):
+            raise _FAILURE_ERRORS.get(reply.code, SandboxError)(reply.message)
+        return reply
+
+    def kill(self, reason: str) -> None:
+        """Ends the process at once; `reason` says why, for its exit report."""
+        with self._lock:
+            self.kill_reason = self.kill_reason or reason
+        try:
+            self.process.kill()
+        except ProcessLookupError:
+            pass
+
+    def close(self, timeout: float) -> None:
+        """Closes the control channel, so the process exits by itself; kills it if it does
+        not within `timeout`; reaps it and releases every descriptor."""
+        with self._lock:
+            self._gone = True
+        self._client._events.unwatch(self._channel.socket.fileno())
+        self._channel.close()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._release()
+        self._fail_pending(SandboxCrashedError("the sandbox was closed"))
+
+    def _release(self) -> None:
+        """Event-loop or closing thread: the pidfd and output pipe are no longer needed."""
+        with self._lock:
+            if self._released:
+                return
+            self._released = True
+        events = self._client._events
+        events.unwatch(self._pidfd)
+        events.unwatch(self._output)
+        events.call_soon(self._close_descriptors)
+
+    def _close_descriptors(self) -> None:
+        # On the event-loop thread, after the unwatch calls queued before it.
+        for fd in (self._pidfd, self._output):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._channel.close()
+
+    # --- event-loop thread ---
+
+    def _on_readable(self) -> None:
+        try:
+            data = self._channel.socket.recv(1 << 16, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            # The process is ending or has lost its way: the pidfd tells when it is gone.
+            self._client._events.unwatch(self._channel.socket.fileno())
+            timer = threading.Timer(EXIT_GRACE, self.kill, args=("closed its control channel",))
+            timer.daemon = True
+            timer.start()
+            return
+        try:
+            for frame in self._channel.feed(data):
+                message = parse(frame)
+                if isinstance(message, ResponseMessage):
+                    with self._lock:
+                        future = self._pending.pop(message.request_id, None)
+                    if future is not None:
+                        future.set_result(message.reply)
+                elif isinstance(message, ReadyMessage):
+                    if not self._ready.done():
+                        self._ready.set_result(None)
+                else:
+                    self._on_message(message)
+        except ProtocolError as error:
+            self.kill(str(error))
+
+    def _on_output(self) -> None:
+        data = read_available(self._output)
+        if data is None:
+            self._client._events.unwatch(self._output)
+            return
+        for line in data.decode("utf-8", errors="replace").splitlines():
+            if line.strip():
+                log.debug("sandbox %d: %s", self.pid, line)
+
+    def _on_pidfd(self) -> None:
+        returncode = self.process.wait()
+        with self._lock:
+            already_gone = self._gone
+            self._gone = True
+        if already_gone:
+            return
+        self._client._events.unwatch(self._channel.socket.fileno())
+        self._release()
+        error = SandboxCrashedError(f"sandbox {self.pid} {self.kill_reason or describe_exit(returncode)}")
+        if not self._ready.done():
+            self._ready.set_exception(error)
+        self._fail_pending(error)
+        self._on_exit(returncode)
+
+    def _fail_pending(self, error: Exception) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(error)
