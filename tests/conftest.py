@@ -15,6 +15,17 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 ZAM_CLAP_DIR = pathlib.Path("/usr/lib/clap")
 ZAM_VST3_DIR = pathlib.Path("/usr/lib/vst3")
 ZAM_CLAP_FILES = sorted(ZAM_CLAP_DIR.glob("Za*.clap"))
+ZAM_VST3_BUNDLES = sorted(ZAM_VST3_DIR.glob("Za*.vst3"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_scan_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pathlib.Path]:
+    """Every client of the run keeps its scan cache in a temporary folder, never in the
+    user's cache folder."""
+    folder = tmp_path_factory.mktemp("scan-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCUFF_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -72,6 +72,19 @@ std::vector<ScannedPort> audio_ports(const clap_plugin_t* instance,
     return ports;
 }
 
+// Hidden parameters are not counted, as for VST3, whose builds often carry hidden ones.
+uint32_t visible_params(const clap_plugin_t* instance, const clap_plugin_params_t& params) {
+    uint32_t visible = 0;
+    uint32_t count = params.count(instance);
+    for (uint32_t index = 0; index < count; ++index) {
+        clap_param_info_t info{};
+        if (params.get_info(instance, index, &info) && (info.flags & CLAP_PARAM_IS_HIDDEN) == 0) {
+            ++visible;
+        }
+    }
+    return visible;
+}
+
 // Fills in what only a live instance can tell.
 void read_instance(const clap_plugin_t* instance, ScannedPlugin& plugin) {
     auto extension = [instance](const char* id) { return instance->get_extension(instance, id); };
@@ -88,8 +101,8 @@ void read_instance(const clap_plugin_t* instance, ScannedPlugin& plugin) {
     }
     plugin.has_gui = extension(CLAP_EXT_GUI) != nullptr;
     if (const auto* params = static_cast<const clap_plugin_params_t*>(extension(CLAP_EXT_PARAMS));
-        params && params->count) {
-        plugin.param_count = params->count(instance);
+        params && params->count && params->get_info) {
+        plugin.param_count = visible_params(instance, *params);
     }
 }
 
@@ -123,7 +136,7 @@ void probe_instance(const ClapLibrary& library, const clap_plugin_descriptor_t& 
 
 } // namespace
 
-ScanResult scan_clap_file(const std::filesystem::path& path) {
+ScanResult scan_clap_file(const std::filesystem::path& path, const ScanOptions& options) {
     ScanResult result;
     result.path = path.string();
     std::shared_ptr<ClapLibrary> library;
@@ -134,9 +147,14 @@ ScanResult scan_clap_file(const std::filesystem::path& path) {
         return result;
     }
     for (const clap_plugin_descriptor_t* descriptor : library->descriptors()) {
+        if (!options.plugin_id.empty() && options.plugin_id != descriptor->id) {
+            continue;
+        }
         ScannedPlugin plugin = from_descriptor(*descriptor, path);
         try {
-            probe_instance(*library, *descriptor, plugin);
+            if (options.instantiate) {
+                probe_instance(*library, *descriptor, plugin);
+            }
         } catch (...) {
             // A C++ plugin that lets an exception escape keeps its descriptor entry.
             std::fprintf(stderr, "scuff-scan: [%s] threw while being instantiated\n",

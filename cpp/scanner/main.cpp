@@ -1,17 +1,21 @@
-// scuff-scan <plugin file>: prints one ScanReport FlatBuffer on standard output.
-// Exit codes: 0 when a report was written (even one that carries an error),
-// 1 when the report could not be written, 2 for bad arguments.
+// scuff-scan [--list] [--plugin ID] <plugin file>: prints one ScanReport FlatBuffer on
+// standard output. Exit codes: 0 when a report was written (even one that carries an
+// error), 1 when the report could not be written, 2 for bad arguments.
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "report_writer.hpp"
 #include "scan_file.hpp"
+#include "scuff/os/process.hpp"
 
 namespace {
 
@@ -41,15 +45,46 @@ bool write_all(int fd, const uint8_t* data, size_t size) {
     return true;
 }
 
+struct Arguments {
+    std::string path;
+    scuff::scan::ScanOptions options;
+};
+
+std::optional<Arguments> parse_arguments(int argc, char** argv) {
+    Arguments arguments;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view argument = argv[i];
+        if (argument == "--list") {
+            arguments.options.instantiate = false;
+        } else if (argument == "--plugin" && i + 1 < argc && argv[i + 1][0] != '\0') {
+            arguments.options.plugin_id = argv[++i];
+        } else if (arguments.path.empty() && !argument.empty() && !argument.starts_with("--")) {
+            arguments.path = argument;
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (arguments.path.empty()) {
+        return std::nullopt;
+    }
+    return arguments;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2 || argv[1][0] == '\0') {
+    auto arguments = parse_arguments(argc, argv);
+    if (!arguments) {
         std::fprintf(stderr,
-                     "usage: scuff-scan <plugin file>\n"
-                     "Prints a ScanReport FlatBuffer describing the plugins in the file.\n");
+                     "usage: scuff-scan [--list] [--plugin ID] <plugin file>\n"
+                     "Prints a ScanReport FlatBuffer describing the plugins in the file.\n"
+                     "  --list       only what the factory says: no plugin is instantiated\n"
+                     "  --plugin ID  only the plugin with this id\n");
         return 2;
     }
+    // A plugin that hangs would otherwise keep its scanner alive after the client is gone.
+    // Run by hand from a shell, or under an init process, the scan goes on regardless.
+    scuff::os::die_with_parent();
     int report_fd = take_stdout();
     if (report_fd < 0) {
         std::fprintf(stderr, "scuff-scan: cannot set standard output aside: %s\n",
@@ -57,7 +92,7 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    auto result = scuff::scan::scan_file(argv[1]);
+    auto result = scuff::scan::scan_file(arguments->path, arguments->options);
     auto report = scuff::scan::encode_report(result);
     if (!write_all(report_fd, report.data(), report.size()) || close(report_fd) != 0) {
         std::fprintf(stderr, "scuff-scan: cannot write the report: %s\n", std::strerror(errno));

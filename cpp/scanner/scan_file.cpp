@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "clap_scan.hpp"
+#include "vst3_scan.hpp"
 
 namespace scuff::scan {
 
@@ -14,12 +15,14 @@ namespace {
 
 struct FormatReader {
     std::string_view extension;
-    ScanResult (*scan)(const std::filesystem::path& path);
+    ScanResult (*scan)(const std::filesystem::path& path, const ScanOptions& options);
 };
 
-// A new plugin format (vst3_scan.cpp) is one more line here.
+// A new plugin format is one more line here. A VST3 plugin is usually a bundle folder
+// named like a file; its reader finds the library inside.
 constexpr FormatReader kReaders[] = {
     {".clap", scan_clap_file},
+    {".vst3", scan_vst3_file},
 };
 
 std::string lowercase(std::string text) {
@@ -30,13 +33,17 @@ std::string lowercase(std::string text) {
 
 } // namespace
 
-ScanResult scan_file(const std::filesystem::path& path) {
+ScanResult scan_file(const std::filesystem::path& path, const ScanOptions& options) {
     // Plugins and the client see the file under one absolute name, whatever the
     // scanner's working directory.
     std::error_code error;
     std::filesystem::path absolute = std::filesystem::absolute(path, error);
     if (error) {
         absolute = path;
+    }
+    // "X.vst3/" names the bundle X.vst3, whose extension a trailing slash would hide.
+    if (!absolute.has_filename() && absolute.has_parent_path()) {
+        absolute = absolute.parent_path();
     }
 
     ScanResult result;
@@ -47,7 +54,11 @@ ScanResult scan_file(const std::filesystem::path& path) {
             continue;
         }
         try {
-            return reader.scan(absolute);
+            ScanResult read = reader.scan(absolute, options);
+            if (read.error.empty() && !options.plugin_id.empty() && read.plugins.empty()) {
+                read.error = "no plugin with the id " + options.plugin_id + " in " + read.path;
+            }
+            return read;
         } catch (const std::exception& failure) {
             result.error = failure.what();
         } catch (...) {

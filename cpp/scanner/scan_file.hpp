@@ -7,6 +7,6 @@
 namespace scuff::scan {
 
 // Never throws: whatever goes wrong ends up in ScanResult::error.
-ScanResult scan_file(const std::filesystem::path& path);
+ScanResult scan_file(const std::filesystem::path& path, const ScanOptions& options);
 
 } // namespace scuff::scan

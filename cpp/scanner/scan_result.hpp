@@ -33,6 +33,15 @@ struct ScannedPlugin {
     uint32_t param_count = 0;
 };
 
+// What to read. A client that saw the scan of a whole file crash or hang scans it again
+// plugin by plugin, to tell the plugins that misbehave from the ones that do not.
+struct ScanOptions {
+    // False: only what the factory says about each plugin; no instance is created.
+    bool instantiate = true;
+    // Non-empty: only the plugin with this id.
+    std::string plugin_id;
+};
+
 struct ScanResult {
     std::string path;
     std::vector<ScannedPlugin> plugins;

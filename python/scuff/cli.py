@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .cli_scan import run_scan
 from .client import Client
 from .errors import ScuffError
-from .scan_report import scan_file
+from .scan_report import SCAN_TIMEOUT
 
 DEFAULT_DEMO_PLUGIN = "/usr/lib/clap/ZamComp.clap"
 
@@ -20,29 +21,36 @@ DEFAULT_DEMO_PLUGIN = "/usr/lib/clap/ZamComp.clap"
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scuff", description="Run audio plugins in sandbox processes.")
     commands = parser.add_subparsers(dest="command", required=True)
-    scan = commands.add_parser("scan", help="list the plugins inside plugin files")
-    scan.add_argument("paths", nargs="+", type=Path, help="CLAP plugin files")
+    scan = commands.add_parser(
+        "scan", help="list the installed plugins",
+        description="Lists the plugins in the standard CLAP and VST3 folders (and CLAP_PATH, "
+                    "VST3_PATH) and in PATHS, one scanner process per file. Files that cannot be "
+                    "used are listed on stderr; the exit status is still 0.")
+    scan.add_argument("paths", nargs="*", type=Path,
+                      help="more plugin files, VST3 bundles or folders to scan")
+    scan.add_argument("--json", action="store_true", help="print one JSON document with the plugins "
+                      "and the files that could not be used")
+    scan.add_argument("--no-cache", action="store_true", help="scan every file again, even unchanged ones")
+    scan.add_argument("--timeout", type=float, default=SCAN_TIMEOUT, metavar="SECONDS",
+                      help=f"give up on a file after this long (default {SCAN_TIMEOUT:g})")
+    scan.add_argument("--paths-only", action="store_true",
+                      help="scan only PATHS, not the standard folders")
     demo = commands.add_parser("demo", help="render a test signal through a plugin in a sandbox")
     demo.add_argument("plugin", nargs="?", default=DEFAULT_DEMO_PLUGIN, help="a CLAP plugin file")
     demo.add_argument("--seconds", type=float, default=2.0)
     args = parser.parse_args(argv)
     try:
-        return run_scan(args.paths) if args.command == "scan" else run_demo(args.plugin, args.seconds)
+        if args.command == "scan":
+            return run_scan(args.paths, as_json=args.json, use_cache=not args.no_cache,
+                            timeout=args.timeout, standard_folders=not args.paths_only)
+        return run_demo(args.plugin, args.seconds)
     except ScuffError as error:
         print(f"scuff: {error}", file=sys.stderr)
         return 1
-
-
-def run_scan(paths: Sequence[Path]) -> int:
-    failed = False
-    for path in paths:
-        result = scan_file(path)
-        if result.error:
-            failed = True
-            print(f"{result.path}: {result.error}")
-        for plugin in result.plugins:
-            print(f"{plugin.id}\t{plugin.name}\t{plugin.vendor}\t{plugin.format}\t{plugin.path}")
-    return 1 if failed else 0
+    except KeyboardInterrupt:
+        # Every scanner and sandbox process has been stopped on the way out.
+        print("scuff: interrupted", file=sys.stderr)
+        return 130
 
 
 def run_demo(plugin: str, seconds: float) -> int:

@@ -7,15 +7,19 @@ import logging
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from . import plugin_folders
 from .errors import PluginLoadError, ScuffError, UnknownPluginError
 from .event_loop import EventLoop
 from .group import Group
 from .plugin_info import BrokenPlugin, PluginInfo
 from .sandbox_status import SandboxEvent
+from .scan_cache import ScanCache, default_cache_dir
+from .scan_report import SCAN_TIMEOUT
+from .scanner import Progress, scan_files, scanner_stamp
 from .supervisor import Supervisor
 
 log = logging.getLogger("scuff")
@@ -27,17 +31,20 @@ class Client:
 
     def __init__(self, *, control_timeout: float = 10.0, load_timeout: float = 30.0,
                  autosave_interval: float | None = 1.0,
-                 on_sandbox_state: Callable[[SandboxEvent], None] | None = None) -> None:
+                 on_sandbox_state: Callable[[SandboxEvent], None] | None = None,
+                 cache_dir: str | os.PathLike[str] | None = None) -> None:
         """`control_timeout` bounds every control request (parameters, states), and
         `load_timeout` the creation of a device; a sandbox that misses either becomes
         unresponsive. Devices whose parameters or state changed are saved in the
         background every `autosave_interval` seconds (None turns autosave off).
         `on_sandbox_state` is called, on a thread of its own, with every change of a
-        sandbox's state."""
+        sandbox's state. `cache_dir` is where `scan` keeps its cache; by default
+        SCUFF_CACHE_DIR, else `scuff` in the user's cache folder (XDG_CACHE_HOME or ~/.cache)."""
         self.control_timeout = float(control_timeout)
         self.load_timeout = float(load_timeout)
         self.autosave_interval = autosave_interval
         self.on_sandbox_state = on_sandbox_state
+        self._cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self._events = EventLoop()
         # Sandboxes die with the thread that started them (PR_SET_PDEATHSIG), so they are
         # all started from this one thread, which lives as long as the client.
@@ -52,6 +59,7 @@ class Client:
         self._groups: list[Group] = []
         self._known_plugins: dict[str, PluginInfo] = {}
         self._broken_plugins: list[BrokenPlugin] = []
+        self._scanned = False
         self._lock = threading.Lock()
         self._closed = False
         self._supervisor = Supervisor(self)
@@ -74,6 +82,44 @@ class Client:
     def broken_plugins(self) -> list[BrokenPlugin]:
         """Plugin files the last scan could not read, with the reason."""
         return list(self._broken_plugins)
+
+    def scan(self, paths: Iterable[str | os.PathLike[str]] | None = None, *, standard_folders: bool = True,
+             timeout: float = SCAN_TIMEOUT, use_cache: bool = True, progress: Progress | None = None,
+             ) -> list[PluginInfo]:
+        """Finds the plugins installed on this machine, without loading any in this process.
+
+        Walks the standard plugin folders (unless `standard_folders` is false: CLAP_PATH,
+        ~/.clap, /usr/local/lib/clap, /usr/lib/clap, then the same for VST3) and `paths`
+        (plugin files, bundles or folders to walk), and runs one scuff-scan process per
+        plugin file, as many at once as there are cores. A scanner still running after
+        `timeout` seconds is killed. Files that did not change since the cached scan are
+        not scanned again (`use_cache=False` scans everything and rewrites the cache).
+        `progress(done, total, path)` is called after each file.
+
+        Returns every plugin found, sorted by name, format and path. Files that could not
+        be read are in `broken_plugins` afterwards. A plugin's `id` can then be given to
+        `Sandbox.create_device`; when two files hold the same id, the one from `paths` or
+        from the folder listed first wins.
+        """
+        if self._closed:
+            raise ScuffError("the client is closed")
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        roots = [Path(p) for p in paths or ()]
+        if standard_folders:
+            roots += [folder for folder in plugin_folders.standard_folders() if folder.is_dir()]
+        files = [str(path) for path in plugin_folders.find_plugin_files(roots)]
+        # Without use_cache the cache is not read, but what this scan finds is stored.
+        cache = ScanCache(self._cache_dir, scanner_stamp())
+        outcome = scan_files(files, timeout=timeout, cache=cache, reuse_cache=use_cache, progress=progress)
+        known: dict[str, PluginInfo] = {}
+        for plugin in outcome.plugins:
+            known.setdefault(plugin.id, plugin)
+        with self._lock:
+            self._known_plugins = known
+            self._broken_plugins = outcome.broken
+            self._scanned = True
+        return sorted(outcome.plugins, key=lambda p: (p.name.casefold(), p.format, p.path, p.id))
 
     def create_group(self, sample_rate: float = 48000, block_size: int = 512, *,
                      cycle_timeout: float = 2.0, unresponsive_after: int = 3) -> Group:
@@ -141,25 +187,35 @@ class Client:
     def _resolve_plugin(self, plugin: object, plugin_id: str | None) -> tuple[Path, str | None]:
         """The file and plugin id that `create_device`'s argument stands for."""
         if isinstance(plugin, PluginInfo):
-            return Path(plugin.path), plugin_id or plugin.id
+            return _hostable_file(Path(plugin.path)), plugin_id or plugin.id
         if isinstance(plugin, os.PathLike) or (isinstance(plugin, str) and _looks_like_path(plugin)):
             path = Path(os.fspath(plugin)).expanduser()
             if not path.exists():
                 raise PluginLoadError(f"no such plugin file: {path}")
-            if path.suffix.lower() == ".vst3":
-                raise PluginLoadError(f"VST3 plugins cannot be hosted yet: {path}")
-            if path.suffix.lower() != ".clap":
-                raise PluginLoadError(f"not a CLAP plugin file (expected a .clap file): {path}")
-            return path.resolve(), plugin_id
+            return _hostable_file(path).resolve(), plugin_id
         if isinstance(plugin, str):
             info = self._known_plugins.get(plugin)
             if info is None:
-                raise UnknownPluginError(
-                    f"no scanned plugin has the id {plugin!r}; run client.scan() to find "
-                    "installed plugins, or pass the plugin file's path")
-            return Path(info.path), info.id
+                raise UnknownPluginError(self._unknown_id_message(plugin))
+            return _hostable_file(Path(info.path)), info.id
         raise PluginLoadError(
             f"a plugin is given as a file path, a PluginInfo or a scanned id, not {type(plugin).__name__}")
+
+    def _unknown_id_message(self, plugin_id: str) -> str:
+        if not self._scanned:
+            return (f"no plugin with the id {plugin_id!r} is known yet: client.scan() reads the "
+                    "installed plugins and may find it; or pass the plugin file's path")
+        return (f"the last scan found no plugin with the id {plugin_id!r}; a scan of the folder "
+                "that holds it may find it (client.scan(paths=[...])), or pass the plugin file's path")
+
+
+def _hostable_file(path: Path) -> Path:
+    """`path`, if a sandbox can host the plugins of that file."""
+    if path.suffix.lower() == ".vst3":
+        raise PluginLoadError(f"VST3 plugins cannot be hosted yet: {path}")
+    if path.suffix.lower() != ".clap":
+        raise PluginLoadError(f"not a CLAP plugin file (expected a .clap file): {path}")
+    return path
 
 
 def _looks_like_path(text: str) -> bool:

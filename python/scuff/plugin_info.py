@@ -28,7 +28,9 @@ class PluginInfo:
 
 @dataclass(frozen=True)
 class BrokenPlugin:
-    """A plugin file the scanner could not read, and why."""
+    """A plugin file the scanner could not read, and why. When the file's other plugins
+    could be read and only one could not, `plugin_id` names that one."""
 
     path: str
     error: str
+    plugin_id: str = ""

@@ -3,8 +3,11 @@ The plugin is loaded only in the scanner's own process, never in the client's.""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import _native
@@ -25,26 +28,57 @@ class FileScan:
     path: str
     plugins: tuple[PluginInfo, ...]
     error: str = ""
+    # (plugin id, error) for each plugin that could not be read when the file's other
+    # plugins could.
+    failed_plugins: tuple[tuple[str, str], ...] = ()
+    # The scanner crashed, hung or printed nonsense, rather than reporting an error.
+    scanner_failed: bool = False
 
 
-def scan_file(path: str | os.PathLike[str], timeout: float = SCAN_TIMEOUT) -> FileScan:
-    """Runs scuff-scan on one file; a crash, hang or garbage output becomes `error`."""
+def scan_file(path: str | os.PathLike[str], timeout: float = SCAN_TIMEOUT, *, instantiate: bool = True,
+              plugin_id: str | None = None,
+              started: Callable[[subprocess.Popen[bytes]], None] | None = None) -> FileScan:
+    """Runs scuff-scan on one file; a crash, hang or garbage output becomes `error`.
+
+    With `instantiate` false, the scanner reports only what the file's factory says, and
+    creates no plugin; with `plugin_id`, it reads only that plugin. A scanner still
+    running after `timeout` seconds is killed with everything it started. `started` is
+    given the scanner process as soon as it runs, for a caller that may have to kill it
+    sooner.
+    """
     path = os.path.abspath(os.fspath(path))
-    try:
-        result = subprocess.run([str(executable("scuff-scan")), path], capture_output=True,
-                                timeout=timeout, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        return FileScan(path, (), f"the scanner did not finish within {timeout:g} s")
+    command = [str(executable("scuff-scan"))]
+    if not instantiate:
+        command.append("--list")
+    if plugin_id is not None:
+        command += ["--plugin", plugin_id]
+    # Its own process group, so that a timeout also kills whatever the plugin started;
+    # stderr (the plugin's chatter and the scanner's notes) is not read.
+    process = subprocess.Popen([*command, path], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    with process:
+        if started is not None:
+            started(process)
+        try:
+            report, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # Not yet reaped, so the group id still belongs to this scanner.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return FileScan(path, (), f"the scanner did not finish within {timeout:g} s and was killed",
+                            scanner_failed=True)
     # The report is written before the plugin file is unloaded: a plugin that crashes on
     # unload still has its whole report on stdout.
-    if result.returncode != 0 and not (result.stdout and _native.verify_scan_report(result.stdout)):
-        return FileScan(path, (), f"the scanner {describe_exit(result.returncode)}")
-    return read_report(path, result.stdout)
+    if process.returncode != 0 and not (report and _native.verify_scan_report(report)):
+        return FileScan(path, (), f"the scanner {describe_exit(process.returncode)}", scanner_failed=True)
+    return read_report(path, report)
 
 
 def read_report(path: str, data: bytes) -> FileScan:
     if not _native.verify_scan_report(data):
-        return FileScan(path, (), "the scanner produced a malformed report")
+        return FileScan(path, (), "the scanner produced a malformed report", scanner_failed=True)
     report = ScanReport.ScanReport.GetRootAs(data, 0)
     if report.Error():
         return FileScan(path, (), _text(report.Error()))

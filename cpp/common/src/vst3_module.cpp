@@ -1,0 +1,90 @@
+#include "scuff/vst3_module.hpp"
+
+#include <dlfcn.h>
+
+namespace scuff {
+
+namespace {
+
+using Reason = Vst3LoadError::Reason;
+
+// The bundle folder names of the VST3 module architecture for Linux: `uname -m` and
+// "-linux". The scanner can only load a binary built for its own architecture.
+#if defined(__x86_64__)
+constexpr const char* kArchitecture = "x86_64-linux";
+#elif defined(__aarch64__)
+constexpr const char* kArchitecture = "aarch64-linux";
+#elif defined(__i386__)
+constexpr const char* kArchitecture = "i386-linux";
+#elif defined(__arm__)
+constexpr const char* kArchitecture = "armv7l-linux";
+#else
+#error "unknown architecture: add its VST3 bundle folder name"
+#endif
+
+// Linux modules export these two around the factory's lifetime; both are optional.
+using ModuleEntryProc = bool (*)(void* library_handle);
+using ModuleExitProc = bool (*)();
+
+} // namespace
+
+std::filesystem::path Vst3Module::binary_of(const std::filesystem::path& path) {
+    std::error_code error;
+    if (!std::filesystem::is_directory(path, error)) {
+        return path;
+    }
+    return path / "Contents" / kArchitecture / (path.stem().string() + ".so");
+}
+
+std::shared_ptr<Vst3Module> Vst3Module::load(const std::filesystem::path& path) {
+    std::error_code error;
+    if (!std::filesystem::exists(path, error)) {
+        throw Vst3LoadError(Reason::FileNotFound, "no such file: " + path.string());
+    }
+    std::filesystem::path binary = binary_of(path);
+    if (!std::filesystem::is_regular_file(binary, error)) {
+        throw Vst3LoadError(Reason::NotAPlugin,
+                            "no " + std::string(kArchitecture) + " binary in the VST3 bundle " +
+                                path.string() + " (expected " + binary.string() + ")");
+    }
+    std::shared_ptr<Vst3Module> module(new Vst3Module());
+    module->path_ = path;
+    module->handle_ = dlopen(binary.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!module->handle_) {
+        const char* reason = dlerror();
+        throw Vst3LoadError(Reason::NotAPlugin, "cannot load " + path.string() + ": " +
+                                                    (reason ? reason : "unknown dlopen error"));
+    }
+    auto get_factory = reinterpret_cast<GetFactoryProc>(dlsym(module->handle_, "GetPluginFactory"));
+    if (!get_factory) {
+        throw Vst3LoadError(Reason::NotAPlugin, "no GetPluginFactory symbol in " + binary.string());
+    }
+    if (auto entry = reinterpret_cast<ModuleEntryProc>(dlsym(module->handle_, "ModuleEntry"))) {
+        if (!entry(module->handle_)) {
+            throw Vst3LoadError(Reason::PluginFailed, "ModuleEntry failed for " + path.string());
+        }
+        module->entered_ = true;
+    }
+    module->factory_ = get_factory();
+    if (!module->factory_) {
+        throw Vst3LoadError(Reason::PluginFailed, "GetPluginFactory returned no factory in " +
+                                                      path.string());
+    }
+    return module;
+}
+
+Vst3Module::~Vst3Module() {
+    if (factory_) {
+        factory_->release();
+    }
+    if (entered_) {
+        if (auto exit = reinterpret_cast<ModuleExitProc>(dlsym(handle_, "ModuleExit"))) {
+            exit();
+        }
+    }
+    if (handle_) {
+        dlclose(handle_);
+    }
+}
+
+} // namespace scuff

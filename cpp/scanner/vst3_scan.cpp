@@ -1,0 +1,349 @@
+#include "vst3_scan.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pluginterfaces/gui/iplugview.h"
+#include "pluginterfaces/vst/ivstaudioprocessor.h"
+#include "pluginterfaces/vst/ivstcomponent.h"
+#include "pluginterfaces/vst/ivsteditcontroller.h"
+#include "scuff/vst3_module.hpp"
+#include "vst3_host_context.hpp"
+
+namespace scuff::scan {
+
+namespace {
+
+using namespace Steinberg;
+
+// A plugin may claim any count; the scan must still end, and no real plugin comes near.
+constexpr int32 kMaxBusesRead = 1024;
+constexpr int32 kMaxClassesRead = 10000;
+// A component without a separate controller class answers with an all-zero class id.
+constexpr TUID kNoClass{};
+
+// Fixed-size char8 fields are not guaranteed to be NUL-terminated.
+template <size_t N>
+std::string text(const char8 (&value)[N]) {
+    return std::string(value, strnlen(value, N));
+}
+
+void append_utf8(std::string& out, char32_t code) {
+    if (code < 0x80) {
+        out += static_cast<char>(code);
+    } else if (code < 0x800) {
+        out += static_cast<char>(0xC0 | (code >> 6));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+        out += static_cast<char>(0xE0 | (code >> 12));
+        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (code >> 18));
+        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+}
+
+// VST3 strings are UTF-16; the report holds UTF-8. A lone surrogate becomes U+FFFD.
+template <size_t N>
+std::string text(const char16 (&value)[N]) {
+    std::string out;
+    for (size_t i = 0; i < N && value[i] != 0; ++i) {
+        char32_t unit = static_cast<char16_t>(value[i]);
+        if (unit >= 0xD800 && unit < 0xDC00 && i + 1 < N) {
+            char32_t low = static_cast<char16_t>(value[i + 1]);
+            if (low >= 0xDC00 && low < 0xE000) {
+                append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+                ++i;
+                continue;
+            }
+        }
+        append_utf8(out, unit >= 0xD800 && unit < 0xE000 ? 0xFFFD : unit);
+    }
+    return out;
+}
+
+bool same_iid(const TUID a, const TUID b) {
+    return std::memcmp(a, b, sizeof(TUID)) == 0;
+}
+
+std::string hex_id(const TUID cid) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    std::string id;
+    for (size_t i = 0; i < sizeof(TUID); ++i) {
+        auto byte = static_cast<unsigned char>(cid[i]);
+        id += kDigits[byte >> 4];
+        id += kDigits[byte & 0x0F];
+    }
+    return id;
+}
+
+std::vector<std::string> split_categories(const std::string& sub_categories) {
+    std::vector<std::string> features;
+    size_t start = 0;
+    while (start <= sub_categories.size()) {
+        size_t end = sub_categories.find('|', start);
+        if (end == std::string::npos) {
+            end = sub_categories.size();
+        }
+        if (end > start) {
+            features.push_back(sub_categories.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return features;
+}
+
+// What the factory says about one class, from the richest class info it offers.
+struct ClassInfo {
+    TUID cid{};
+    std::string category;
+    std::string name;
+    std::string vendor;
+    std::string version;
+    std::string sub_categories;
+};
+
+// Releases an interface pointer the plugin handed out.
+template <class Interface>
+struct Releaser {
+    void operator()(Interface* object) const { object->release(); }
+};
+template <class Interface>
+using Owned = std::unique_ptr<Interface, Releaser<Interface>>;
+
+// Queries `iid` from `object`; the result is released when it goes.
+template <class Interface>
+Owned<Interface> query(FUnknown* object, const TUID iid) {
+    void* result = nullptr;
+    if (object->queryInterface(iid, &result) != kResultOk || !result) {
+        return nullptr;
+    }
+    return Owned<Interface>(static_cast<Interface*>(result));
+}
+
+// Terminates (it was initialised) and then releases a plugin object.
+struct Terminator {
+    void operator()(IPluginBase* object) const {
+        object->terminate();
+        object->release();
+    }
+};
+
+class ClassReader {
+public:
+    explicit ClassReader(IPluginFactory& factory) : factory_(factory) {
+        factory2_ = query<IPluginFactory2>(&factory, IPluginFactory2_iid);
+        factory3_ = query<IPluginFactory3>(&factory, IPluginFactory3_iid);
+        // Steinberg's hosts hand the factory their context before creating anything.
+        if (factory3_) {
+            factory3_->setHostContext(&Vst3HostContext::instance());
+        }
+    }
+
+    int32 count() const { return factory_.countClasses(); }
+
+    bool read(int32 index, ClassInfo& info) const {
+        if (factory3_) {
+            PClassInfoW raw;
+            if (factory3_->getClassInfoUnicode(index, &raw) == kResultOk) {
+                std::memcpy(info.cid, raw.cid, sizeof(TUID));
+                info.category = text(raw.category);
+                info.name = text(raw.name);
+                info.vendor = text(raw.vendor);
+                info.version = text(raw.version);
+                info.sub_categories = text(raw.subCategories);
+                return true;
+            }
+        }
+        if (factory2_) {
+            PClassInfo2 raw;
+            if (factory2_->getClassInfo2(index, &raw) == kResultOk) {
+                std::memcpy(info.cid, raw.cid, sizeof(TUID));
+                info.category = text(raw.category);
+                info.name = text(raw.name);
+                info.vendor = text(raw.vendor);
+                info.version = text(raw.version);
+                info.sub_categories = text(raw.subCategories);
+                return true;
+            }
+        }
+        PClassInfo raw;
+        if (factory_.getClassInfo(index, &raw) != kResultOk) {
+            return false;
+        }
+        std::memcpy(info.cid, raw.cid, sizeof(TUID));
+        info.category = text(raw.category);
+        info.name = text(raw.name);
+        return true;
+    }
+
+private:
+    IPluginFactory& factory_;
+    Owned<IPluginFactory2> factory2_;
+    Owned<IPluginFactory3> factory3_;
+};
+
+// A plugin object created by the factory and initialised with the host context, or null.
+template <class Interface>
+std::unique_ptr<Interface, Terminator> create_initialised(IPluginFactory& factory, const TUID cid,
+                                                          const TUID iid, const std::string& id,
+                                                          const char* what) {
+    void* object = nullptr;
+    if (factory.createInstance(cid, iid, &object) != kResultOk || !object) {
+        std::fprintf(stderr, "scuff-scan: [%s] cannot create the %s\n", id.c_str(), what);
+        return nullptr;
+    }
+    auto* typed = static_cast<Interface*>(object);
+    // A plugin object whose initialize fails is released without terminate.
+    if (typed->initialize(&Vst3HostContext::instance()) != kResultOk) {
+        std::fprintf(stderr, "scuff-scan: [%s] the %s failed to initialize\n", id.c_str(), what);
+        typed->release();
+        return nullptr;
+    }
+    return std::unique_ptr<Interface, Terminator>(typed);
+}
+
+std::vector<ScannedPort> audio_buses(Vst::IComponent& component, Vst::BusDirection direction) {
+    std::vector<ScannedPort> ports;
+    int32 count = component.getBusCount(Vst::kAudio, direction);
+    for (int32 index = 0; index < count && index < kMaxBusesRead; ++index) {
+        Vst::BusInfo bus{};
+        if (component.getBusInfo(Vst::kAudio, direction, index, bus) != kResultOk) {
+            continue;
+        }
+        ports.push_back({static_cast<uint32_t>(index), text(bus.name),
+                         static_cast<uint32_t>(bus.channelCount > 0 ? bus.channelCount : 0),
+                         bus.busType == Vst::kMain});
+    }
+    return ports;
+}
+
+uint32_t event_bus_count(Vst::IComponent& component, Vst::BusDirection direction) {
+    int32 count = component.getBusCount(Vst::kEvent, direction);
+    return count > 0 ? static_cast<uint32_t>(count) : 0;
+}
+
+// Hidden parameters are the plugin's own business (DPF's buffer size and sample rate,
+// program changes), so they are not counted: a CLAP and a VST3 build of one plugin then
+// report the same count.
+uint32_t visible_params(Vst::IEditController& controller) {
+    uint32_t visible = 0;
+    int32 count = controller.getParameterCount();
+    for (int32 index = 0; index < count; ++index) {
+        Vst::ParameterInfo info{};
+        if (controller.getParameterInfo(index, info) == kResultOk &&
+            (info.flags & Vst::ParameterInfo::kIsHidden) == 0) {
+            ++visible;
+        }
+    }
+    return visible;
+}
+
+void read_controller(Vst::IEditController& controller, ScannedPlugin& plugin) {
+    plugin.param_count = visible_params(controller);
+    // The view is released without being attached to a window, which is when most
+    // plugins build their editor's widgets; a plugin that builds them here makes its
+    // scan slower, and one that crashes without a display costs its file's scan.
+    if (IPlugView* view = controller.createView(Vst::ViewType::kEditor)) {
+        plugin.has_gui = true;
+        view->release();
+    }
+}
+
+// Fills in what only a live instance can tell: buses from the component, parameters and
+// the editor from its controller (the component itself, or a separate class).
+void probe_instance(IPluginFactory& factory, const ClassInfo& info, ScannedPlugin& plugin) {
+    auto component = create_initialised<Vst::IComponent>(factory, info.cid, Vst::IComponent_iid,
+                                                         plugin.id, "component");
+    if (!component) {
+        return;
+    }
+    plugin.audio_inputs = audio_buses(*component, Vst::kInput);
+    plugin.audio_outputs = audio_buses(*component, Vst::kOutput);
+    plugin.note_inputs = event_bus_count(*component, Vst::kInput);
+    plugin.note_outputs = event_bus_count(*component, Vst::kOutput);
+
+    if (auto single = query<Vst::IEditController>(component.get(), Vst::IEditController_iid)) {
+        read_controller(*single, plugin);
+        return;
+    }
+    TUID controller_cid{};
+    if (component->getControllerClassId(controller_cid) != kResultOk ||
+        same_iid(controller_cid, kNoClass)) {
+        return;
+    }
+    if (auto controller = create_initialised<Vst::IEditController>(
+            factory, controller_cid, Vst::IEditController_iid, plugin.id, "edit controller")) {
+        read_controller(*controller, plugin);
+    }
+}
+
+ScannedPlugin from_class_info(const ClassInfo& info, const std::string& factory_vendor,
+                              const std::string& factory_url, const std::filesystem::path& path) {
+    ScannedPlugin plugin;
+    plugin.id = hex_id(info.cid);
+    plugin.name = info.name;
+    plugin.vendor = info.vendor.empty() ? factory_vendor : info.vendor;
+    plugin.version = info.version;
+    plugin.url = factory_url;
+    plugin.format = "vst3";
+    plugin.path = path.string();
+    plugin.features = split_categories(info.sub_categories);
+    return plugin;
+}
+
+} // namespace
+
+ScanResult scan_vst3_file(const std::filesystem::path& path, const ScanOptions& options) {
+    ScanResult result;
+    result.path = path.string();
+    std::shared_ptr<Vst3Module> module;
+    try {
+        module = Vst3Module::load(path);
+    } catch (const Vst3LoadError& failure) {
+        result.error = failure.what();
+        return result;
+    }
+    IPluginFactory& factory = module->factory();
+    PFactoryInfo factory_info;
+    std::string factory_vendor, factory_url;
+    if (factory.getFactoryInfo(&factory_info) == kResultOk) {
+        factory_vendor = text(factory_info.vendor);
+        factory_url = text(factory_info.url);
+    }
+
+    ClassReader classes(factory);
+    int32 count = classes.count();
+    for (int32 index = 0; index < count && index < kMaxClassesRead; ++index) {
+        ClassInfo info;
+        if (!classes.read(index, info) || info.category != kVstAudioEffectClass) {
+            continue;
+        }
+        ScannedPlugin plugin = from_class_info(info, factory_vendor, factory_url, path);
+        if (!options.plugin_id.empty() && options.plugin_id != plugin.id) {
+            continue;
+        }
+        try {
+            if (options.instantiate) {
+                probe_instance(factory, info, plugin);
+            }
+        } catch (...) {
+            // A C++ plugin that lets an exception escape keeps its class info entry.
+            std::fprintf(stderr, "scuff-scan: [%s] threw while being instantiated\n",
+                         plugin.id.c_str());
+            plugin = from_class_info(info, factory_vendor, factory_url, path);
+        }
+        result.plugins.push_back(std::move(plugin));
+    }
+    result.loaded_file = module;
+    return result;
+}
+
+} // namespace scuff::scan

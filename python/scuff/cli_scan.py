@@ -1,0 +1,101 @@
+"""`scuff scan`: the plugins found on stdout, as lines or as one JSON document; progress
+and unreadable files on stderr."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .client import Client
+from .plugin_info import BrokenPlugin, PluginInfo
+
+DEFAULT_COLUMNS = 80
+
+
+def run_scan(paths: Sequence[Path], *, as_json: bool, use_cache: bool, timeout: float,
+             standard_folders: bool) -> int:
+    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else ProgressLines(sys.stderr)
+    with Client() as client:
+        try:
+            plugins = client.scan(paths, standard_folders=standard_folders, timeout=timeout,
+                                  use_cache=use_cache, progress=progress)
+        finally:
+            progress.close()
+        broken = client.broken_plugins
+    if as_json:
+        json.dump(scan_document(plugins, broken), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for plugin in plugins:
+            print(f"{plugin.id}\t{plugin.name}\t{plugin.vendor}\t{plugin.format}\t{plugin.path}")
+    for file in broken:
+        which = f"{file.path} (plugin {file.plugin_id})" if file.plugin_id else file.path
+        print(f"scuff: cannot use {which}: {file.error}", file=sys.stderr)
+    files = len({plugin.path for plugin in plugins})
+    summary = f"scuff: {_count(len(plugins), 'plugin')} in {_count(files, 'file')}"
+    if broken:
+        summary += f"; {len(broken)} could not be used (see above)"
+    print(summary, file=sys.stderr)
+    # Unreadable files are part of what a scan finds, not a failure of the command.
+    return 0
+
+
+def scan_document(plugins: Sequence[PluginInfo], broken: Sequence[BrokenPlugin]) -> dict:
+    """What `--json` prints: {"plugins": [every PluginInfo field], "broken": [path, error,
+    plugin_id]}."""
+    return {
+        "plugins": [dataclasses.asdict(plugin) for plugin in plugins],
+        "broken": [dataclasses.asdict(file) for file in broken],
+    }
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class ProgressBar:
+    """One line on a terminal, redrawn after each file and erased at the end."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._drawn = False
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        width = self._width()
+        bar_width = 20
+        filled = bar_width * done // max(total, 1)
+        line = f"scanning [{'#' * filled}{'.' * (bar_width - filled)}] {done}/{total} {os.path.basename(path)}"
+        self._stream.write("\r" + line[: width - 1].ljust(width - 1))
+        self._stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            self._stream.write("\r" + " " * (self._width() - 1) + "\r")
+            self._stream.flush()
+
+    def _width(self) -> int:
+        # The last column is left alone: writing it makes some terminals wrap.
+        try:
+            columns = os.get_terminal_size(self._stream.fileno()).columns
+        except (OSError, ValueError):
+            columns = 0
+        return columns if columns > 1 else DEFAULT_COLUMNS
+
+
+class ProgressLines:
+    """One plain line per file, for logs and pipes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        print(f"scuff: scanned {done}/{total} {path}", file=self._stream, flush=True)
+
+    def close(self) -> None:
+        pass

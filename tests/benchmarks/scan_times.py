@@ -1,0 +1,105 @@
+"""Plugin scan times for the machine's plugin folders: a cold scan (empty cache: one
+scuff-scan process per file, as many at once as there are CPUs) and a cached rescan (no
+process at all). The baseline is the launch floor: the same number of scanner processes,
+equally parallel, that exit at once without loading anything."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from stats import fmt_ratio, fmt_seconds, print_table
+
+import scuff
+from scuff.executables import executable
+from scuff.plugin_folders import find_plugin_files, standard_folders
+
+# The issue's goals for the 34 ZAM plugins (17 CLAP files, 17 VST3 bundles) on 2 CPUs.
+COLD_GOAL_S = 5.0
+CACHED_GOAL_S = 0.2
+
+
+@dataclass(frozen=True)
+class ScanTimes:
+    files: int
+    plugins: int
+    broken: int
+    cold_s: list[float]
+    cached_s: list[float]
+    launch_floor_s: list[float]
+
+
+def plugin_files() -> list[str]:
+    return [str(p) for p in find_plugin_files(f for f in standard_folders() if f.is_dir())]
+
+
+def launch_floor(files: list[str]) -> float:
+    """Seconds to start and reap one scanner per file, in parallel, each exiting on its
+    usage message before it loads anything."""
+    scanner = str(executable("scuff-scan"))
+
+    def launch(_: str) -> None:
+        subprocess.run([scanner], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(launch, files))
+    return time.perf_counter() - started
+
+
+def run(repetitions: int) -> ScanTimes:
+    files = plugin_files()
+    cold, cached, floor = [], [], []
+    plugins = broken = 0
+    for _ in range(repetitions):
+        floor.append(launch_floor(files))
+        with tempfile.TemporaryDirectory() as cache_dir, scuff.Client(cache_dir=cache_dir) as client:
+            started = time.perf_counter()
+            found = client.scan()
+            cold.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            again = client.scan()
+            cached.append(time.perf_counter() - started)
+            if again != found:
+                raise RuntimeError("the cached scan found other plugins than the cold one")
+            plugins, broken = len(found), len(client.broken_plugins)
+    return ScanTimes(len(files), plugins, broken, cold, cached, floor)
+
+
+def report(times: ScanTimes, repetitions: int) -> None:
+    cold, cached, floor = (statistics.median(s) for s in (times.cold_s, times.cached_s, times.launch_floor_s))
+    rows = [
+        ["launch floor (baseline)", fmt_seconds(floor), fmt_seconds(min(times.launch_floor_s)),
+         fmt_seconds(floor / max(times.files, 1)), fmt_ratio(1.0)],
+        ["cold scan", fmt_seconds(cold), fmt_seconds(min(times.cold_s)),
+         fmt_seconds(cold / max(times.files, 1)), fmt_ratio(cold / floor)],
+        ["cached scan", fmt_seconds(cached), fmt_seconds(min(times.cached_s)),
+         fmt_seconds(cached / max(times.files, 1)), fmt_ratio(cached / floor)],
+    ]
+    print_table(
+        f"4. Plugin scan of the standard folders: {times.files} files, {times.plugins} plugins, "
+        f"{times.broken} unusable; median of {repetitions}, {os.cpu_count()} CPU(s)",
+        ["scan", "median", "best", "per file", "/ launch floor"],
+        rows,
+        notes=[
+            f"cached / cold: {cached / cold:.3f}x",
+            "launch floor: as many scanner processes, as parallel, that exit before loading a plugin.",
+        ],
+    )
+
+
+def goal_lines(times: ScanTimes) -> list[str]:
+    cold, cached = statistics.median(times.cold_s), statistics.median(times.cached_s)
+    return [
+        f"  cold scan of {times.files} files: {fmt_seconds(cold):>9}  {_goal(cold, COLD_GOAL_S)}",
+        f"  cached scan of {times.files} files: {fmt_seconds(cached):>9}  {_goal(cached, CACHED_GOAL_S)}",
+    ]
+
+
+def _goal(seconds: float, limit: float) -> str:
+    return f"met (< {limit:g} s)" if seconds < limit else f"NOT met (>= {limit:g} s)"
