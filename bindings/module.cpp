@@ -84,6 +84,9 @@ PlaneView plane_view(DeviceMemory& device, uint32_t port, bool is_input) {
 
 NB_MODULE(_native, m) {
     m.doc() = "scuff's native real-time path: shared memory, audio cycles, message verification.";
+    // Groups and devices kept in a program's globals live until the interpreter ends;
+    // that is no leak worth a warning on every exit.
+    nb::set_leak_warnings(false);
 
     m.def("verify_sandbox_message", [](nb::bytes data) {
         auto [bytes, size] = bytes_of(data);
@@ -99,7 +102,11 @@ NB_MODULE(_native, m) {
         .def_prop_ro("fd", &SandboxSignals::fd)
         .def_prop_rw("alive",
                      [](SandboxSignals& self) { return self.alive.load(); },
-                     [](SandboxSignals& self, bool alive) { self.alive = alive; })
+                     [](SandboxSignals& self, bool alive) {
+                         self.alive = alive;
+                         // A cycle may be asleep waiting for this sandbox: it must stop waiting.
+                         scuff::os::notify(self.control().to_client);
+                     })
         .def_prop_ro("late", [](SandboxSignals& self) { return self.is_late.load(std::memory_order_relaxed); },
                      "Missed the deadline of its last cycle and has not caught up yet.")
         .def_prop_ro("consecutive_missed",
