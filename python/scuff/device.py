@@ -156,9 +156,11 @@ class Device:
 
     def set_param(self, key: ParamKey, value: float) -> None:
         """Sets a parameter to a plain value within its range. The change reaches the
-        plugin as an event on its audio thread before this returns."""
+        plugin as an event on its audio thread before this returns. While the sandbox is
+        crashed, the value is kept and applied when it restarts."""
         self.schedule_param(key, value)
-        self._sandbox._call(requests.flush_params(self._id))
+        if self._sandbox.state != "crashed":
+            self._sandbox._call(requests.flush_params(self._id))
 
     def schedule_param(self, key: ParamKey, value: float, frame: int = 0) -> None:
         """Queues a parameter change that the plugin applies at `frame` of the next block
@@ -176,7 +178,8 @@ class Device:
         if not 0 <= frame < block_size:
             raise ParamError(f"frame must be within the block (0 to {block_size - 1}), not {frame}")
         with self._param_lock:
-            if not self._memory.push_param_change(param.id, number, frame):
+            # A crashed sandbox reads no queue: its restart applies the kept values.
+            if self._sandbox.state != "crashed" and not self._memory.push_param_change(param.id, number, frame):
                 raise ParamError(f"the parameter queue of {self.name} is full")
             self._change_count += 1
             self._values_since_save[param.id] = (number, self._change_count)
@@ -200,13 +203,15 @@ class Device:
         return reply.data
 
     def load(self, state: bytes) -> None:
-        """Restores a state saved by `save` (from this or another device of the same plugin)."""
+        """Restores a state saved by `save` (from this or another device of the same plugin).
+        While the sandbox is crashed, the state is kept and loaded when it restarts."""
         if not isinstance(state, (bytes, bytearray, memoryview)):
             raise StateError(f"a state is bytes, not {type(state).__name__}")
         data = bytes(state)
         with self._param_lock:
             changes_before = self._change_count
-        self._sandbox._call(requests.load_state(self._id, data))
+        if self._sandbox.state != "crashed":
+            self._sandbox._call(requests.load_state(self._id, data))
         self._remember_state(data, changes_before)
 
     def _update(self, description: DeviceDescription) -> None:

@@ -308,7 +308,7 @@ class Sandbox:
                     self._restart_times.append(time.monotonic())
                     self._restart_locked()
         except ScuffError as error:
-            log.error("sandbox %d: automatic restart failed: %s", self.pid, error)
+            log.error("sandbox %d: automatic restart failed: %s", self.pid, str(error))
         finally:
             self._restart_pending = False
 
@@ -320,8 +320,11 @@ class Sandbox:
                     return
                 if device._dirty:
                     device._autosave()
+        except SandboxCrashedError as error:
+            # The crash itself is reported; the save it cut short is not news.
+            log.debug("sandbox %d: autosave cut short: %s", self.pid, str(error))
         except ScuffError as error:
-            log.warning("sandbox %d: autosave failed: %s", self.pid, error)
+            log.warning("sandbox %d: autosave failed: %s", self.pid, str(error))
         finally:
             self._autosaving = False
 

@@ -78,6 +78,7 @@ class SandboxProcess:
         self._ready: Future[None] = Future()
         self._gone = False
         self._released = False
+        self._exit_timer: threading.Timer | None = None
         # Why the client ended the process, when it did.
         self.kill_reason = ""
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -177,6 +178,8 @@ class SandboxProcess:
             if self._released:
                 return
             self._released = True
+            if self._exit_timer is not None:
+                self._exit_timer.cancel()
         events = self._client._events
         events.unwatch(self._pidfd)
         events.unwatch(self._output)
@@ -203,9 +206,9 @@ class SandboxProcess:
         if not data:
             # The process is ending or has lost its way: the pidfd tells when it is gone.
             self._client._events.unwatch(self._channel.socket.fileno())
-            timer = threading.Timer(EXIT_GRACE, self.kill, args=("closed its control channel",))
-            timer.daemon = True
-            timer.start()
+            self._exit_timer = threading.Timer(EXIT_GRACE, self.kill, args=("closed its control channel",))
+            self._exit_timer.daemon = True
+            self._exit_timer.start()
             return
         try:
             for frame in self._channel.feed(data):
