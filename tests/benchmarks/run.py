@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import crash_recovery
 import cycle_round_trip
 import render_vs_in_process
 import sandbox_count
@@ -36,13 +37,16 @@ class Sizes:
     sweep_repetitions: int
     sweep_cycles: int
     scan_repetitions: int
+    recovery_rounds: int
 
 
 FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
-             sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5)
+             sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
+             recovery_rounds=20)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
 QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
-              sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2)
+              sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2,
+              recovery_rounds=5)
 
 
 def describe_machine() -> None:
@@ -112,6 +116,9 @@ def main() -> int:
     scans = timed_section("scan", durations, lambda: scan_times.run(sizes.scan_repetitions))
     scan_times.report(scans, sizes.scan_repetitions)
 
+    recovery = timed_section("crash recovery", durations, lambda: crash_recovery.run(sizes.recovery_rounds))
+    crash_recovery.report(recovery, sizes.recovery_rounds)
+
     if args.spin_sweep:
         sweep = timed_section("spin sweep", durations, lambda: spin_settings.run(
             sizes.sweep_cycles, sizes.crowd_cycles, sizes.chunks, sizes.sweep_render_seconds,
@@ -129,7 +136,8 @@ def main() -> int:
     spin_p50 = cycles.latencies[cycle_round_trip.RAW_SPIN].p50
     print(f"  empty cycle p50 / raw spin p50 ({fmt_ns(empty)} / {fmt_ns(spin_p50)}): "
           f"{fmt_ratio(empty / spin_p50):>7}  {goal(empty / spin_p50, cycle_round_trip.GOAL)}")
-    for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans)]:
+    for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans),
+                 *crash_recovery.goal_lines(recovery)]:
         print(line)
 
     print()

@@ -79,7 +79,7 @@ def report(rows: list[SweepRow], cycles: int, crowd_cycles: int, seconds: float,
         ])
     crowd = crowd_size()
     print_table(
-        f"5. Spin budgets: cycle round trip ({cycles} cycles, {crowd_cycles} for {crowd} sbx) "
+        f"6. Spin budgets: cycle round trip ({cycles} cycles, {crowd_cycles} for {crowd} sbx) "
         f"and render ratio ({seconds:g} s, best of {repetitions})",
         ["spin budgets", "empty p50", "empty p99", "empty p99.9", "ZamComp p50", "ZamComp p99",
          f"{crowd} sbx p50", f"{crowd} sbx p99", *(f"render {b}" for b in render.BLOCK_SIZES)],
