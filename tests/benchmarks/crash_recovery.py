@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from fixtures import SAMPLE_RATE, THRESHOLD_DB, new_zamcomp
-from stats import fmt_ratio, fmt_seconds, print_table
+from stats import fmt_ratio, fmt_seconds, print_table, time_goal
 
 import scuff
 
@@ -104,10 +104,6 @@ def report(times: RecoveryTimes, rounds: int) -> None:
 def goal_lines(times: RecoveryTimes) -> list[str]:
     detection, restart = statistics.median(times.detection_s), statistics.median(times.restart_s)
     return [
-        f"  crash to detection: {fmt_seconds(detection):>9}  {_goal(detection, DETECTION_GOAL_S)}",
-        f"  restart to audio with state: {fmt_seconds(restart):>9}  {_goal(restart, RESTART_GOAL_S)}",
+        f"  crash to detection: {fmt_seconds(detection):>9}  {time_goal(detection, DETECTION_GOAL_S)}",
+        f"  restart to audio with state: {fmt_seconds(restart):>9}  {time_goal(restart, RESTART_GOAL_S)}",
     ]
-
-
-def _goal(seconds: float, limit: float) -> str:
-    return f"met (< {fmt_seconds(limit)})" if seconds < limit else f"NOT met (>= {fmt_seconds(limit)})"

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from stats import fmt_ratio, fmt_seconds, print_table
+from stats import fmt_ratio, fmt_seconds, print_table, time_goal
 
 import scuff
 from scuff.executables import executable
@@ -96,10 +96,6 @@ def report(times: ScanTimes, repetitions: int) -> None:
 def goal_lines(times: ScanTimes) -> list[str]:
     cold, cached = statistics.median(times.cold_s), statistics.median(times.cached_s)
     return [
-        f"  cold scan of {times.files} files: {fmt_seconds(cold):>9}  {_goal(cold, COLD_GOAL_S)}",
-        f"  cached scan of {times.files} files: {fmt_seconds(cached):>9}  {_goal(cached, CACHED_GOAL_S)}",
+        f"  cold scan of {times.files} files: {fmt_seconds(cold):>9}  {time_goal(cold, COLD_GOAL_S)}",
+        f"  cached scan of {times.files} files: {fmt_seconds(cached):>9}  {time_goal(cached, CACHED_GOAL_S)}",
     ]
-
-
-def _goal(seconds: float, limit: float) -> str:
-    return f"met (< {limit:g} s)" if seconds < limit else f"NOT met (>= {limit:g} s)"

@@ -48,6 +48,11 @@ def fmt_ratio(ratio: float) -> str:
     return f"{ratio:.2f}x"
 
 
+def time_goal(seconds: float, limit: float) -> str:
+    """Whether a duration stays under its goal, worded for the table (never an assertion)."""
+    return f"met (< {fmt_seconds(limit)})" if seconds < limit else f"NOT met (>= {fmt_seconds(limit)})"
+
+
 def goal(ratio: float, limit: float) -> str:
     """Whether a ratio meets its goal, worded for the table (never an assertion: timings
     on shared machines vary too much to fail a build on)."""
