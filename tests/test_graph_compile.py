@@ -8,7 +8,14 @@ from dataclasses import dataclass
 import pytest
 
 from scuff.device import InputPort, OutputPort
-from scuff.graph import Connection, compile_graph, loop_closing_edges, path_latencies, topological_order
+from scuff.graph import (
+    Connection,
+    channels_connectable,
+    compile_graph,
+    loop_closing_edges,
+    path_latencies,
+    topological_order,
+)
 
 BLOCK = 100
 
@@ -31,6 +38,13 @@ def devices(*sandboxes: str, latencies: dict[int, int] | None = None) -> list[Fa
 
 def wire(made: list[FakeDevice], *pairs: tuple[int, int]) -> list[Connection]:
     return [Connection(OutputPort(made[a], 0), InputPort(made[b], 0)) for a, b in pairs]
+
+
+def test_channel_counts_connect_when_equal_or_when_one_side_is_mono():
+    assert channels_connectable(2, 2) and channels_connectable(6, 6)
+    assert channels_connectable(1, 2) and channels_connectable(8, 1)
+    assert not channels_connectable(2, 4) and not channels_connectable(4, 2)
+    assert not channels_connectable(0, 1)
 
 
 def test_loop_closing_edges_are_the_back_edges_of_a_walk_in_creation_order():

@@ -61,6 +61,12 @@ class GraphPlan:
     routes: tuple[PlannedConnection, ...]
 
 
+def channels_connectable(source: int, target: int) -> bool:
+    """Equal channel counts connect one to one; a mono side connects to any count (a mono
+    output feeds every input channel, a mono input sums every output channel)."""
+    return source > 0 and target > 0 and (source == target or 1 in (source, target))
+
+
 def loop_closing_edges(nodes: Sequence[Node], edges: Sequence[tuple[Node, Node]]) -> set[int]:
     """Indexes of the edges that close a loop: the back edges of a depth-first walk that
     starts from `nodes` in order and follows `edges` in order."""

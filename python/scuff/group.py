@@ -12,7 +12,7 @@ from . import _native
 from . import client_messages as requests
 from .device import Device, InputPort, OutputPort
 from .errors import AudioFormatError, SandboxError, ScuffError
-from .graph import Connection, GraphPlan, SandboxPlan, compile_graph, path_latencies
+from .graph import Connection, GraphPlan, SandboxPlan, channels_connectable, compile_graph, path_latencies
 from .sandbox import Sandbox
 from .sandbox_status import RestartPolicy
 
@@ -97,7 +97,7 @@ class Group:
         """
         connection = Connection(self._output_port(source), self._input_port(target))
         source_channels, target_channels = connection.source.channels, connection.target.channels
-        if not (source_channels == target_channels or 1 in (source_channels, target_channels)):
+        if not channels_connectable(source_channels, target_channels):
             raise AudioFormatError(
                 f"output {connection.source.index} of {connection.source.device.name} has {source_channels} "
                 f"channels and input {connection.target.index} of {connection.target.device.name} has "
