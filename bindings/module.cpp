@@ -115,6 +115,9 @@ NB_MODULE(_native, m) {
         .def(
             "revive",
             [](SandboxSignals& self) {
+                // Reset here too, so the watchdog never reads the old process's misses.
+                self.consecutive_missed = 0;
+                self.is_late = false;
                 self.revived = true;
                 self.alive = true;
             },
