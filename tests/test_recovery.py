@@ -68,6 +68,11 @@ def test_restart_keeps_connections_inside_and_across_sandboxes(group, test_plugi
     expected[:, BLOCK:] = x[:, :-BLOCK]
     np.testing.assert_array_equal(group.render({first: x}, third), expected)
     crash(home)
+    # While the home sandbox is down, its connection carries silence; the away sandbox
+    # goes on with what the host writes to it.
+    y = noise(2, 10 * BLOCK, seed=5)
+    lone = group.process({first: x[:, :BLOCK], third: y[:, :BLOCK]}, third)
+    np.testing.assert_array_equal(lone, y[:, :BLOCK])
     home.restart()
     np.testing.assert_array_equal(group.render({first: x}, third), expected)
 

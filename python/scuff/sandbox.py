@@ -285,6 +285,8 @@ class Sandbox:
         elif (self._state == "unresponsive" and self._detail.startswith("missed") and missed == 0
               and not self._signals.late):
             self._set_state("running", Reason.RUNNING, "")
+            # Graph changes made meanwhile were not sent to it.
+            self._client._submit(self._group._resend_plan, self)
         policy = self.restart_policy
         if policy is None or self._state not in ("crashed", "unresponsive") or self._restart_pending:
             return
