@@ -108,12 +108,12 @@ void Engine::write_inputs(const std::vector<HostInput>& inputs, size_t offset, u
 
 void Engine::feed_routes(uint32_t frames) {
     {
-        std::lock_guard lock(routes_mutex_);
-        if (next_routes_) {
-            // The old routes are freed by the next set_routes, never on this thread.
-            if (!retired_routes_) {
-                retired_routes_ = std::move(routes_);
-            }
+        // Never waits: while set_routes holds the lock, the swap waits for the next cycle.
+        std::unique_lock lock(routes_mutex_, std::try_to_lock);
+        if (lock.owns_lock() && next_routes_) {
+            // Freed by the next set_routes, never on this thread. That call emptied this
+            // slot when it published next_routes_, so nothing is overwritten here.
+            retired_routes_ = std::move(routes_);
             routes_ = std::move(next_routes_);
         }
     }

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import scuff
-from support.test_plugins import build_test_plugins
+from support.test_plugins import PASSTHROUGH_ID, PLUGINS_FILE, build_test_plugins
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 ZAM_CLAP_DIR = pathlib.Path("/usr/lib/clap")
@@ -43,6 +43,16 @@ def client() -> Iterator[scuff.Client]:
 @pytest.fixture
 def group(client: scuff.Client) -> scuff.Group:
     return client.create_group(sample_rate=48000, block_size=512)
+
+
+@pytest.fixture
+def make(test_plugins):
+    """Creates one of the project's test plugins (passthrough unless told) in a sandbox."""
+
+    def create(sandbox: scuff.Sandbox, plugin_id: str = PASSTHROUGH_ID) -> scuff.Device:
+        return sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=plugin_id)
+
+    return create
 
 
 def noise(channels: int, frames: int, seed: int = 0, level: float = 0.5) -> np.ndarray:

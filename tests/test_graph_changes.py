@@ -10,7 +10,7 @@ import pytest
 
 import scuff
 from conftest import noise
-from support.test_plugins import MONO_ID, PASSTHROUGH_ID, PLUGINS_FILE
+from support.test_plugins import MONO_ID
 
 BLOCK = 64
 
@@ -18,14 +18,6 @@ BLOCK = 64
 @pytest.fixture
 def group(client: scuff.Client) -> scuff.Group:
     return client.create_group(sample_rate=48000, block_size=BLOCK)
-
-
-@pytest.fixture
-def make(test_plugins):
-    def create(sandbox: scuff.Sandbox, plugin_id: str = PASSTHROUGH_ID) -> scuff.Device:
-        return sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=plugin_id)
-
-    return create
 
 
 def test_connecting_devices_of_two_groups_raises(client, group, make):

@@ -18,14 +18,6 @@ def group(client: scuff.Client) -> scuff.Group:
     return client.create_group(sample_rate=48000, block_size=BLOCK)
 
 
-@pytest.fixture
-def make(test_plugins):
-    def create(sandbox: scuff.Sandbox, plugin_id: str = PASSTHROUGH_ID) -> scuff.Device:
-        return sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=plugin_id)
-
-    return create
-
-
 def delayed(x: np.ndarray, frames: int) -> np.ndarray:
     """x shifted later by `frames`, silence before it, same length."""
     y = np.zeros_like(x)

@@ -150,29 +150,15 @@ public:
     int32 count() const { return factory_.countClasses(); }
 
     bool read(int32 index, ClassInfo& info) const {
-        if (factory3_) {
-            PClassInfoW raw;
-            if (factory3_->getClassInfoUnicode(index, &raw) == kResultOk) {
-                std::memcpy(info.cid, raw.cid, sizeof(TUID));
-                info.category = text(raw.category);
-                info.name = text(raw.name);
-                info.vendor = text(raw.vendor);
-                info.version = text(raw.version);
-                info.sub_categories = text(raw.subCategories);
-                return true;
-            }
+        PClassInfoW unicode;
+        if (factory3_ && factory3_->getClassInfoUnicode(index, &unicode) == kResultOk) {
+            copy_full_info(unicode, info);
+            return true;
         }
-        if (factory2_) {
-            PClassInfo2 raw;
-            if (factory2_->getClassInfo2(index, &raw) == kResultOk) {
-                std::memcpy(info.cid, raw.cid, sizeof(TUID));
-                info.category = text(raw.category);
-                info.name = text(raw.name);
-                info.vendor = text(raw.vendor);
-                info.version = text(raw.version);
-                info.sub_categories = text(raw.subCategories);
-                return true;
-            }
+        PClassInfo2 extended;
+        if (factory2_ && factory2_->getClassInfo2(index, &extended) == kResultOk) {
+            copy_full_info(extended, info);
+            return true;
         }
         PClassInfo raw;
         if (factory_.getClassInfo(index, &raw) != kResultOk) {
@@ -185,6 +171,17 @@ public:
     }
 
 private:
+    // PClassInfoW and PClassInfo2 name their fields alike; only the character type differs.
+    template <class Raw>
+    static void copy_full_info(const Raw& raw, ClassInfo& info) {
+        std::memcpy(info.cid, raw.cid, sizeof(TUID));
+        info.category = text(raw.category);
+        info.name = text(raw.name);
+        info.vendor = text(raw.vendor);
+        info.version = text(raw.version);
+        info.sub_categories = text(raw.subCategories);
+    }
+
     IPluginFactory& factory_;
     Owned<IPluginFactory2> factory2_;
     Owned<IPluginFactory3> factory3_;

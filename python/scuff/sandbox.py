@@ -184,7 +184,7 @@ class Sandbox:
 
     def _expect_description(self, reply: ReplyBody, device_id: int) -> DeviceDescription:
         if not isinstance(reply, DeviceDescription) or reply.device != device_id:
-            self._process.kill(f"sent a wrong reply for device {device_id}")
+            self._process.kill(f"sent a wrong reply for device {device_id}", Reason.PROTOCOL_ERROR)
             raise ProtocolError(f"sandbox {self.pid} sent a wrong reply for device {device_id}")
         return reply
 
@@ -198,9 +198,7 @@ class Sandbox:
 
     def _start_process(self) -> SandboxProcess:
         process = SandboxProcess(self._client, self._signals, self._group.sample_rate, self._group.block_size,
-                                 self._on_message, lambda code: None)
-        # Only the current process may report its end: a replaced one is ignored.
-        process._on_exit = lambda code, process=process: self._on_exit(process, code)
+                                 self._on_message, self._on_exit)
         try:
             process.wait_ready(START_TIMEOUT)
         except SandboxError as error:
@@ -244,15 +242,16 @@ class Sandbox:
                     self._group._latency_changed()
 
     def _on_exit(self, process: SandboxProcess, returncode: int) -> None:
-        """Event-loop thread: a process ended."""
+        """Event-loop thread: a process ended. Only the current one may report its end: a
+        replaced one is ignored."""
         if process is not self._process:
             return
         self._signals.alive = False
         with self._lock:
             if self._state in ("stopped", "starting"):
                 return
-        if process.kill_reason.startswith("sandbox sent") or "wrong reply" in process.kill_reason:
-            reason = Reason.PROTOCOL_ERROR
+        if process.kill_code is not None:
+            reason = process.kill_code
         elif returncode < 0:
             reason = Reason.CRASHED
         else:
@@ -330,7 +329,8 @@ class Sandbox:
         finally:
             self._autosaving = False
 
-    def _wants_autosave(self) -> bool:
+    def _claim_autosave(self) -> bool:
+        """True, and the autosave is this caller's to run, when one is due and none runs."""
         if self._autosaving or self._state != "running" or not any(d._dirty for d in self.devices):
             return False
         self._autosaving = True

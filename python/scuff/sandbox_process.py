@@ -30,6 +30,7 @@ from .errors import (
 from .event_loop import read_available
 from .executables import executable
 from .sandbox_messages import FailureReply, ReadyMessage, ReplyBody, ResponseMessage, parse
+from .sandbox_status import Reason
 
 if TYPE_CHECKING:
     from . import _native
@@ -64,11 +65,12 @@ def describe_exit(returncode: int | None) -> str:
 
 class SandboxProcess:
     """Starts scuff-sbox and talks to it. `on_message` gets every message that is not a
-    reply (logs, device changes); `on_exit` gets the exit status once the process is gone.
-    Both run on the client's event-loop thread."""
+    reply (logs, device changes); `on_exit` gets this process and its exit status once it is
+    gone. Both run on the client's event-loop thread."""
 
     def __init__(self, client: Client, signals: _native.SandboxSignals, sample_rate: float, max_frames: int,
-                 on_message: Callable[[object], None], on_exit: Callable[[int], None]) -> None:
+                 on_message: Callable[[object], None],
+                 on_exit: Callable[[SandboxProcess, int], None]) -> None:
         self._client = client
         self._on_message = on_message
         self._on_exit = on_exit
@@ -79,8 +81,9 @@ class SandboxProcess:
         self._gone = False
         self._released = False
         self._exit_timer: threading.Timer | None = None
-        # Why the client ended the process, when it did.
+        # Why the client ended the process, when it did: in words, and as a code.
         self.kill_reason = ""
+        self.kill_code: Reason | None = None
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         args = [
             str(executable("scuff-sbox")),
@@ -121,7 +124,7 @@ class SandboxProcess:
         try:
             self._ready.result(timeout)
         except FutureTimeout:
-            self.kill("did not start in time")
+            self.kill("did not start in time", Reason.FAILED_TO_START)
             raise SandboxTimeoutError(f"scuff-sbox did not start within {timeout:g} s") from None
         except SandboxError as error:
             raise SandboxError(f"scuff-sbox failed to start: {error}") from None
@@ -148,10 +151,11 @@ class SandboxProcess:
             raise _FAILURE_ERRORS.get(reply.code, SandboxError)(reply.message)
         return reply
 
-    def kill(self, reason: str) -> None:
-        """Ends the process at once; `reason` says why, for its exit report."""
+    def kill(self, reason: str, code: Reason = Reason.CRASHED) -> None:
+        """Ends the process at once; `reason` and `code` say why, for its exit report."""
         with self._lock:
-            self.kill_reason = self.kill_reason or reason
+            if not self.kill_reason:
+                self.kill_reason, self.kill_code = reason, code
         try:
             self.process.kill()
         except ProcessLookupError:
@@ -206,7 +210,8 @@ class SandboxProcess:
         if not data:
             # The process is ending or has lost its way: the pidfd tells when it is gone.
             self._client._events.unwatch(self._channel.socket.fileno())
-            self._exit_timer = threading.Timer(EXIT_GRACE, self.kill, args=("closed its control channel",))
+            self._exit_timer = threading.Timer(
+                EXIT_GRACE, self.kill, args=("closed its control channel", Reason.PROTOCOL_ERROR))
             self._exit_timer.daemon = True
             self._exit_timer.start()
             return
@@ -224,7 +229,7 @@ class SandboxProcess:
                 else:
                     self._on_message(message)
         except ProtocolError as error:
-            self.kill(str(error))
+            self.kill(str(error), Reason.PROTOCOL_ERROR)
 
     def _on_output(self) -> None:
         data = read_available(self._output)
@@ -248,7 +253,7 @@ class SandboxProcess:
         if not self._ready.done():
             self._ready.set_exception(error)
         self._fail_pending(error)
-        self._on_exit(returncode)
+        self._on_exit(self, returncode)
 
     def _fail_pending(self, error: Exception) -> None:
         with self._lock:

@@ -46,5 +46,5 @@ class Supervisor:
         if interval is not None and now - self._last_autosave >= interval:
             self._last_autosave = now
             for sandbox in sandboxes:
-                if sandbox._wants_autosave():
+                if sandbox._claim_autosave():
                     client._submit(sandbox._autosave)
