@@ -53,10 +53,10 @@ def test_random_bytes_file(sandbox, passthrough, tmp_path):
     assert_still_usable(sandbox, passthrough)
 
 
-def test_file_without_the_clap_extension(sandbox, tmp_path):
+def test_file_without_a_plugin_extension(sandbox, tmp_path):
     other = tmp_path / "plugin.so"
     other.write_bytes(b"\x7fELF")
-    with pytest.raises(scuff.PluginLoadError, match="not a CLAP plugin file"):
+    with pytest.raises(scuff.PluginLoadError, match=r"not a plugin file \(expected a .clap file or a .vst3 bundle\)"):
         sandbox.create_device(other)
 
 
@@ -86,9 +86,37 @@ def test_unknown_scanned_id_says_a_scan_may_find_it(sandbox):
         sandbox.create_device("com.example.Synth")
 
 
-def test_vst3_is_refused_clearly(sandbox):
-    with pytest.raises(scuff.PluginLoadError, match="VST3 plugins cannot be hosted yet"):
-        sandbox.create_device("/usr/lib/vst3/ZamComp.vst3")
+def test_missing_vst3_bundle(sandbox, passthrough, tmp_path):
+    with pytest.raises(scuff.PluginLoadError, match="no such plugin file: .*Missing.vst3"):
+        sandbox.create_device(tmp_path / "Missing.vst3")
+    assert_still_usable(sandbox, passthrough)
+
+
+def test_vst3_bundle_without_a_binary_for_this_machine(sandbox, passthrough, tmp_path):
+    bundle = tmp_path / "Empty.vst3"
+    (bundle / "Contents").mkdir(parents=True)
+    with pytest.raises(scuff.PluginLoadError, match=r"no x86_64-linux binary in the VST3 bundle .*Empty.vst3"):
+        sandbox.create_device(bundle)
+    assert_still_usable(sandbox, passthrough)
+
+
+def test_vst3_bundle_holding_garbage(sandbox, passthrough, tmp_path):
+    binary = tmp_path / "Garbage.vst3" / "Contents" / "x86_64-linux" / "Garbage.so"
+    binary.parent.mkdir(parents=True)
+    binary.write_bytes(os.urandom(64 * 1024))
+    with pytest.raises(scuff.PluginLoadError, match="cannot load .*Garbage.vst3"):
+        sandbox.create_device(binary.parents[2])
+    assert_still_usable(sandbox, passthrough)
+
+
+@pytest.mark.parametrize("plugin_id, expected", [
+    ("0123456789ABCDEF0123456789ABCDEF", "no audio plugin with the class id 0123456789ABCDEF0123456789ABCDEF"),
+    ("com.zamaudio.ZamComp", "'com.zamaudio.ZamComp' is not a VST3 class id"),
+])
+def test_unknown_vst3_class_id(sandbox, passthrough, plugin_id, expected):
+    with pytest.raises(scuff.PluginLoadError, match=expected):
+        sandbox.create_device("/usr/lib/vst3/ZamComp.vst3", plugin_id=plugin_id)
+    assert_still_usable(sandbox, passthrough)
 
 
 def test_wrong_dtype(sandbox, passthrough):

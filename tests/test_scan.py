@@ -171,14 +171,13 @@ def test_a_device_is_created_from_a_scanned_id(tmp_path, test_plugins):
             sandbox.create_device("org.example.nothing")
 
 
-def test_a_scanned_vst3_id_is_refused_clearly(installed):
+def test_a_vst3_device_is_created_from_a_scanned_id_or_plugin_info(installed):
     plugins, client = installed
     comp = zam(plugins, "vst3")["ZamComp"]
     sandbox = client.create_group().create_sandbox()
-    with pytest.raises(scuff.PluginLoadError, match="VST3 plugins cannot be hosted yet: /usr/lib/vst3/ZamComp.vst3"):
-        sandbox.create_device(comp.id)
-    with pytest.raises(scuff.PluginLoadError, match="VST3 plugins cannot be hosted yet"):
-        sandbox.create_device(comp)
+    for plugin in (comp.id, comp):
+        device = sandbox.create_device(plugin)
+        assert (device.plugin_id, device.name, device.path) == (comp.id, "ZamComp", comp.path)
 
 
 def test_plugin_path_variables_and_the_users_folders_are_walked(tmp_path, monkeypatch, test_plugins):

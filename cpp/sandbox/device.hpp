@@ -1,5 +1,7 @@
 #pragma once
-// One hosted CLAP plugin instance, its host-side extensions and its shared memory.
+// One hosted plugin instance, whatever its format: its ports, its shared memory and the
+// audio-thread work every format shares (parameter rings, restarts, the NaN guard).
+// CLAP and VST3 each implement the few calls that differ (clap_device.hpp, vst3_device.hpp).
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -7,20 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "clap/ext/audio-ports.h"
-#include "clap/ext/latency.h"
-#include "clap/ext/params.h"
-#include "clap/ext/state.h"
-#include "clap/ext/thread-check.h"
-#include "clap/ext/timer-support.h"
-#include "clap/host.h"
-#include "clap/plugin.h"
-#include "clap/process.h"
-#include "scuff/clap_extras.hpp"
-#include "scuff/clap_library.hpp"
+#include "host_services.hpp"
 #include "scuff/os/shared_memory.hpp"
 #include "scuff/shared_layout.hpp"
-#include "host_services.hpp"
 
 namespace scuff::sbox {
 
@@ -31,6 +22,7 @@ struct PortDescription {
     bool is_main;
 };
 
+// Flags use CLAP's bit values (CLAP_PARAM_IS_STEPPED ...) for every format.
 struct ParamDescription {
     uint32_t id;
     std::string name;
@@ -41,12 +33,19 @@ struct ParamDescription {
     uint32_t flags;
 };
 
+struct PluginIdentity {
+    std::string id;
+    std::string name;
+    std::string vendor;
+    std::string version;
+};
+
 enum class Lifecycle {
-    // init() succeeded; ports may still change; not active.
+    // Created and initialised; ports may still change; not active.
     Initialized,
-    // activate() succeeded; the audio thread has not called start_processing yet.
+    // Activated; the audio thread has not started processing it yet.
     Active,
-    // start_processing() succeeded on the audio thread.
+    // The audio thread started processing it.
     Processing,
     // The plugin asked for a restart: the audio thread stopped processing it and the main
     // thread is deactivating and reactivating it. A cycle that reaches it waits for that.
@@ -55,28 +54,26 @@ enum class Lifecycle {
 
 class Device {
 public:
-    // Main thread. Creates and initialises the plugin; throws RequestError.
-    Device(uint32_t id, std::shared_ptr<ClapLibrary> library, const std::string& plugin_id,
-           HostServices& services);
-    // Main thread. The audio thread must no longer process this device.
-    ~Device();
+    Device(uint32_t id, HostServices& services);
+    // Derived classes deactivate and destroy the plugin; the audio thread must no longer
+    // process the device.
+    virtual ~Device() = default;
     Device(const Device&) = delete;
     Device& operator=(const Device&) = delete;
 
     uint32_t id() const { return id_; }
-    const clap_plugin_descriptor_t& descriptor() const { return *plugin_->desc; }
     Lifecycle lifecycle() const { return lifecycle_.load(); }
 
     // Main thread.
+    virtual PluginIdentity identity() const = 0;
     const std::vector<PortDescription>& inputs() const { return inputs_; }
     const std::vector<PortDescription>& outputs() const { return outputs_; }
-    std::vector<ParamDescription> params() const;
-    uint32_t latency() const;
-    double param_value(uint32_t param_id) const;
-    std::vector<uint8_t> save_state() const;
-    // Returns true when the values still have to reach the plugin through a flush
-    // (plugins without the state extension, whose state is their parameter values).
-    bool load_state(std::span<const uint8_t> data);
+    virtual std::vector<ParamDescription> params() const = 0;
+    virtual uint32_t latency() const = 0;
+    virtual double param_value(uint32_t param_id) = 0;
+    virtual std::vector<uint8_t> save_state() = 0;
+    // Returns true when the values still have to reach the plugin through a flush.
+    virtual bool load_state(std::span<const uint8_t> data) = 0;
     // Maps the device's shared memory and activates the plugin.
     void attach_memory(os::SharedMemory memory, double sample_rate, uint32_t max_frames);
     // Applies queued parameter changes while the plugin is inactive.
@@ -84,8 +81,9 @@ public:
     // Deactivates and reactivates the plugin after begin_restart(). Throws RequestError
     // when it fails to activate; it then stays inactive and gives silence.
     void finish_restart();
-    void on_timer(uint32_t timer_id);
-    // Acts on what the plugin asked for through its callbacks since the last call.
+    virtual void on_timer(uint32_t timer_id) = 0;
+    virtual void on_fd_ready(int) {}
+    // What the plugin asked for through its callbacks since the last call.
     struct Requests {
         bool params_changed = false;
         bool latency_changed = false;
@@ -109,65 +107,64 @@ public:
     // Stops processing for a restart; the main thread goes on with finish_restart().
     void begin_restart();
 
-private:
-    friend struct DeviceHost;
+protected:
+    // --- what each format implements ---
+    // Main thread. Throws RequestError.
+    virtual void activate_plugin(double sample_rate, uint32_t max_frames) = 0;
+    virtual void deactivate_plugin() = 0;
+    // Audio thread.
+    virtual bool start_plugin_processing() = 0;
+    virtual void stop_plugin_processing() = 0;
+    // Processes one block with the parameter changes of the ring, in time order, frames
+    // within the block. Returns false when the plugin reports an error.
+    virtual bool process_plugin(uint32_t frames, std::span<const ParamChange> changes) = 0;
+    // Applies changes outside a block: on the audio thread when `active`, else on the main thread.
+    virtual void flush_plugin(std::span<const ParamChange> changes, bool active) = 0;
+    // Main thread, from take_requests: work the plugin's callbacks left for the main thread.
+    virtual void on_main_thread() {}
+    // After attach_memory laid out the planes: build the format's buffer descriptions.
+    virtual void planes_ready() = 0;
 
+    // Sets a request flag and wakes the main loop; safe from any thread.
+    void raise(std::atomic<bool>& flag);
+    ParamRing& params_out() { return DeviceMemoryLayout::header(memory_.data())->params_out; }
+    bool has_memory() const { return memory_.data() != nullptr; }
+    Lifecycle set_lifecycle(Lifecycle lifecycle) { return lifecycle_.exchange(lifecycle); }
+    const std::vector<std::vector<float*>>& input_plane_table() const { return input_planes_; }
+    const std::vector<std::vector<float*>>& output_plane_table() const { return output_planes_; }
+
+    HostServices& services_;
+    std::vector<PortDescription> inputs_;
+    std::vector<PortDescription> outputs_;
+
+    // Set by plugin callbacks from any thread; taken by the main loop.
+    std::atomic<bool> wants_restart_{false};
+    std::atomic<bool> wants_flush_{false};
+    std::atomic<bool> params_changed_{false};
+    std::atomic<bool> state_dirty_{false};
+    std::atomic<bool> latency_changed_{false};
+
+private:
     static std::span<float* const> planes(const std::vector<std::vector<float*>>& ports, uint32_t port) {
         return port < ports.size() ? std::span<float* const>(ports[port]) : std::span<float* const>();
     }
-
-    // Builds the clap_host_t whose callbacks lead back to this device (device_host.cpp).
-    clap_host_t make_host();
     void activate();
-    void query_ports();
     void wait_while_restarting();
-    void flush_queued_params();
-    void stage_param_state(std::span<const uint8_t> data);
-    void build_buffers();
-    uint32_t collect_param_changes(uint32_t frames);
+    std::span<const ParamChange> collect_param_changes(uint32_t frames);
     void silence_outputs(uint32_t frames);
     bool outputs_finite(uint32_t frames) const;
 
     uint32_t id_;
-    std::shared_ptr<ClapLibrary> library_;
-    HostServices& services_;
-    clap_host_t host_{};
-    const clap_plugin_t* plugin_ = nullptr;
     std::atomic<Lifecycle> lifecycle_{Lifecycle::Initialized};
-
-    // The plugin's extensions, queried once after init.
-    const clap_plugin_audio_ports_t* audio_ports_ = nullptr;
-    const clap_plugin_params_t* params_ = nullptr;
-    const clap_plugin_state_t* state_ = nullptr;
-    const clap_plugin_latency_t* latency_ = nullptr;
-    const clap_plugin_timer_support_t* timer_support_ = nullptr;
-
-    std::vector<PortDescription> inputs_;
-    std::vector<PortDescription> outputs_;
-
     os::SharedMemory memory_;
     std::unique_ptr<DeviceMemoryLayout> layout_;
     double sample_rate_ = 0.0;
     std::vector<std::vector<float*>> input_planes_;
     std::vector<std::vector<float*>> output_planes_;
-    std::vector<clap_audio_buffer_t> input_buffers_;
-    std::vector<clap_audio_buffer_t> output_buffers_;
     // Preallocated so the audio thread never allocates.
-    std::vector<clap_event_param_value_t> param_events_;
-    uint32_t param_event_count_ = 0;
-    // Parameter values from a loaded parameter state, applied at the next flush.
-    std::vector<clap_event_param_value_t> staged_params_;
-    int64_t steady_time_ = 0;
-
-    // Set by plugin callbacks from any thread; taken by the main loop.
-    std::atomic<bool> wants_callback_{false};
-    std::atomic<bool> wants_restart_{false};
-    std::atomic<bool> wants_flush_{false};
-    std::atomic<bool> params_changed_{false};
-    std::atomic<bool> state_dirty_{false};
+    std::vector<ParamChange> changes_;
     // Blocks whose output held NaN or infinity and was silenced, since the main loop last looked.
     std::atomic<uint32_t> non_finite_blocks_{0};
-    std::atomic<bool> latency_changed_{false};
 };
 
 } // namespace scuff::sbox

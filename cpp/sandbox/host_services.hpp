@@ -18,6 +18,12 @@ public:
     // Main thread: timer-support.
     virtual bool register_timer(uint32_t device, uint32_t period_ms, uint32_t* timer_id) = 0;
     virtual bool unregister_timer(uint32_t device, uint32_t timer_id) = 0;
+    // Main thread: the main loop watches `fd` for input and tells the device when it is ready.
+    virtual bool watch_fd(uint32_t device, int fd) = 0;
+    virtual void unwatch_fd(uint32_t device, int fd) = 0;
+    // Main thread: the plugin changed a parameter on its own initiative (a gesture in its
+    // editor); the client records it like a value it set itself.
+    virtual void param_edited(uint32_t device, uint32_t param_id, double plain_value) = 0;
 };
 
 } // namespace scuff::sbox

@@ -37,14 +37,14 @@ fb::Offset<DeviceInfo> device_info(fb::FlatBufferBuilder& builder, const Device&
                                          builder.CreateString(param.module), param.min_value,
                                          param.max_value, param.default_value, param.flags));
     }
-    const auto& descriptor = device.descriptor();
-    auto text = [&](const char* value) { return builder.CreateString(value ? value : ""); };
+    auto identity = device.identity();
     auto inputs = ports(builder, device.inputs());
     auto outputs = ports(builder, device.outputs());
     auto param_vector = builder.CreateVector(params);
-    return CreateDeviceInfo(builder, device.id(), text(descriptor.id), text(descriptor.name),
-                            text(descriptor.vendor), text(descriptor.version), inputs, outputs,
-                            param_vector, device.latency());
+    return CreateDeviceInfo(builder, device.id(), builder.CreateString(identity.id),
+                            builder.CreateString(identity.name), builder.CreateString(identity.vendor),
+                            builder.CreateString(identity.version), inputs, outputs, param_vector,
+                            device.latency());
 }
 
 } // namespace
@@ -91,6 +91,11 @@ Message device_changed_message(const Device& device, bool state_dirty) {
     fb::FlatBufferBuilder builder;
     auto info = device_info(builder, device);
     return finish(builder, Body::DeviceChanged, CreateDeviceChanged(builder, info, state_dirty).Union());
+}
+
+Message param_edited_message(uint32_t device, uint32_t param_id, double value) {
+    fb::FlatBufferBuilder builder;
+    return finish(builder, Body::ParamEdited, CreateParamEdited(builder, device, param_id, value).Union());
 }
 
 } // namespace scuff::sbox

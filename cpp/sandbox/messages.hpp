@@ -25,5 +25,7 @@ Message param_value_reply(uint64_t request, double value);
 Message state_reply(uint64_t request, std::span<const uint8_t> data);
 Message log_message(uint32_t device, clap_log_severity severity, const std::string& text);
 Message device_changed_message(const Device& device, bool state_dirty);
+// The plugin changed a parameter itself (a gesture in its editor), in plain units.
+Message param_edited_message(uint32_t device, uint32_t param_id, double value);
 
 } // namespace scuff::sbox

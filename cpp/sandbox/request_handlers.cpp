@@ -24,35 +24,6 @@ Device& Sandbox::device(uint32_t id) {
     return *found->second;
 }
 
-std::shared_ptr<ClapLibrary> Sandbox::library(const std::string& path) {
-    std::error_code error;
-    auto canonical = std::filesystem::weakly_canonical(path, error);
-    if (error) {
-        canonical = path;
-    }
-    // One load per file: the entry's init and deinit must stay balanced across devices.
-    if (auto loaded = libraries_[canonical].lock()) {
-        return loaded;
-    }
-    try {
-        auto loaded = ClapLibrary::load(canonical);
-        libraries_[canonical] = loaded;
-        return loaded;
-    } catch (const ClapLoadError& load_error) {
-        switch (load_error.reason) {
-        case ClapLoadError::Reason::FileNotFound:
-            throw RequestError(ErrorCode::FileNotFound, load_error.what());
-        case ClapLoadError::Reason::NotAPlugin:
-            throw RequestError(ErrorCode::NotAPlugin, load_error.what());
-        case ClapLoadError::Reason::PluginNotFound:
-            throw RequestError(ErrorCode::PluginNotFound, load_error.what());
-        case ClapLoadError::Reason::PluginFailed:
-            break;
-        }
-        throw RequestError(ErrorCode::PluginFailed, load_error.what());
-    }
-}
-
 void Sandbox::on_audio_thread(std::function<void()> work) {
     if (!audio_->run(std::move(work), kAudioThreadTimeout)) {
         throw RequestError(ErrorCode::Timeout, "the audio thread did not respond in time");
@@ -82,14 +53,13 @@ Message Sandbox::create_device(uint64_t id, const protocol::CreateDevice& reques
         throw RequestError(ErrorCode::BadRequest,
                            "a device with id " + std::to_string(request.device()) + " exists already");
     }
-    auto loaded = library(request.path()->str());
     std::string plugin_id = request.plugin_id() ? request.plugin_id()->str() : "";
     std::unique_ptr<Device> created;
     try {
-        created = std::make_unique<Device>(request.device(), loaded, plugin_id, *this);
+        created = modules_.create_device(request.device(), request.path()->str(), plugin_id, *this);
     } catch (...) {
-        // A plugin may have registered timers before it failed.
-        timers_.remove_device(request.device());
+        // A plugin may have registered timers or descriptors before it failed.
+        forget_device(request.device());
         throw;
     }
     auto& device = *created;
@@ -121,7 +91,7 @@ Message Sandbox::destroy_device(uint64_t id, const protocol::DestroyDevice& requ
     });
     devices_.erase(request.device());
     // After the plugin is destroyed: it may unregister its own timers while it goes.
-    timers_.remove_device(request.device());
+    forget_device(request.device());
     return ok_reply(id);
 }
 

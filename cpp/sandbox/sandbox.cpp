@@ -49,9 +49,13 @@ Sandbox::~Sandbox() {
 
 int Sandbox::run() {
     send(ready_message());
+    std::vector<pollfd> fds;
     for (;;) {
-        pollfd fds[2] = {{socket_.fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-        int ready = poll(fds, 2, timers_.milliseconds_until_next());
+        fds.assign({{socket_.fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}});
+        for (const auto& watched : watched_fds_) {
+            fds.push_back({watched.fd, POLLIN, 0});
+        }
+        int ready = poll(fds.data(), fds.size(), timers_.milliseconds_until_next());
         if (ready < 0 && errno != EINTR) {
             return 1;
         }
@@ -72,6 +76,7 @@ int Sandbox::run() {
             send_queued_logs();
         }
         fire_timers();
+        serve_watched_fds(fds);
     }
 }
 
@@ -187,6 +192,42 @@ bool Sandbox::register_timer(uint32_t device, uint32_t period_ms, uint32_t* time
 
 bool Sandbox::unregister_timer(uint32_t device, uint32_t timer_id) {
     return timers_.remove(device, timer_id);
+}
+
+bool Sandbox::watch_fd(uint32_t device, int fd) {
+    watched_fds_.push_back({device, fd});
+    return true;
+}
+
+void Sandbox::unwatch_fd(uint32_t device, int fd) {
+    std::erase_if(watched_fds_, [&](const WatchedFd& watched) { return watched.device == device && watched.fd == fd; });
+}
+
+void Sandbox::forget_device(uint32_t device) {
+    timers_.remove_device(device);
+    std::erase_if(watched_fds_, [&](const WatchedFd& watched) { return watched.device == device; });
+}
+
+void Sandbox::param_edited(uint32_t device, uint32_t param_id, double plain_value) {
+    send(param_edited_message(device, param_id, plain_value));
+}
+
+void Sandbox::serve_watched_fds(const std::vector<pollfd>& polled) {
+    // The first two are the control socket and the wake-up descriptor; a handler may
+    // change the watched list, so each ready one is looked up again.
+    for (size_t i = 2; i < polled.size(); ++i) {
+        if (polled[i].revents == 0) {
+            continue;
+        }
+        for (const auto& watched : std::vector<WatchedFd>(watched_fds_)) {
+            if (watched.fd == polled[i].fd) {
+                auto found = devices_.find(watched.device);
+                if (found != devices_.end()) {
+                    found->second->on_fd_ready(watched.fd);
+                }
+            }
+        }
+    }
 }
 
 void Sandbox::fire_timers() {

@@ -8,11 +8,15 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
+
+#include <poll.h>
 
 #include "audio_thread.hpp"
 #include "device.hpp"
 #include "host_services.hpp"
 #include "main_thread_timers.hpp"
+#include "plugin_modules.hpp"
 #include "messages.hpp"
 #include "scuff/frame_socket.hpp"
 #include "scuff/os/shared_memory.hpp"
@@ -40,6 +44,9 @@ public:
     void log(uint32_t device, clap_log_severity severity, const std::string& message) override;
     bool register_timer(uint32_t device, uint32_t period_ms, uint32_t* timer_id) override;
     bool unregister_timer(uint32_t device, uint32_t timer_id) override;
+    bool watch_fd(uint32_t device, int fd) override;
+    void unwatch_fd(uint32_t device, int fd) override;
+    void param_edited(uint32_t device, uint32_t param_id, double plain_value) override;
 
 private:
     void handle_frame(const std::vector<uint8_t>& frame);
@@ -47,6 +54,9 @@ private:
     void service_devices();
     void send_queued_logs();
     void fire_timers();
+    void serve_watched_fds(const std::vector<pollfd>& polled);
+    // Drops the timers and watched descriptors a device left behind.
+    void forget_device(uint32_t device);
 
     // Request handlers (request_handlers.cpp); each returns its reply or throws RequestError.
     Message create_device(uint64_t id, const protocol::CreateDevice& request);
@@ -60,7 +70,6 @@ private:
     Message describe_device(uint64_t id, const protocol::DescribeDevice& request);
 
     Device& device(uint32_t id);
-    std::shared_ptr<ClapLibrary> library(const std::string& path);
     void flush(Device& device);
     void restart(Device& device);
     // Runs `work` on the audio thread; throws RequestError when it does not return in time.
@@ -73,8 +82,13 @@ private:
     int wake_fd_;
     std::unique_ptr<AudioThread> audio_;
     std::map<uint32_t, std::unique_ptr<Device>> devices_;
-    std::map<std::filesystem::path, std::weak_ptr<ClapLibrary>> libraries_;
+    PluginModules modules_;
     MainThreadTimers timers_;
+    struct WatchedFd {
+        uint32_t device;
+        int fd;
+    };
+    std::vector<WatchedFd> watched_fds_;
 
     std::mutex log_mutex_;
     std::deque<Message> queued_logs_;

@@ -1,16 +1,10 @@
 #include "vst3_host_context.hpp"
 
-#include <cstring>
+#include "scuff/vst3_com.hpp"
 
 namespace scuff::scan {
 
-namespace {
-
-bool same_iid(const Steinberg::TUID a, const Steinberg::TUID b) {
-    return std::memcmp(a, b, sizeof(Steinberg::TUID)) == 0;
-}
-
-} // namespace
+using vst3::same_iid;
 
 Vst3HostContext& Vst3HostContext::instance() {
     static Vst3HostContext context;

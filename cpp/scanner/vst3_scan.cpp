@@ -11,7 +11,10 @@
 #include "pluginterfaces/vst/ivstaudioprocessor.h"
 #include "pluginterfaces/vst/ivstcomponent.h"
 #include "pluginterfaces/vst/ivsteditcontroller.h"
+#include "scuff/vst3_classes.hpp"
+#include "scuff/vst3_com.hpp"
 #include "scuff/vst3_module.hpp"
+#include "scuff/vst3_text.hpp"
 #include "vst3_host_context.hpp"
 
 namespace scuff::scan {
@@ -19,70 +22,19 @@ namespace scuff::scan {
 namespace {
 
 using namespace Steinberg;
+using vst3::ClassInfo;
+using vst3::ClassReader;
+using vst3::hex_id;
+using vst3::Owned;
+using vst3::query;
+using vst3::same_iid;
+using vst3::text;
 
 // A plugin may claim any count; the scan must still end, and no real plugin comes near.
 constexpr int32 kMaxBusesRead = 1024;
 constexpr int32 kMaxClassesRead = 10000;
 // A component without a separate controller class answers with an all-zero class id.
 constexpr TUID kNoClass{};
-
-// Fixed-size char8 fields are not guaranteed to be NUL-terminated.
-template <size_t N>
-std::string text(const char8 (&value)[N]) {
-    return std::string(value, strnlen(value, N));
-}
-
-void append_utf8(std::string& out, char32_t code) {
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code >> 18));
-        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-}
-
-// VST3 strings are UTF-16; the report holds UTF-8. A lone surrogate becomes U+FFFD.
-template <size_t N>
-std::string text(const char16 (&value)[N]) {
-    std::string out;
-    for (size_t i = 0; i < N && value[i] != 0; ++i) {
-        char32_t unit = static_cast<char16_t>(value[i]);
-        if (unit >= 0xD800 && unit < 0xDC00 && i + 1 < N) {
-            char32_t low = static_cast<char16_t>(value[i + 1]);
-            if (low >= 0xDC00 && low < 0xE000) {
-                append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
-                ++i;
-                continue;
-            }
-        }
-        append_utf8(out, unit >= 0xD800 && unit < 0xE000 ? 0xFFFD : unit);
-    }
-    return out;
-}
-
-bool same_iid(const TUID a, const TUID b) {
-    return std::memcmp(a, b, sizeof(TUID)) == 0;
-}
-
-std::string hex_id(const TUID cid) {
-    static constexpr char kDigits[] = "0123456789ABCDEF";
-    std::string id;
-    for (size_t i = 0; i < sizeof(TUID); ++i) {
-        auto byte = static_cast<unsigned char>(cid[i]);
-        id += kDigits[byte >> 4];
-        id += kDigits[byte & 0x0F];
-    }
-    return id;
-}
 
 std::vector<std::string> split_categories(const std::string& sub_categories) {
     std::vector<std::string> features;
@@ -100,91 +52,12 @@ std::vector<std::string> split_categories(const std::string& sub_categories) {
     return features;
 }
 
-// What the factory says about one class, from the richest class info it offers.
-struct ClassInfo {
-    TUID cid{};
-    std::string category;
-    std::string name;
-    std::string vendor;
-    std::string version;
-    std::string sub_categories;
-};
-
-// Releases an interface pointer the plugin handed out.
-template <class Interface>
-struct Releaser {
-    void operator()(Interface* object) const { object->release(); }
-};
-template <class Interface>
-using Owned = std::unique_ptr<Interface, Releaser<Interface>>;
-
-// Queries `iid` from `object`; the result is released when it goes.
-template <class Interface>
-Owned<Interface> query(FUnknown* object, const TUID iid) {
-    void* result = nullptr;
-    if (object->queryInterface(iid, &result) != kResultOk || !result) {
-        return nullptr;
-    }
-    return Owned<Interface>(static_cast<Interface*>(result));
-}
-
 // Terminates (it was initialised) and then releases a plugin object.
 struct Terminator {
     void operator()(IPluginBase* object) const {
         object->terminate();
         object->release();
     }
-};
-
-class ClassReader {
-public:
-    explicit ClassReader(IPluginFactory& factory) : factory_(factory) {
-        factory2_ = query<IPluginFactory2>(&factory, IPluginFactory2_iid);
-        factory3_ = query<IPluginFactory3>(&factory, IPluginFactory3_iid);
-        // Steinberg's hosts hand the factory their context before creating anything.
-        if (factory3_) {
-            factory3_->setHostContext(&Vst3HostContext::instance());
-        }
-    }
-
-    int32 count() const { return factory_.countClasses(); }
-
-    bool read(int32 index, ClassInfo& info) const {
-        PClassInfoW unicode;
-        if (factory3_ && factory3_->getClassInfoUnicode(index, &unicode) == kResultOk) {
-            copy_full_info(unicode, info);
-            return true;
-        }
-        PClassInfo2 extended;
-        if (factory2_ && factory2_->getClassInfo2(index, &extended) == kResultOk) {
-            copy_full_info(extended, info);
-            return true;
-        }
-        PClassInfo raw;
-        if (factory_.getClassInfo(index, &raw) != kResultOk) {
-            return false;
-        }
-        std::memcpy(info.cid, raw.cid, sizeof(TUID));
-        info.category = text(raw.category);
-        info.name = text(raw.name);
-        return true;
-    }
-
-private:
-    // PClassInfoW and PClassInfo2 name their fields alike; only the character type differs.
-    template <class Raw>
-    static void copy_full_info(const Raw& raw, ClassInfo& info) {
-        std::memcpy(info.cid, raw.cid, sizeof(TUID));
-        info.category = text(raw.category);
-        info.name = text(raw.name);
-        info.vendor = text(raw.vendor);
-        info.version = text(raw.version);
-        info.sub_categories = text(raw.subCategories);
-    }
-
-    IPluginFactory& factory_;
-    Owned<IPluginFactory2> factory2_;
-    Owned<IPluginFactory3> factory3_;
 };
 
 // A plugin object created by the factory and initialised with the host context, or null.
@@ -316,7 +189,7 @@ ScanResult scan_vst3_file(const std::filesystem::path& path, const ScanOptions& 
         factory_url = text(factory_info.url);
     }
 
-    ClassReader classes(factory);
+    ClassReader classes(factory, &Vst3HostContext::instance());
     int32 count = classes.count();
     for (int32 index = 0; index < count && index < kMaxClassesRead; ++index) {
         ClassInfo info;

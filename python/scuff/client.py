@@ -210,11 +210,10 @@ class Client:
 
 
 def _hostable_file(path: Path) -> Path:
-    """`path`, if a sandbox can host the plugins of that file."""
-    if path.suffix.lower() == ".vst3":
-        raise PluginLoadError(f"VST3 plugins cannot be hosted yet: {path}")
-    if path.suffix.lower() != ".clap":
-        raise PluginLoadError(f"not a CLAP plugin file (expected a .clap file): {path}")
+    """`path`, if a sandbox can host the plugins of that file: a `.clap` file, or a
+    `.vst3` bundle (or, rarely, a plain `.vst3` library file)."""
+    if path.suffix.lower() not in (".clap", ".vst3"):
+        raise PluginLoadError(f"not a plugin file (expected a .clap file or a .vst3 bundle): {path}")
     return path
 
 

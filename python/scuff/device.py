@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -16,6 +17,8 @@ from .sandbox_messages import DeviceDescription, ParamValueReply, StateReply
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
+
+log = logging.getLogger("scuff")
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,20 @@ class Device:
 
     def _mark_dirty(self) -> None:
         self._dirty = True
+
+    def _on_param_edited(self, param_id: int, value: float) -> None:
+        """The plugin changed a parameter itself: kept like a value set by `set_param`, so
+        autosave and a restart keep it too."""
+        known = {p.id: p for p in self._description.params}
+        param = known.get(param_id)
+        if param is None or not param.min <= value <= param.max:
+            log.warning("%s reported an edit of parameter %d to %r, which it does not have or allow; ignored",
+                        self.name, param_id, value)
+            return
+        with self._param_lock:
+            self._change_count += 1
+            self._values_since_save[param_id] = (value, self._change_count)
+            self._dirty = True
 
     def _remember_state(self, data: bytes, changes_before: int) -> None:
         """`data` holds every parameter change made before `changes_before`."""

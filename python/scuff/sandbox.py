@@ -15,7 +15,7 @@ from . import client_messages as requests
 from .device import Device
 from .errors import ProtocolError, SandboxCrashedError, SandboxError, SandboxTimeoutError, ScuffError
 from .plugin_info import PluginInfo
-from .sandbox_messages import DeviceChangedMessage, DeviceDescription, LogMessage, ReplyBody
+from .sandbox_messages import DeviceChangedMessage, DeviceDescription, LogMessage, ParamEditedMessage, ReplyBody
 from .sandbox_process import SandboxProcess, describe_exit
 from .sandbox_status import Reason, RestartPolicy, SandboxEvent, SandboxState
 
@@ -226,7 +226,7 @@ class Sandbox:
         self._set_state("running", Reason.RUNNING, "")
 
     def _on_message(self, message: object) -> None:
-        """Event-loop thread: logs and device changes."""
+        """Event-loop thread: logs, device changes and parameters the plugin edited."""
         if isinstance(message, LogMessage):
             known = 0 <= message.severity < len(_LOG_LEVELS)
             level = _LOG_LEVELS[message.severity] if known else logging.INFO
@@ -240,6 +240,10 @@ class Sandbox:
                 device._mark_dirty()
                 if latency_changed:
                     self._group._latency_changed()
+        elif isinstance(message, ParamEditedMessage):
+            device = self._devices.get(message.device)
+            if device is not None:
+                device._on_param_edited(message.param, message.value)
 
     def _on_exit(self, process: SandboxProcess, returncode: int) -> None:
         """Event-loop thread: a process ended. Only the current one may report its end: a

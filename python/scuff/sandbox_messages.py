@@ -13,6 +13,7 @@ from .protocol import (
     DeviceChanged,
     Failure,
     Log,
+    ParamEdited,
     ParamValue,
     Ready,
     Response,
@@ -102,7 +103,16 @@ class DeviceChangedMessage:
     state_dirty: bool = False
 
 
-SandboxMessageBody = ResponseMessage | ReadyMessage | LogMessage | DeviceChangedMessage
+@dataclass(frozen=True)
+class ParamEditedMessage:
+    """The plugin changed a parameter itself (a gesture in its editor), in plain units."""
+
+    device: int
+    param: int
+    value: float
+
+
+SandboxMessageBody = ResponseMessage | ReadyMessage | LogMessage | DeviceChangedMessage | ParamEditedMessage
 
 
 def _text(value: bytes | None) -> str:
@@ -192,4 +202,9 @@ def parse(frame: bytes) -> SandboxMessageBody:
     if kind == Body.DeviceChanged:
         changed = _table(DeviceChanged.DeviceChanged, table)
         return DeviceChangedMessage(device_description(changed.Info()), bool(changed.StateDirty()))
+    if kind == Body.ParamEdited:
+        edited = _table(ParamEdited.ParamEdited, table)
+        if not math.isfinite(edited.Value()):
+            raise ProtocolError(f"sandbox reported a non-finite value for parameter {edited.Param()}")
+        return ParamEditedMessage(edited.Device(), edited.Param(), edited.Value())
     raise ProtocolError(f"sandbox sent an unknown message type {kind}")

@@ -3,18 +3,15 @@
 // sandbox's services; the main loop acts on the flags.
 #include <cstring>
 
-#include "device.hpp"
+#include "clap_device.hpp"
 #include "thread_roles.hpp"
 
 namespace scuff::sbox {
 
-struct DeviceHost {
-    static Device& device(const clap_host_t* host) { return *static_cast<Device*>(host->host_data); }
+struct ClapDeviceHost {
+    static ClapDevice& device(const clap_host_t* host) { return *static_cast<ClapDevice*>(host->host_data); }
 
-    static void raise(std::atomic<bool>& flag, Device& device) {
-        flag = true;
-        device.services_.wake_main_loop();
-    }
+    static void raise(std::atomic<bool>& flag, ClapDevice& device) { device.raise(flag); }
 
     // --- clap_host ---
     static const void* get_extension(const clap_host_t*, const char* id);
@@ -30,7 +27,7 @@ struct DeviceHost {
 
     // --- clap.log ---
     static void log(const clap_host_t* host, clap_log_severity severity, const char* message) {
-        device(host).services_.log(device(host).id_, severity, message ? message : "");
+        device(host).services_.log(device(host).id(), severity, message ? message : "");
     }
 
     // --- clap.thread-check ---
@@ -68,29 +65,29 @@ struct DeviceHost {
     // --- clap.timer-support ---
     static bool register_timer(const clap_host_t* host, uint32_t period_ms, clap_id* timer_id) {
         SCUFF_ASSERT_MAIN_THREAD();
-        return device(host).services_.register_timer(device(host).id_, period_ms, timer_id);
+        return device(host).services_.register_timer(device(host).id(), period_ms, timer_id);
     }
     static bool unregister_timer(const clap_host_t* host, clap_id timer_id) {
         SCUFF_ASSERT_MAIN_THREAD();
-        return device(host).services_.unregister_timer(device(host).id_, timer_id);
+        return device(host).services_.unregister_timer(device(host).id(), timer_id);
     }
 };
 
 namespace {
 
-const clap_host_log_t kLog{DeviceHost::log};
-const clap_host_thread_check_t kThreadCheck{DeviceHost::is_main_thread, DeviceHost::is_audio_thread};
-const clap_host_params_t kParams{DeviceHost::params_rescan, DeviceHost::params_clear,
-                                 DeviceHost::params_request_flush};
-const clap_host_state_t kState{DeviceHost::state_mark_dirty};
-const clap_host_latency_t kLatency{DeviceHost::latency_changed};
-const clap_host_audio_ports_t kAudioPorts{DeviceHost::audio_ports_is_rescan_flag_supported,
-                                          DeviceHost::audio_ports_rescan};
-const clap_host_timer_support_t kTimerSupport{DeviceHost::register_timer, DeviceHost::unregister_timer};
+const clap_host_log_t kLog{ClapDeviceHost::log};
+const clap_host_thread_check_t kThreadCheck{ClapDeviceHost::is_main_thread, ClapDeviceHost::is_audio_thread};
+const clap_host_params_t kParams{ClapDeviceHost::params_rescan, ClapDeviceHost::params_clear,
+                                 ClapDeviceHost::params_request_flush};
+const clap_host_state_t kState{ClapDeviceHost::state_mark_dirty};
+const clap_host_latency_t kLatency{ClapDeviceHost::latency_changed};
+const clap_host_audio_ports_t kAudioPorts{ClapDeviceHost::audio_ports_is_rescan_flag_supported,
+                                          ClapDeviceHost::audio_ports_rescan};
+const clap_host_timer_support_t kTimerSupport{ClapDeviceHost::register_timer, ClapDeviceHost::unregister_timer};
 
 } // namespace
 
-const void* DeviceHost::get_extension(const clap_host_t*, const char* id) {
+const void* ClapDeviceHost::get_extension(const clap_host_t*, const char* id) {
     if (!id) return nullptr;
     if (std::strcmp(id, CLAP_EXT_LOG) == 0) return &kLog;
     if (std::strcmp(id, CLAP_EXT_THREAD_CHECK) == 0) return &kThreadCheck;
@@ -102,7 +99,7 @@ const void* DeviceHost::get_extension(const clap_host_t*, const char* id) {
     return nullptr;
 }
 
-clap_host_t Device::make_host() {
+clap_host_t ClapDevice::make_host() {
     clap_host_t host{};
     host.clap_version = CLAP_VERSION;
     host.host_data = this;
@@ -110,10 +107,10 @@ clap_host_t Device::make_host() {
     host.vendor = "scuff";
     host.url = "";
     host.version = "0.1.0";
-    host.get_extension = DeviceHost::get_extension;
-    host.request_restart = DeviceHost::request_restart;
-    host.request_process = DeviceHost::request_process;
-    host.request_callback = DeviceHost::request_callback;
+    host.get_extension = ClapDeviceHost::get_extension;
+    host.request_restart = ClapDeviceHost::request_restart;
+    host.request_process = ClapDeviceHost::request_process;
+    host.request_callback = ClapDeviceHost::request_callback;
     return host;
 }
 

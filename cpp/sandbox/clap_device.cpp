@@ -1,0 +1,349 @@
+#include "clap_device.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "param_state.hpp"
+#include "request_error.hpp"
+#include "thread_roles.hpp"
+#include "vst3_state.hpp"
+
+namespace scuff::sbox {
+
+using protocol::ErrorCode;
+
+namespace {
+
+std::string bounded_string(const char* text, size_t capacity) {
+    return std::string(text, strnlen(text, capacity));
+}
+
+// The input events of one process or flush call: a view over prepared events.
+struct EventList {
+    const clap_event_param_value_t* events;
+    uint32_t count;
+};
+
+uint32_t event_list_size(const clap_input_events_t* list) {
+    return static_cast<const EventList*>(list->ctx)->count;
+}
+
+const clap_event_header_t* event_list_get(const clap_input_events_t* list, uint32_t index) {
+    const auto* events = static_cast<const EventList*>(list->ctx);
+    return index < events->count ? &events->events[index].header : nullptr;
+}
+
+bool output_try_push(const clap_output_events_t* list, const clap_event_header_t* event) {
+    // Parameter values the plugin changes itself (meters, internal automation) go back
+    // to the client; other output events are not routed yet and are dropped.
+    if (event->space_id != CLAP_CORE_EVENT_SPACE_ID || event->type != CLAP_EVENT_PARAM_VALUE) {
+        return true;
+    }
+    const auto* value = reinterpret_cast<const clap_event_param_value_t*>(event);
+    auto* ring = static_cast<ParamRing*>(list->ctx);
+    return ring->push({value->param_id, event->time, value->value});
+}
+
+clap_event_param_value_t param_event(uint32_t param_id, uint32_t frame, double value) {
+    clap_event_param_value_t event{};
+    event.header = {sizeof event, frame, CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_PARAM_VALUE, 0};
+    event.param_id = param_id;
+    event.note_id = -1;
+    event.port_index = -1;
+    event.channel = -1;
+    event.key = -1;
+    event.value = value;
+    return event;
+}
+
+struct StateWriter {
+    std::vector<uint8_t> bytes;
+};
+
+int64_t state_write(const clap_ostream_t* stream, const void* buffer, uint64_t size) {
+    auto* writer = static_cast<StateWriter*>(stream->ctx);
+    const auto* bytes = static_cast<const uint8_t*>(buffer);
+    writer->bytes.insert(writer->bytes.end(), bytes, bytes + size);
+    return static_cast<int64_t>(size);
+}
+
+struct StateReader {
+    std::span<const uint8_t> bytes;
+    size_t position = 0;
+};
+
+int64_t state_read(const clap_istream_t* stream, void* buffer, uint64_t size) {
+    auto* reader = static_cast<StateReader*>(stream->ctx);
+    size_t count = std::min<size_t>(size, reader->bytes.size() - reader->position);
+    std::memcpy(buffer, reader->bytes.data() + reader->position, count);
+    reader->position += count;
+    return static_cast<int64_t>(count);
+}
+
+} // namespace
+
+ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const std::string& plugin_id,
+                       HostServices& services)
+    : Device(id, services), library_(std::move(library)) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    const clap_plugin_descriptor_t* descriptor;
+    try {
+        descriptor = &library_->descriptor(plugin_id);
+    } catch (const ClapLoadError& error) {
+        throw RequestError(ErrorCode::PluginNotFound, error.what());
+    }
+    host_ = make_host();
+    plugin_ = library_->factory().create_plugin(&library_->factory(), &host_, descriptor->id);
+    if (!plugin_) {
+        throw RequestError(ErrorCode::PluginFailed,
+                           std::string("the factory could not create plugin ") + descriptor->id);
+    }
+    if (!plugin_->init(plugin_)) {
+        plugin_->destroy(plugin_);
+        plugin_ = nullptr;
+        throw RequestError(ErrorCode::PluginFailed,
+                           std::string("plugin ") + descriptor->id + " failed to initialise");
+    }
+    auto extension = [this](const char* id) { return plugin_->get_extension(plugin_, id); };
+    audio_ports_ = static_cast<const clap_plugin_audio_ports_t*>(extension(CLAP_EXT_AUDIO_PORTS));
+    params_ = static_cast<const clap_plugin_params_t*>(extension(CLAP_EXT_PARAMS));
+    state_ = static_cast<const clap_plugin_state_t*>(extension(CLAP_EXT_STATE));
+    latency_ = static_cast<const clap_plugin_latency_t*>(extension(CLAP_EXT_LATENCY));
+    timer_support_ = static_cast<const clap_plugin_timer_support_t*>(extension(CLAP_EXT_TIMER_SUPPORT));
+    query_ports();
+    param_events_.resize(ParamRing::capacity);
+}
+
+ClapDevice::~ClapDevice() {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (!plugin_) {
+        return;
+    }
+    if (lifecycle() == Lifecycle::Active || lifecycle() == Lifecycle::Restarting) {
+        plugin_->deactivate(plugin_);
+    }
+    plugin_->destroy(plugin_);
+}
+
+PluginIdentity ClapDevice::identity() const {
+    const auto& descriptor = *plugin_->desc;
+    auto text = [](const char* value) { return std::string(value ? value : ""); };
+    return {text(descriptor.id), text(descriptor.name), text(descriptor.vendor), text(descriptor.version)};
+}
+
+void ClapDevice::query_ports() {
+    auto read_ports = [this](bool is_input, std::vector<PortDescription>& ports) {
+        ports.clear();
+        if (!audio_ports_) {
+            return;
+        }
+        uint32_t count = std::min(audio_ports_->count(plugin_, is_input), kMaxPorts);
+        for (uint32_t i = 0; i < count; ++i) {
+            clap_audio_port_info_t info{};
+            if (!audio_ports_->get(plugin_, i, is_input, &info)) {
+                throw RequestError(ErrorCode::PluginFailed, "the plugin failed to describe an audio port");
+            }
+            if (info.channel_count > kMaxChannelsPerPort) {
+                throw RequestError(ErrorCode::PluginFailed, "the plugin reports an audio port with too many channels");
+            }
+            ports.push_back({info.id, bounded_string(info.name, CLAP_NAME_SIZE), info.channel_count,
+                             (info.flags & CLAP_AUDIO_PORT_IS_MAIN) != 0});
+        }
+    };
+    read_ports(true, inputs_);
+    read_ports(false, outputs_);
+}
+
+std::vector<ParamDescription> ClapDevice::params() const {
+    SCUFF_ASSERT_MAIN_THREAD();
+    std::vector<ParamDescription> result;
+    if (!params_) {
+        return result;
+    }
+    uint32_t count = params_->count(plugin_);
+    result.reserve(count);
+    for (uint32_t i = 0; i < count; ++i) {
+        clap_param_info_t info{};
+        if (!params_->get_info(plugin_, i, &info)) {
+            continue;
+        }
+        result.push_back({info.id, bounded_string(info.name, CLAP_NAME_SIZE),
+                          bounded_string(info.module, CLAP_PATH_SIZE), info.min_value,
+                          info.max_value, info.default_value, info.flags});
+    }
+    return result;
+}
+
+uint32_t ClapDevice::latency() const {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (!latency_ || lifecycle() == Lifecycle::Initialized) {
+        return 0;
+    }
+    return latency_->get(plugin_);
+}
+
+double ClapDevice::param_value(uint32_t param_id) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    double value = 0.0;
+    if (!params_ || !params_->get_value(plugin_, param_id, &value)) {
+        throw RequestError(ErrorCode::NoSuchParam,
+                           "the plugin has no parameter with id " + std::to_string(param_id));
+    }
+    return value;
+}
+
+std::vector<uint8_t> ClapDevice::save_state() {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (!state_) {
+        std::vector<ParamValue> values;
+        for (const auto& param : params()) {
+            if (!(param.flags & CLAP_PARAM_IS_READONLY)) {
+                values.push_back({param.id, param_value(param.id)});
+            }
+        }
+        return encode_param_state(values);
+    }
+    StateWriter writer;
+    clap_ostream_t stream{&writer, state_write};
+    if (!state_->save(plugin_, &stream)) {
+        throw RequestError(ErrorCode::BadState, "the plugin failed to save its state");
+    }
+    return std::move(writer.bytes);
+}
+
+bool ClapDevice::load_state(std::span<const uint8_t> data) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (is_vst3_state(data)) {
+        throw RequestError(ErrorCode::BadState, "this is the state of a VST3 plugin; a CLAP plugin cannot load it");
+    }
+    if (!state_) {
+        stage_param_state(data);
+        return true;
+    }
+    StateReader reader{data};
+    clap_istream_t stream{&reader, state_read};
+    if (!state_->load(plugin_, &stream)) {
+        throw RequestError(ErrorCode::BadState, "the plugin rejected the state");
+    }
+    // The parameters may have changed with the state: the client hears of it.
+    raise(params_changed_);
+    return false;
+}
+
+void ClapDevice::stage_param_state(std::span<const uint8_t> data) {
+    auto values = decode_param_state(data);
+    if (!values) {
+        throw RequestError(ErrorCode::BadState,
+                           "not a state of this plugin (it has no state extension, so its state "
+                           "is its parameter values)");
+    }
+    auto known = params();
+    for (const auto& value : *values) {
+        auto param = std::find_if(known.begin(), known.end(), [&](const auto& p) { return p.id == value.id; });
+        if (param == known.end() || !std::isfinite(value.value) || value.value < param->min_value ||
+            value.value > param->max_value) {
+            throw RequestError(ErrorCode::BadState, "the state holds a parameter value this plugin does not accept");
+        }
+    }
+    staged_params_.clear();
+    for (const auto& value : *values) {
+        staged_params_.push_back(param_event(value.id, 0, value.value));
+    }
+}
+
+void ClapDevice::planes_ready() {
+    auto build = [](const std::vector<std::vector<float*>>& planes, std::vector<clap_audio_buffer_t>& buffers) {
+        buffers.assign(planes.size(), clap_audio_buffer_t{});
+        for (size_t port = 0; port < planes.size(); ++port) {
+            // The plane table outlives the buffers and never reallocates after this.
+            buffers[port].data32 = const_cast<float**>(planes[port].data());
+            buffers[port].channel_count = static_cast<uint32_t>(planes[port].size());
+        }
+    };
+    build(input_plane_table(), input_buffers_);
+    build(output_plane_table(), output_buffers_);
+}
+
+void ClapDevice::activate_plugin(double sample_rate, uint32_t max_frames) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (!plugin_->activate(plugin_, sample_rate, 1, max_frames)) {
+        throw RequestError(ErrorCode::PluginFailed, "the plugin failed to activate");
+    }
+}
+
+void ClapDevice::deactivate_plugin() {
+    SCUFF_ASSERT_MAIN_THREAD();
+    plugin_->deactivate(plugin_);
+}
+
+void ClapDevice::on_timer(uint32_t timer_id) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (timer_support_) {
+        timer_support_->on_timer(plugin_, timer_id);
+    }
+}
+
+void ClapDevice::on_main_thread() {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (wants_callback_.exchange(false)) {
+        plugin_->on_main_thread(plugin_);
+    }
+}
+
+uint32_t ClapDevice::to_events(std::span<const ParamChange> changes) {
+    uint32_t count = 0;
+    for (const auto& change : changes) {
+        param_events_[count++] = param_event(change.param_id, change.frame, change.value);
+    }
+    return count;
+}
+
+bool ClapDevice::start_plugin_processing() {
+    SCUFF_ASSERT_AUDIO_THREAD();
+    return plugin_->start_processing(plugin_);
+}
+
+void ClapDevice::stop_plugin_processing() {
+    SCUFF_ASSERT_AUDIO_THREAD();
+    plugin_->stop_processing(plugin_);
+}
+
+bool ClapDevice::process_plugin(uint32_t frames, std::span<const ParamChange> changes) {
+    SCUFF_ASSERT_AUDIO_THREAD();
+    EventList events{param_events_.data(), to_events(changes)};
+    clap_input_events_t in_events{&events, event_list_size, event_list_get};
+    clap_output_events_t out_events{&params_out(), output_try_push};
+    for (auto& buffer : input_buffers_) buffer.constant_mask = 0;
+    for (auto& buffer : output_buffers_) buffer.constant_mask = 0;
+    clap_process_t process{};
+    process.steady_time = steady_time_;
+    process.frames_count = frames;
+    process.transport = nullptr;
+    process.audio_inputs = input_buffers_.data();
+    process.audio_outputs = output_buffers_.data();
+    process.audio_inputs_count = static_cast<uint32_t>(input_buffers_.size());
+    process.audio_outputs_count = static_cast<uint32_t>(output_buffers_.size());
+    process.in_events = &in_events;
+    process.out_events = &out_events;
+    steady_time_ += frames;
+    return plugin_->process(plugin_, &process) != CLAP_PROCESS_ERROR;
+}
+
+void ClapDevice::flush_plugin(std::span<const ParamChange> changes, bool) {
+    EventList queued{param_events_.data(), to_events(changes)};
+    // Values restored from a parameter state follow the queued changes: a load wins.
+    EventList staged{staged_params_.data(), static_cast<uint32_t>(staged_params_.size())};
+    if (params_ && params_->flush) {
+        clap_output_events_t out_events{&params_out(), output_try_push};
+        for (EventList* events : {&queued, &staged}) {
+            if (events->count > 0 || events == &queued) {
+                clap_input_events_t in_events{events, event_list_size, event_list_get};
+                params_->flush(plugin_, &in_events, &out_events);
+            }
+        }
+    }
+    staged_params_.clear();
+}
+
+} // namespace scuff::sbox

@@ -1,0 +1,152 @@
+#pragma once
+// A hosted VST3 plugin instance: its component and audio processor, its edit controller
+// (the component itself, or a separate class connected to it), and what the host keeps
+// of its parameters.
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "device.hpp"
+#include "pluginterfaces/vst/ivstaudioprocessor.h"
+#include "pluginterfaces/vst/ivstcomponent.h"
+#include "pluginterfaces/vst/ivsteditcontroller.h"
+#include "pluginterfaces/vst/ivstmessage.h"
+#include "pluginterfaces/vst/ivstprocesscontext.h"
+#include "scuff/vst3_classes.hpp"
+#include "scuff/vst3_module.hpp"
+#include "vst3_host.hpp"
+#include "vst3_param_changes.hpp"
+#include "vst3_param_mapping.hpp"
+
+namespace scuff::sbox {
+
+class Vst3Device final : public Device, private Vst3HostEvents {
+public:
+    // Main thread. Creates, initialises and connects the plugin, and settles its buses for
+    // `max_frames` at `sample_rate`; throws RequestError. An empty `class_id` means the
+    // module's first audio class.
+    Vst3Device(uint32_t id, std::shared_ptr<Vst3Module> module, const std::string& class_id,
+               HostServices& services);
+    ~Vst3Device() override;
+
+    PluginIdentity identity() const override;
+    std::vector<ParamDescription> params() const override;
+    uint32_t latency() const override;
+    double param_value(uint32_t param_id) override;
+    std::vector<uint8_t> save_state() override;
+    bool load_state(std::span<const uint8_t> data) override;
+    void on_timer(uint32_t timer_id) override;
+    void on_fd_ready(int fd) override;
+
+private:
+    // --- Device ---
+    void activate_plugin(double sample_rate, uint32_t max_frames) override;
+    void deactivate_plugin() override;
+    bool start_plugin_processing() override;
+    void stop_plugin_processing() override;
+    bool process_plugin(uint32_t frames, std::span<const ParamChange> changes) override;
+    void flush_plugin(std::span<const ParamChange> changes, bool active) override;
+    void on_main_thread() override;
+    void planes_ready() override;
+
+    // --- Vst3HostEvents: the plugin's calls to its host ---
+    void begin_edit(Steinberg::Vst::ParamID) override {}
+    void perform_edit(Steinberg::Vst::ParamID id, Steinberg::Vst::ParamValue normalized) override;
+    void end_edit(Steinberg::Vst::ParamID) override {}
+    void restart_component(Steinberg::int32 flags) override;
+    void set_dirty() override { raise(state_dirty_); }
+    bool register_timer(Steinberg::Linux::ITimerHandler* handler, Steinberg::uint64 milliseconds) override;
+    bool unregister_timer(Steinberg::Linux::ITimerHandler* handler) override;
+    bool register_fd(Steinberg::Linux::IEventHandler* handler, int fd) override;
+    bool unregister_fd(Steinberg::Linux::IEventHandler* handler) override;
+
+    // Creation steps, in order; each throws RequestError.
+    void find_class(const std::string& class_id);
+    void create_component();
+    void create_controller();
+    void settle_buses();
+    void read_params();
+    // Undoes whatever creation did, in reverse.
+    void release_plugin();
+
+    void read_ports();
+    const Vst3ParamMapping& mapping(Steinberg::Vst::ParamID id) const;
+    // Fills input_changes_ from what the block (or flush) carries; audio thread.
+    void gather_input_changes(std::span<const ParamChange> changes);
+    void deliver_output_changes();
+    bool run_process(uint32_t frames);
+    // Main thread: brings the controller and the cached values up to date with the changes
+    // the audio thread has passed on.
+    void sync_controller();
+    void refresh_values();
+
+    std::shared_ptr<Vst3Module> module_;
+    vst3::ClassInfo class_info_;
+    std::string factory_vendor_;
+    Vst3Host* host_;
+    Steinberg::Vst::IComponent* component_ = nullptr;
+    bool component_initialized_ = false;
+    Steinberg::Vst::IAudioProcessor* processor_ = nullptr;
+    Steinberg::Vst::IEditController* controller_ = nullptr;
+    // Whether the controller is an object of its own, initialised and connected separately.
+    bool separate_controller_ = false;
+    Steinberg::Vst::IConnectionPoint* component_connection_ = nullptr;
+    Steinberg::Vst::IConnectionPoint* controller_connection_ = nullptr;
+
+    struct Param {
+        ParamDescription description;
+        Vst3ParamMapping mapping;
+        Steinberg::int32 step_count;
+    };
+    // By id, built once at creation: the audio thread reads it without locks.
+    std::map<Steinberg::Vst::ParamID, Param> params_;
+    // What the host knows each parameter's value to be: the plain value it set itself
+    // (exact), or what the plugin reported, as a normalized value.
+    struct KnownValue {
+        double normalized;
+        double plain;
+        bool plain_is_exact;
+    };
+    std::map<Steinberg::Vst::ParamID, KnownValue> values_;
+    std::atomic<bool> values_stale_{false};
+
+    std::vector<Steinberg::Vst::AudioBusBuffers> input_buses_;
+    std::vector<Steinberg::Vst::AudioBusBuffers> output_buses_;
+    Vst3ParamChanges input_changes_;
+    Vst3ParamChanges output_changes_;
+    Steinberg::Vst::ProcessContext context_{};
+    double sample_rate_ = 0.0;
+    int64_t steady_time_ = 0;
+
+    // Audio thread -> main thread: host changes the plugin received (plain), and values the
+    // plugin changed itself (normalized), for the controller and the cached values.
+    SharedRing<ParamChange, 1024> host_changes_;
+    SharedRing<ParamChange, 1024> plugin_changes_;
+    // Main thread -> audio thread: edits made in the controller, for the processor.
+    SharedRing<ParamChange, 1024> controller_edits_;
+    // Changes a flush delivered, sent again with the next block: some plugins read
+    // parameter changes only in calls that process audio.
+    std::vector<ParamChange> resend_;
+    uint32_t resend_count_ = 0;
+
+    // Edits from the controller, on whatever thread it made them; taken by the main thread.
+    std::mutex edits_mutex_;
+    std::vector<std::pair<Steinberg::Vst::ParamID, double>> edits_;
+    std::atomic<bool> edits_pending_{false};
+
+    struct Timer {
+        uint32_t id;
+        Steinberg::Linux::ITimerHandler* handler;
+    };
+    std::vector<Timer> timers_;
+    struct WatchedFd {
+        int fd;
+        Steinberg::Linux::IEventHandler* handler;
+    };
+    std::vector<WatchedFd> fds_;
+};
+
+} // namespace scuff::sbox
