@@ -30,7 +30,7 @@ def private_scan_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pat
 
 @pytest.fixture(scope="session")
 def test_plugins() -> pathlib.Path:
-    """The folder holding the project's own .clap test plugins, built once per run."""
+    """The folder holding the project's own .clap test plugins and .vst3 bundles, built once per run."""
     return build_test_plugins(REPO_ROOT / "build" / "test-plugins")
 
 

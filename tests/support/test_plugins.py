@@ -1,4 +1,4 @@
-"""Builds scuff's own CLAP test plugins (tests/plugins) and names what they contain."""
+"""Builds scuff's own CLAP and VST3 test plugins (tests/plugins) and names what they contain."""
 
 from __future__ import annotations
 
@@ -59,6 +59,56 @@ HOST_CALLBACKS_MAX_LATENCY = 4096
 HOST_CALLBACKS_TIMER_MS = 10
 HOST_CALLBACKS_PONG = "pong"
 
+# VST3 twins, bundles relative to the same folder. Class ids are the 32 hex digits of the 16-byte
+# VST3 class id, as scuff's scanner reports them: 5C0FF7E5, then FA in the faults bundle (C0 for a
+# controller class), then the class number. Every class but the separate-controller gain is a single
+# component; none has an editor. Parameter ids, ranges, state blobs and the Fault numbering are the
+# CLAP twins'; parameters travel as VST3 normalized values (plain = min + normalized * (max - min),
+# rounded for stepped ones).
+VST3_PLUGINS_BUNDLE = "scuff-test-plugins.vst3"
+VST3_FAULTS_BUNDLE = "scuff-test-faults.vst3"
+# The separate-controller gain has a bundle of its own: JUCE-based hosts hand a component without a
+# controller class id the first controller class of its factory.
+VST3_SEPARATE_CONTROLLER_BUNDLE = "scuff-test-separate-controller.vst3"
+
+# In VST3_PLUGINS_BUNDLE.
+VST3_GAIN_ID = "5C0FF7E5000000000000000000000001"
+VST3_PASSTHROUGH_ID = "5C0FF7E5000000000000000000000002"
+VST3_LATENCY_ID = "5C0FF7E5000000000000000000000003"
+VST3_SIDECHAIN_ID = "5C0FF7E5000000000000000000000004"  # inputs: "main" and "sidechain" (kAux), summed
+VST3_MONO_ID = "5C0FF7E5000000000000000000000005"
+VST3_HOST_CALLBACKS_ID = "5C0FF7E5000000000000000000000007"
+VST3_PLUGINS_BUNDLE_IDS = (
+    VST3_GAIN_ID, VST3_PASSTHROUGH_ID, VST3_LATENCY_ID, VST3_SIDECHAIN_ID, VST3_MONO_ID, VST3_HOST_CALLBACKS_ID)
+
+# In VST3_SEPARATE_CONTROLLER_BUNDLE: the gain, its controller in a class of its own (connected through
+# IConnectionPoint, learning the gain from setComponentState). The controller's own state is 8 bytes.
+VST3_SEPARATE_CONTROLLER_ID = "5C0FF7E5000000000000000000000006"
+VST3_SEPARATE_CONTROLLER_CONTROLLER_ID = "5C0FF7E5C00000000000000000000006"
+
+# In VST3_FAULTS_BUNDLE. Faulty's Fault is armed when process() receives it; "flush" is the next
+# process() call with numSamples == 0, save is IComponent::getState, load is IComponent::setState.
+VST3_FAULTY_ID = "5C0FF7E5FA0000000000000000000001"
+VST3_CRASH_IN_INIT_ID = "5C0FF7E5FA0000000000000000000002"  # in IComponent::initialize
+VST3_HANG_IN_INIT_ID = "5C0FF7E5FA0000000000000000000003"
+VST3_CRASH_IN_ACTIVATE_ID = "5C0FF7E5FA0000000000000000000004"  # in setActive(true)
+VST3_HANG_IN_ACTIVATE_ID = "5C0FF7E5FA0000000000000000000005"
+VST3_FAULTS_BUNDLE_IDS = (
+    VST3_FAULTY_ID, VST3_CRASH_IN_INIT_ID, VST3_HANG_IN_INIT_ID, VST3_CRASH_IN_ACTIVATE_ID, VST3_HANG_IN_ACTIVATE_ID)
+
+# VST3 host callbacks, parameter ids 0.. in this order. "Latency" (stepped, 0 to HOST_CALLBACKS_MAX_LATENCY
+# samples) is adopted at setActive(true), and a change makes the controller call
+# restartComponent(kLatencyChanged). "Ping" set to 1: at the next IRunLoop timer tick the plugin calls
+# beginEdit, performEdit(Ping, 0), endEdit and restartComponent(kParamValuesChanged). "Rename" set to 1
+# retitles it "Renamed" (0: back) with restartComponent(kParamTitlesChanged). Read-only: "Timer ticks" (a
+# HOST_CALLBACKS_TIMER_MS IRunLoop timer registered at initialize), "FD events" (an eventfd each tick
+# writes, read by its IRunLoop event handler), "Peak" (input peak of the last block, also an output
+# parameter change) and "Missing host interfaces" (no IRunLoop in the host context, or a refused
+# registration). Counters are stepped, 0 to 1e9. Its state is Latency.
+VST3_HOST_CALLBACKS_PARAMS = (
+    "Latency", "Ping", "Rename", "Timer ticks", "FD events", "Peak", "Missing host interfaces")
+VST3_HOST_CALLBACKS_RENAMED = "Renamed"
+
 
 class Fault(enum.IntEnum):
     """Values of the faulty plugin's Fault parameter and the call that misbehaves once armed."""
@@ -79,7 +129,8 @@ class Fault(enum.IntEnum):
 
 
 def build_test_plugins(build_dir: pathlib.Path) -> pathlib.Path:
-    """Configures (once) and builds the test plugins in build_dir; returns the folder of the .clap files."""
+    """Configures (once) and builds the test plugins in build_dir; returns the folder of the .clap files
+    and .vst3 bundles."""
     build_dir = pathlib.Path(build_dir).resolve()
     cache = build_dir / "CMakeCache.txt"
     if not cache.exists():

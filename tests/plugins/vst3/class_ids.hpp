@@ -1,0 +1,35 @@
+#pragma once
+
+#include "pluginterfaces/base/funknown.h"
+
+namespace scuff_vst3 {
+
+// Class ids, chosen to read well in hex: 5C0FF7E5 ("scuff test"), then FA for the faults bundle
+// and C0 for a controller class, then the class number. tests/support/test_plugins.py spells the
+// same ids as 32 hex digits.
+#define SCUFF_VST3_CID(group, number) \
+    {0x5C, 0x0F, static_cast<Steinberg::int8>(0xF7), static_cast<Steinberg::int8>(0xE5), \
+     static_cast<Steinberg::int8>(group), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, number}
+
+// In scuff-test-plugins.vst3.
+constexpr Steinberg::TUID gain_cid = SCUFF_VST3_CID(0x00, 0x01);
+constexpr Steinberg::TUID passthrough_cid = SCUFF_VST3_CID(0x00, 0x02);
+constexpr Steinberg::TUID latency_cid = SCUFF_VST3_CID(0x00, 0x03);
+constexpr Steinberg::TUID sidechain_cid = SCUFF_VST3_CID(0x00, 0x04);
+constexpr Steinberg::TUID mono_cid = SCUFF_VST3_CID(0x00, 0x05);
+constexpr Steinberg::TUID host_callbacks_cid = SCUFF_VST3_CID(0x00, 0x07);
+
+// In scuff-test-separate-controller.vst3.
+constexpr Steinberg::TUID separate_controller_cid = SCUFF_VST3_CID(0x00, 0x06);
+constexpr Steinberg::TUID separate_controller_controller_cid = SCUFF_VST3_CID(0xC0, 0x06);
+
+// In scuff-test-faults.vst3.
+constexpr Steinberg::TUID faulty_cid = SCUFF_VST3_CID(0xFA, 0x01);
+constexpr Steinberg::TUID crash_in_init_cid = SCUFF_VST3_CID(0xFA, 0x02);
+constexpr Steinberg::TUID hang_in_init_cid = SCUFF_VST3_CID(0xFA, 0x03);
+constexpr Steinberg::TUID crash_in_activate_cid = SCUFF_VST3_CID(0xFA, 0x04);
+constexpr Steinberg::TUID hang_in_activate_cid = SCUFF_VST3_CID(0xFA, 0x05);
+
+#undef SCUFF_VST3_CID
+
+} // namespace scuff_vst3

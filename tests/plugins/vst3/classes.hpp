@@ -1,0 +1,26 @@
+#pragma once
+
+#include "factory.hpp"
+
+namespace scuff_vst3 {
+
+// In scuff-test-plugins.vst3.
+extern const ClassEntry gain_class;
+extern const ClassEntry passthrough_class;
+extern const ClassEntry latency_class;
+extern const ClassEntry sidechain_class;
+extern const ClassEntry mono_class;
+extern const ClassEntry host_callbacks_class;
+
+// In scuff-test-separate-controller.vst3.
+extern const ClassEntry separate_controller_class;
+extern const ClassEntry separate_controller_controller_class;
+
+// In scuff-test-faults.vst3.
+extern const ClassEntry faulty_class;
+extern const ClassEntry crash_in_init_class;
+extern const ClassEntry hang_in_init_class;
+extern const ClassEntry crash_in_activate_class;
+extern const ClassEntry hang_in_activate_class;
+
+} // namespace scuff_vst3
