@@ -13,12 +13,14 @@ from typing import Any
 
 import json5
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scuff
 from conftest import ZAM_VST3_DIR
 from scuff.scan_cache import CACHE_FILE_NAME, file_stamp
 from scuff.scan_report import scan_file
-from scuff.vst3_module_info import MAX_BYTES
+from scuff.vst3_module_info import MAX_BYTES, ModuleInfoError, plugins_from_module_info
 from support.scanner_runs import ScannerRuns
 from support.vst3_bundles import (
     MODULE_INFO,
@@ -159,6 +161,33 @@ def test_an_unusable_moduleinfo_falls_back_to_the_scanner(tmp_path, monkeypatch,
     (message,) = [record.getMessage() for record in caplog.records if record.name == "scuff.scan"]
     assert message.startswith(f"{path / MODULE_INFO} is not used, the bundle is loaded instead: ")
     assert reason in message
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40)
+    | st.sampled_from(["Audio Module Class", "2046504473616C63504D435A00000000", "Fx|Dynamics"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["Factory Info", "Classes", "CID", "Category", "Name", "Vendor", "Version",
+                         "Sub Categories", "Other"]), inner, max_size=6),
+    max_leaves=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(document=JSON_VALUES)
+def test_any_document_gives_plugins_or_a_reason_and_nothing_else(document):
+    try:
+        plugins = plugins_from_module_info(json.dumps(document), "/x.vst3")
+    except ModuleInfoError as error:
+        assert str(error)
+    else:
+        assert plugins and all(len(plugin.id) == 32 and plugin.param_count is None for plugin in plugins)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from('{}[]",:/*\n 0x1eE+-.tfnaulrAC'), max_size=80))
+def test_random_text_is_refused_with_a_reason_and_nothing_else(text):
+    with pytest.raises(ModuleInfoError, match=".+"):
+        plugins_from_module_info(text, "/x.vst3")
 
 
 def test_a_bundle_without_moduleinfo_is_scanned_as_before(tmp_path, monkeypatch, loaded):

@@ -24,8 +24,8 @@ from .scan_report import MAX_FEATURES, MAX_PLUGINS_PER_FILE, FileScan
 
 log = logging.getLogger("scuff.scan")
 
-# Where the SDK's hosting code looks, in its order: Contents/Resources since SDK 3.7.8
-# (macOS code signing wants nothing loose in Contents), Contents for 3.7.5 to 3.7.7.
+# Contents/Resources since VST3 SDK 3.7.8 (macOS code signing wants nothing loose in
+# Contents); SDK 3.7.5 to 3.7.7 wrote it in Contents.
 LOCATIONS = ("Contents/Resources/moduleinfo.json", "Contents/moduleinfo.json")
 # moduleinfotool writes well under a kilobyte per class. The JSON5 parser is written in
 # Python and slow on large input, so a file this large is refused unread.
