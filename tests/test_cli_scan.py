@@ -10,8 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
+from conftest import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES, ZAM_VST3_DIR
+from scuff.scan_report import scan_file
 from support.test_plugins import CRASH_ON_LOAD_FILE, GAIN_ID, PLUGINS_FILE, PLUGINS_FILE_IDS
+from support.vst3_bundles import audio_class, bundle, module_info
 
 
 def scuff_scan(*args: str | Path, stderr: int = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
@@ -77,6 +79,24 @@ def test_json_output_holds_the_plugins_and_the_broken_files(test_plugins):
     }
     assert document["broken"] == [{"path": str(test_plugins / CRASH_ON_LOAD_FILE),
                                    "error": "the scanner was killed by SIGSEGV", "plugin_id": ""}]
+
+
+def test_json_output_gives_null_for_what_a_moduleinfo_json_does_not_tell(tmp_path):
+    (comp,) = scan_file(ZAM_VST3_DIR / "ZamComp.vst3").plugins
+    path = bundle(tmp_path, module_info(audio_class(comp)), broken_library=True)
+    document = json.loads(scuff_scan("--json", "--paths-only", path).stdout)
+    assert document == {"broken": [], "plugins": [{
+        "id": comp.id, "name": "ZamComp", "vendor": "Damien Zammit", "version": comp.version, "format": "vst3",
+        "path": str(path), "features": list(comp.features), "has_gui": None, "description": "",
+        "audio_inputs": None, "audio_outputs": None, "note_inputs": None, "note_outputs": None,
+        "param_count": None,
+    }]}
+    plain = scuff_scan("--paths-only", path)
+    assert plain.stdout.splitlines() == [f"{comp.id}\tZamComp\tDamien Zammit\tvst3\t{path}"]
+    # --load loads the bundle, whose library is garbage.
+    loaded = scuff_scan("--load", "--json", "--paths-only", path)
+    assert json.loads(loaded.stdout)["plugins"] == []
+    assert f"scuff: cannot use {path}: cannot load " in loaded.stderr
 
 
 def test_a_scan_of_the_standard_folders_finds_the_zam_plugins(tmp_path):

@@ -15,6 +15,7 @@ import scuff.scanner
 from conftest import ZAM_VST3_DIR
 from scuff.scan_cache import CACHE_FILE_NAME, ScanCache, default_cache_dir, file_stamp
 from scuff.scan_report import scan_file
+from support.scanner_runs import ScannerRuns
 from support.test_plugins import CRASH_ON_LOAD_FILE, EMPTY_FILE, PLUGINS_FILE
 
 
@@ -27,19 +28,6 @@ def plugin_folder(tmp_path: Path, test_plugins: Path) -> Path:
         shutil.copyfile(test_plugins / name, folder / name)
     shutil.copytree(ZAM_VST3_DIR / "ZamComp.vst3", folder / "ZamComp.vst3")
     return folder
-
-
-class ScannerRuns:
-    """Counts the scanner processes a scan starts, by file."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.paths: list[str] = []
-
-        def counted(path, *args, **kwargs):
-            self.paths.append(str(path))
-            return scan_file(path, *args, **kwargs)
-
-        monkeypatch.setattr(scuff.scanner, "scan_file", counted)
 
 
 def scan(cache_dir: Path, folder: Path, **options) -> tuple[list[scuff.PluginInfo], list[scuff.BrokenPlugin]]:

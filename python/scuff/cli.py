@@ -19,8 +19,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     scan = commands.add_parser(
         "scan", help="list the installed plugins",
         description="Lists the plugins in the standard CLAP and VST3 folders (and CLAP_PATH, "
-                    "VST3_PATH) and in PATHS, one scanner process per file. Files that cannot be "
-                    "used are listed on stderr; the exit status is still 0.")
+                    "VST3_PATH) and in PATHS, one scanner process per file; a VST3 bundle with a "
+                    "moduleinfo.json is read from that file instead. Files that cannot be used are "
+                    "listed on stderr; the exit status is still 0.")
     scan.add_argument("paths", nargs="*", type=Path,
                       help="more plugin files, VST3 bundles or folders to scan")
     scan.add_argument("--json", action="store_true", help="print one JSON document with the plugins "
@@ -30,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                       help=f"give up on a file after this long (default {SCAN_TIMEOUT:g})")
     scan.add_argument("--paths-only", action="store_true",
                       help="scan only PATHS, not the standard folders")
+    scan.add_argument("--load", action="store_true",
+                      help="load VST3 bundles even when their moduleinfo.json describes them, to learn "
+                           "their ports, parameter count and editor")
     demo = commands.add_parser("demo", help="render a test signal through a plugin in a sandbox")
     demo.add_argument("plugin", nargs="?", default=DEFAULT_DEMO_PLUGIN, help="a CLAP plugin file")
     demo.add_argument("--seconds", type=float, default=2.0)
@@ -37,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "scan":
             return run_scan(args.paths, as_json=args.json, use_cache=not args.no_cache,
-                            timeout=args.timeout, standard_folders=not args.paths_only)
+                            timeout=args.timeout, standard_folders=not args.paths_only,
+                            load_modules=args.load)
         return run_demo(args.plugin, args.seconds)
     except ScuffError as error:
         print(f"scuff: {error}", file=sys.stderr)

@@ -18,12 +18,12 @@ DEFAULT_COLUMNS = 80
 
 
 def run_scan(paths: Sequence[Path], *, as_json: bool, use_cache: bool, timeout: float,
-             standard_folders: bool) -> int:
+             standard_folders: bool, load_modules: bool = False) -> int:
     progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else ProgressLines(sys.stderr)
     with Client() as client:
         try:
             plugins = client.scan(paths, standard_folders=standard_folders, timeout=timeout,
-                                  use_cache=use_cache, progress=progress)
+                                  use_cache=use_cache, load_modules=load_modules, progress=progress)
         finally:
             progress.close()
         broken = client.broken_plugins
@@ -47,7 +47,8 @@ def run_scan(paths: Sequence[Path], *, as_json: bool, use_cache: bool, timeout: 
 
 def scan_document(plugins: Sequence[PluginInfo], broken: Sequence[BrokenPlugin]) -> dict:
     """What `--json` prints: {"plugins": [every PluginInfo field], "broken": [path, error,
-    plugin_id]}."""
+    plugin_id]}. A field that is not known (a VST3 plugin listed from its moduleinfo.json
+    has no ports, parameter count or has_gui) is null."""
     return {
         "plugins": [dataclasses.asdict(plugin) for plugin in plugins],
         "broken": [dataclasses.asdict(file) for file in broken],

@@ -84,8 +84,8 @@ class Client:
         return list(self._broken_plugins)
 
     def scan(self, paths: Iterable[str | os.PathLike[str]] | None = None, *, standard_folders: bool = True,
-             timeout: float = SCAN_TIMEOUT, use_cache: bool = True, progress: Progress | None = None,
-             ) -> list[PluginInfo]:
+             timeout: float = SCAN_TIMEOUT, use_cache: bool = True, load_modules: bool = False,
+             progress: Progress | None = None) -> list[PluginInfo]:
         """Finds the plugins installed on this machine, without loading any in this process.
 
         Walks the standard plugin folders (unless `standard_folders` is false: CLAP_PATH,
@@ -95,6 +95,11 @@ class Client:
         `timeout` seconds is killed. Files that did not change since the cached scan are
         not scanned again (`use_cache=False` scans everything and rewrites the cache).
         `progress(done, total, path)` is called after each file.
+
+        A VST3 bundle with a moduleinfo.json (Contents/Resources) is listed from that file
+        and not loaded at all, so its plugins' ports, parameter count and `has_gui` are
+        None (unknown); a file that cannot be used is ignored and the bundle loaded.
+        `load_modules=True` loads every bundle anyway, to learn those fields.
 
         Returns every plugin found, sorted by name, format and path. Files that could not
         be read are in `broken_plugins` afterwards. A plugin's `id` can then be given to
@@ -111,7 +116,8 @@ class Client:
         files = [str(path) for path in plugin_folders.find_plugin_files(roots)]
         # Without use_cache the cache is not read, but what this scan finds is stored.
         cache = ScanCache(self._cache_dir, scanner_stamp())
-        outcome = scan_files(files, timeout=timeout, cache=cache, reuse_cache=use_cache, progress=progress)
+        outcome = scan_files(files, timeout=timeout, cache=cache, reuse_cache=use_cache,
+                             load_modules=load_modules, progress=progress)
         known: dict[str, PluginInfo] = {}
         for plugin in outcome.plugins:
             known.setdefault(plugin.id, plugin)

@@ -8,7 +8,13 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class PluginInfo:
-    """One plugin inside a plugin file, as the scanner reported it."""
+    """One plugin inside a plugin file, as the scanner reported it.
+
+    `audio_inputs` and `audio_outputs` hold the channel count of each port. They,
+    `note_inputs`, `note_outputs`, `param_count` and `has_gui` are known only from a
+    loaded plugin: they are None ("unknown") for a VST3 plugin listed from its bundle's
+    moduleinfo.json, which the scan reads instead of loading the module (unless told
+    `load_modules=True`)."""
 
     id: str
     name: str
@@ -17,13 +23,13 @@ class PluginInfo:
     format: Literal["clap", "vst3"]
     path: str
     features: tuple[str, ...] = field(default_factory=tuple)
-    has_gui: bool = False
+    has_gui: bool | None = False
     description: str = ""
-    audio_inputs: tuple[int, ...] = field(default_factory=tuple)
-    audio_outputs: tuple[int, ...] = field(default_factory=tuple)
-    note_inputs: int = 0
-    note_outputs: int = 0
-    param_count: int = 0
+    audio_inputs: tuple[int, ...] | None = field(default_factory=tuple)
+    audio_outputs: tuple[int, ...] | None = field(default_factory=tuple)
+    note_inputs: int | None = 0
+    note_outputs: int | None = 0
+    param_count: int | None = 0
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from .plugin_info import PluginInfo
 from .scan_report import FileScan
 
 CACHE_FILE_NAME = "scan-cache.json"
-# Bumped whenever the meaning of a cached field changes.
-CACHE_FORMAT = 1
+# Bumped whenever the meaning of a cached field changes. 2: fields may be null (unknown)
+# and an entry says whether it was read from a VST3 moduleinfo.json.
+CACHE_FORMAT = 2
 
 Stamp = tuple[int, int]
 
@@ -37,6 +38,9 @@ _FIELD_KINDS: dict[str, type | tuple[type, type]] = {
     "features": (tuple, str), "has_gui": bool, "description": str, "audio_inputs": (tuple, int),
     "audio_outputs": (tuple, int), "note_inputs": int, "note_outputs": int, "param_count": int,
 }
+# The fields only a loaded plugin tells, null when unknown (read from moduleinfo.json).
+_MAY_BE_UNKNOWN = frozenset({"has_gui", "audio_inputs", "audio_outputs", "note_inputs", "note_outputs",
+                             "param_count"})
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -90,7 +94,10 @@ class ScanCache:
         try:
             plugins = tuple(_plugin_from_json(plugin) for plugin in entry["plugins"])
             failed = tuple((str(plugin_id), str(error)) for plugin_id, error in entry["failed_plugins"])
-            return FileScan(path, plugins, str(entry["error"]), failed)
+            from_module_info = entry["from_module_info"]
+            if not isinstance(from_module_info, bool):
+                raise TypeError("cached from_module_info is not a bool")
+            return FileScan(path, plugins, str(entry["error"]), failed, from_module_info=from_module_info)
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -100,6 +107,7 @@ class ScanCache:
             "error": scan.error,
             "plugins": [dataclasses.asdict(plugin) for plugin in scan.plugins],
             "failed_plugins": [list(failure) for failure in scan.failed_plugins],
+            "from_module_info": scan.from_module_info,
         }
         self._changed = True
 
@@ -154,6 +162,9 @@ def _plugin_from_json(data: Any) -> PluginInfo:
     values: dict[str, Any] = {}
     for name, kind in _FIELD_KINDS.items():
         value = data[name]
+        if value is None and name in _MAY_BE_UNKNOWN:
+            values[name] = None
+            continue
         if isinstance(kind, tuple):
             if not isinstance(value, list) or not all(_is_a(item, kind[1]) for item in value):
                 raise TypeError(f"cached {name} is not a list of {kind[1].__name__}")

@@ -19,11 +19,13 @@ from .sandbox_messages import MAX_PORTS, _text
 
 SCAN_TIMEOUT = 10.0
 MAX_PLUGINS_PER_FILE = 10_000
+MAX_FEATURES = 64
 
 
 @dataclass(frozen=True)
 class FileScan:
-    """What one scanner run found in one file: its plugins, or why it could not."""
+    """What one scanner run (or a VST3 bundle's moduleinfo.json) found in one file: its
+    plugins, or why it could not."""
 
     path: str
     plugins: tuple[PluginInfo, ...]
@@ -33,6 +35,9 @@ class FileScan:
     failed_plugins: tuple[tuple[str, str], ...] = ()
     # The scanner crashed, hung or printed nonsense, rather than reporting an error.
     scanner_failed: bool = False
+    # Read from a VST3 bundle's moduleinfo.json, without loading the module: what only
+    # an instance can tell (ports, parameters, editor) is unknown.
+    from_module_info: bool = False
 
 
 def scan_file(path: str | os.PathLike[str], timeout: float = SCAN_TIMEOUT, *, instantiate: bool = True,
@@ -98,7 +103,7 @@ def _plugin(plugin, path: str) -> PluginInfo:
         version=_text(plugin.Version()),
         format="vst3" if fmt == "vst3" else "clap",
         path=path,
-        features=tuple(_text(plugin.Features(i)) for i in range(min(plugin.FeaturesLength(), 64))),
+        features=tuple(_text(plugin.Features(i)) for i in range(min(plugin.FeaturesLength(), MAX_FEATURES))),
         has_gui=bool(plugin.HasGui()),
         description=_text(plugin.Description()),
         audio_inputs=channels(plugin.AudioInputsLength(), plugin.AudioInputs),

@@ -1,6 +1,6 @@
 """Scanning many plugin files: one scuff-scan process per file, as many at once as the
 machine has cores, each killed at its timeout; files unchanged since a cached scan are not
-run again."""
+run again, and VST3 bundles that describe themselves in a moduleinfo.json are not run."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .executables import executable
 from .plugin_info import BrokenPlugin, PluginInfo
 from .scan_cache import ScanCache, Stamp, file_stamp
 from .scan_report import SCAN_TIMEOUT, FileScan, scan_file
+from .vst3_module_info import read_module_info
 
 LISTING_TIMEOUT = 2.0
 
@@ -41,11 +42,15 @@ def scanner_stamp() -> Stamp:
 
 
 def scan_files(paths: Iterable[str], *, timeout: float = SCAN_TIMEOUT, cache: ScanCache | None = None,
-               reuse_cache: bool = True, progress: Progress | None = None,
+               reuse_cache: bool = True, load_modules: bool = False, progress: Progress | None = None,
                workers: int | None = None) -> ScanOutcome:
     """Scans every file of `paths` (absolute, each once) in scanner processes, at most
     `workers` at a time (the number of cores by default). Files whose scan `cache` holds
-    are not run again, unless `reuse_cache` is false; every new scan is stored in it."""
+    are not run again, unless `reuse_cache` is false; every new scan is stored in it.
+
+    A VST3 bundle with a usable moduleinfo.json is read from that file, not run, unless
+    `load_modules` is true; then a cached scan read from such a file is not reused either.
+    """
     paths = list(paths)
     scans: dict[str, FileScan] = {}
     stamps: dict[str, Stamp] = {}
@@ -57,10 +62,16 @@ def scan_files(paths: Iterable[str], *, timeout: float = SCAN_TIMEOUT, cache: Sc
             scans[path] = FileScan(path, (), f"the file cannot be read: {error.strerror or error}")
             continue
         cached = cache.get(path, stamps[path]) if cache is not None and reuse_cache else None
-        if cached is not None:
+        if cached is not None and not (load_modules and cached.from_module_info):
             scans[path] = cached
-        else:
+            continue
+        declared = None if load_modules else read_module_info(path)
+        if declared is None:
             to_run.append(path)
+            continue
+        scans[path] = declared
+        if cache is not None:
+            cache.put(declared, stamps[path])
 
     total = len(paths)
     if progress is not None:
