@@ -11,16 +11,14 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
+from conftest import noise, reported
 from support.test_plugins import (
     CRASH_IN_ACTIVATE_ID,
     CRASH_IN_INIT_ID,
-    FAULTS_FILE,
     FAULTY_ID,
     HANG_IN_ACTIVATE_ID,
     HANG_IN_INIT_ID,
     PASSTHROUGH_ID,
-    PLUGINS_FILE,
     Fault,
 )
 from support.waiting import wait_until
@@ -45,11 +43,11 @@ def group(client):
 
 
 @pytest.fixture
-def rig(group, test_plugins):
+def rig(group, make):
     """A faulty device in one sandbox and a passthrough, the bystander, in another."""
-    faulty = group.create_sandbox().create_device(test_plugins / FAULTS_FILE, plugin_id=FAULTY_ID)
+    faulty = make(group.create_sandbox(), FAULTY_ID)
     faulty.set_param("Gain", GAIN_DB)
-    bystander = group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
+    bystander = make(group.create_sandbox(), PASSTHROUGH_ID)
     return faulty, bystander
 
 
@@ -87,7 +85,7 @@ def recover(faulty):
 
 def assert_restored(group, faulty, before):
     assert faulty.sandbox.state == "running"
-    assert faulty.get_param("Gain") == GAIN_DB
+    assert faulty.get_param("Gain") == reported(GAIN_DB, faulty)
     x = noise(2, 8 * BLOCK, seed=1)
     np.testing.assert_array_equal(group.render({faulty: x}, faulty), before)
 
@@ -198,22 +196,22 @@ def test_a_hang_in_a_control_call_returns_within_its_deadline(group, rig, fault,
 
 
 @pytest.mark.parametrize("plugin_id", [CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID])
-def test_a_plugin_crashing_while_created_raises_and_its_sandbox_is_crashed(group, test_plugins, plugin_id):
+def test_a_plugin_crashing_while_created_raises_and_its_sandbox_is_crashed(group, make, plugin_id):
     sandbox = group.create_sandbox()
     with pytest.raises(scuff.SandboxCrashedError, match="SIGSEGV"):
-        sandbox.create_device(test_plugins / FAULTS_FILE, plugin_id=plugin_id)
+        make(sandbox, plugin_id)
     assert sandbox.state == "crashed" and sandbox.devices == []
     sandbox.restart()
-    device = sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
+    device = make(sandbox, PASSTHROUGH_ID)
     x = noise(2, 4 * BLOCK)
     np.testing.assert_array_equal(group.render({device: x}, device), x)
 
 
 @pytest.mark.parametrize("plugin_id", [HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID])
-def test_a_plugin_hanging_while_created_times_out(group, test_plugins, plugin_id):
+def test_a_plugin_hanging_while_created_times_out(group, make, plugin_id):
     sandbox = group.create_sandbox()
     with pytest.raises(scuff.SandboxTimeoutError):
-        sandbox.create_device(test_plugins / FAULTS_FILE, plugin_id=plugin_id)
+        make(sandbox, plugin_id)
     assert sandbox.state == "unresponsive"
     sandbox.restart()
     assert sandbox.state == "running"

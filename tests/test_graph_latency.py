@@ -17,13 +17,13 @@ def group(client: scuff.Client) -> scuff.Group:
 
 
 @pytest.fixture
-def two_paths(group, test_plugins):
+def two_paths(group, make):
     """A source feeding a mixer directly (same sandbox) and through a latency device in another
     sandbox, so the two paths into the mixer differ by two blocks plus the device's latency."""
     home = group.create_sandbox()
-    source = home.create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
-    mixer = home.create_device(test_plugins / PLUGINS_FILE, plugin_id=SIDECHAIN_ID)
-    late = group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=LATENCY_ID)
+    source = make(home, PASSTHROUGH_ID)
+    mixer = make(home, SIDECHAIN_ID)
+    late = make(group.create_sandbox(), LATENCY_ID)
     group.connect(source, mixer.input(0))
     group.connect(source, late)
     group.connect(late, mixer.input(1))

@@ -26,7 +26,6 @@ from support.test_plugins import (
     LATENCY_SAMPLES,
     MONO_ID,
     PASSTHROUGH_ID,
-    PLUGINS_FILE,
     SIDECHAIN_ID,
 )
 
@@ -158,14 +157,13 @@ def module_client():
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenario=scenarios())
-def test_random_graphs_match_the_model_cycle_by_cycle(module_client, test_plugins, scenario):
+def test_random_graphs_match_the_model_cycle_by_cycle(module_client, make, scenario):
     sandbox_count, device_specs, stages, seed = scenario
     rng = np.random.default_rng(seed)
     group = module_client.create_group(sample_rate=48000, block_size=BLOCK)
     try:
         sandboxes = [group.create_sandbox() for _ in range(sandbox_count)]
-        devices = [sandboxes[s].create_device(test_plugins / PLUGINS_FILE, plugin_id=KINDS[k].plugin_id)
-                   for k, s in device_specs]
+        devices = [make(sandboxes[s], KINDS[k].plugin_id) for k, s in device_specs]
         model = [ModelDevice(k, s) for k, s in device_specs]
         edges: list[Edge] = []
         for wanted, cycle_frames in stages:

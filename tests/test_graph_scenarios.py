@@ -8,7 +8,7 @@ import pytest
 
 import scuff
 from conftest import noise
-from support.test_plugins import GAIN_ID, MONO_ID, PASSTHROUGH_ID, PLUGINS_FILE, SIDECHAIN_ID
+from support.test_plugins import GAIN_ID, MONO_ID, PASSTHROUGH_ID, SIDECHAIN_ID
 
 BLOCK = 64
 
@@ -202,7 +202,7 @@ def test_closing_a_sandbox_removes_the_connections_of_its_devices(group, make):
     np.testing.assert_array_equal(group.render({second: x}, second), x)
 
 
-def test_a_real_compressor_keyed_from_another_sandbox(client, test_plugins):
+def test_a_real_compressor_keyed_from_another_sandbox(client, make):
     """ZamCompX2's mono sidechain port fed by a stereo device in another sandbox (the two
     channels summed) compresses exactly as when the host writes that key signal itself."""
     block = 256
@@ -217,7 +217,7 @@ def test_a_real_compressor_keyed_from_another_sandbox(client, test_plugins):
         return device
 
     routed = client.create_group(sample_rate=48000, block_size=block)
-    source = routed.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
+    source = make(routed.create_sandbox(), PASSTHROUGH_ID)
     routed_comp = compressor(routed)
     routed.connect(source, routed_comp.input(1))
     via_graph = routed.render({source: kick, routed_comp: music}, routed_comp)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
-from support.test_plugins import FAULTS_FILE, FAULTY_ID, GAIN_ID, PASSTHROUGH_ID, PLUGINS_FILE, Fault
+from conftest import noise, reported
+from support.test_plugins import FAULTY_ID, GAIN_ID, PASSTHROUGH_ID, Fault
 from support.waiting import wait_until
 
 BLOCK = 64
@@ -39,9 +39,9 @@ def crash(sandbox: scuff.Sandbox) -> None:
     wait_until(lambda: sandbox.state == "crashed", what="the crash being seen")
 
 
-def test_the_callback_hears_every_state_with_its_reason(group, events, test_plugins):
+def test_the_callback_hears_every_state_with_its_reason(group, events, make):
     sandbox = group.create_sandbox()
-    sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
+    make(sandbox, PASSTHROUGH_ID)
     crash(sandbox)
     sandbox.restart()
     sandbox.close()
@@ -57,10 +57,10 @@ def test_the_callback_hears_every_state_with_its_reason(group, events, test_plug
     assert "SIGSEGV" in [e.detail for e in events if e.state == "crashed"][0]
 
 
-def test_restart_keeps_connections_inside_and_across_sandboxes(group, test_plugins):
+def test_restart_keeps_connections_inside_and_across_sandboxes(group, make):
     home, away = group.create_sandbox(), group.create_sandbox()
-    first, second = (home.create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID) for _ in "ab")
-    third = away.create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
+    first, second = (make(home, PASSTHROUGH_ID) for _ in "ab")
+    third = make(away, PASSTHROUGH_ID)
     group.connect(first, second)
     group.connect(second, third)
     x = noise(2, 10 * BLOCK)
@@ -77,25 +77,25 @@ def test_restart_keeps_connections_inside_and_across_sandboxes(group, test_plugi
     np.testing.assert_array_equal(group.render({first: x}, third), expected)
 
 
-def test_autosave_keeps_the_latest_state_readable(group, test_plugins):
-    device = group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=GAIN_ID)
+def test_autosave_keeps_the_latest_state_readable(group, make):
+    device = make(group.create_sandbox(), GAIN_ID)
     assert device.saved_state is None
     device.set_param("Gain", -12.0)
     wait_until(lambda: device.saved_state is not None, what="an autosave")
     first_save = device.saved_at
     # A saved state is a state like any other: another device can load it.
-    other = group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=GAIN_ID)
+    other = make(group.create_sandbox(), GAIN_ID)
     other.load(device.saved_state)
-    assert other.get_param("Gain") == -12.0
+    assert other.get_param("Gain") == reported(-12.0, other)
     device.set_param("Gain", -3.0)
     wait_until(lambda: device.saved_at != first_save, what="a second autosave")
-    fresh = group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=GAIN_ID)
+    fresh = make(group.create_sandbox(), GAIN_ID)
     fresh.load(device.saved_state)
-    assert fresh.get_param("Gain") == -3.0
+    assert fresh.get_param("Gain") == reported(-3.0, fresh)
 
 
-def test_autosave_leaves_unchanged_devices_alone(group, test_plugins):
-    device = group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=GAIN_ID)
+def test_autosave_leaves_unchanged_devices_alone(group, make):
+    device = make(group.create_sandbox(), GAIN_ID)
     device.set_param("Gain", -12.0)
     wait_until(lambda: device.saved_state is not None, what="an autosave")
     saved_at = device.saved_at
@@ -104,9 +104,9 @@ def test_autosave_leaves_unchanged_devices_alone(group, test_plugins):
     assert device.saved_at == saved_at
 
 
-def test_restart_restores_autosaved_state_and_values_set_after_it(group, test_plugins):
+def test_restart_restores_autosaved_state_and_values_set_after_it(group, make):
     sandbox = group.create_sandbox()
-    device = sandbox.create_device(test_plugins / FAULTS_FILE, plugin_id=FAULTY_ID)
+    device = make(sandbox, FAULTY_ID)
     device.set_param("Gain", -12.0)
     wait_until(lambda: device.saved_state is not None, what="an autosave")
     group.client.autosave_interval = None
@@ -115,34 +115,34 @@ def test_restart_restores_autosaved_state_and_values_set_after_it(group, test_pl
     before = group.render({device: x}, device)
     crash(sandbox)
     sandbox.restart()
-    assert device.get_param("Gain") == -7.5
+    assert device.get_param("Gain") == reported(-7.5, device)
     np.testing.assert_array_equal(group.render({device: x}, device), before)
 
 
-def test_values_set_while_crashed_are_applied_by_the_restart(group, test_plugins):
+def test_values_set_while_crashed_are_applied_by_the_restart(group, make):
     sandbox = group.create_sandbox()
-    device = sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=GAIN_ID)
+    device = make(sandbox, GAIN_ID)
     crash(sandbox)
     device.set_param("Gain", -20.0)
     sandbox.restart()
-    assert device.get_param("Gain") == -20.0
+    assert device.get_param("Gain") == reported(-20.0, device)
 
 
-def test_a_restart_policy_brings_a_crashed_sandbox_back_by_itself(group, test_plugins):
+def test_a_restart_policy_brings_a_crashed_sandbox_back_by_itself(group, make):
     sandbox = group.create_sandbox(restart_policy=scuff.RestartPolicy(backoff=0.01))
-    device = sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=GAIN_ID)
+    device = make(sandbox, GAIN_ID)
     device.set_param("Gain", -9.0)
     old_pid = sandbox.pid
     os.kill(old_pid, signal.SIGKILL)
     wait_until(lambda: sandbox.state == "running" and sandbox.pid != old_pid, what="an automatic restart")
     assert sandbox.restarts == 1
-    assert device.get_param("Gain") == -9.0
+    assert device.get_param("Gain") == reported(-9.0, device)
 
 
-def test_a_restart_policy_restarts_an_unresponsive_sandbox(client, test_plugins):
+def test_a_restart_policy_restarts_an_unresponsive_sandbox(client, make):
     group = client.create_group(sample_rate=48000, block_size=BLOCK, cycle_timeout=0.05)
     sandbox = group.create_sandbox(restart_policy=scuff.RestartPolicy(backoff=0.01))
-    device = sandbox.create_device(test_plugins / FAULTS_FILE, plugin_id=FAULTY_ID)
+    device = make(sandbox, FAULTY_ID)
     old_pid = sandbox.pid
     device.schedule_param("Fault", int(Fault.HANG_IN_PROCESS))
     x = noise(2, BLOCK)
@@ -154,11 +154,11 @@ def test_a_restart_policy_restarts_an_unresponsive_sandbox(client, test_plugins)
     wait_until(lambda: not os.path.exists(f"/proc/{old_pid}"), what="the hung process being reaped")
 
 
-def test_a_restart_policy_gives_up_on_a_sandbox_that_keeps_crashing(client, test_plugins):
+def test_a_restart_policy_gives_up_on_a_sandbox_that_keeps_crashing(client, make):
     group = client.create_group(sample_rate=48000, block_size=BLOCK, cycle_timeout=0.5)
     policy = scuff.RestartPolicy(max_restarts=2, window=60.0, backoff=0.01)
     sandbox = group.create_sandbox(restart_policy=policy)
-    device = sandbox.create_device(test_plugins / FAULTS_FILE, plugin_id=FAULTY_ID)
+    device = make(sandbox, FAULTY_ID)
     # Kept across restarts (set since the last save), so every restarted process crashes again.
     device.schedule_param("Fault", int(Fault.CRASH_IN_PROCESS))
     x = noise(2, BLOCK)

@@ -129,7 +129,8 @@ protected:
     void raise(std::atomic<bool>& flag);
     ParamRing& params_out() { return DeviceMemoryLayout::header(memory_.data())->params_out; }
     bool has_memory() const { return memory_.data() != nullptr; }
-    Lifecycle set_lifecycle(Lifecycle lifecycle) { return lifecycle_.exchange(lifecycle); }
+    // Audio thread: for a format that must start processing outside process().
+    void set_lifecycle(Lifecycle lifecycle) { lifecycle_ = lifecycle; }
     const std::vector<std::vector<float*>>& input_plane_table() const { return input_planes_; }
     const std::vector<std::vector<float*>>& output_plane_table() const { return output_planes_; }
 

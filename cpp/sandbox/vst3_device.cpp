@@ -387,6 +387,10 @@ bool Vst3Device::load_state(std::span<const uint8_t> data) {
     if (!state) {
         throw RequestError(ErrorCode::BadState, "not the state of a VST3 plugin saved by scuff");
     }
+    // Values set before the load belong to the past: the controller hears of them first, and
+    // the processor must not be sent them again after it.
+    sync_controller();
+    drop_resend_ = true;
     auto* component_stream = new Vst3MemoryStream(std::move(state->component));
     bool loaded = component_->setState(component_stream) == kResultOk;
     if (loaded && controller_ && separate_controller_) {
@@ -592,6 +596,9 @@ void Vst3Device::stop_plugin_processing() {
 
 void Vst3Device::gather_input_changes(std::span<const ParamChange> changes) {
     input_changes_.clear();
+    if (drop_resend_.exchange(false)) {
+        resend_count_ = 0;
+    }
     int32 index;
     auto add = [&](Vst::ParamID param_id, int32 offset, double normalized) {
         if (auto* queue = input_changes_.queue(param_id)) {
@@ -673,6 +680,10 @@ void Vst3Device::flush_plugin(std::span<const ParamChange> changes, bool active)
             resend_count_ < resend_.size()) {
             resend_[resend_count_++] = {queue->getParameterId(), 0, normalized};
         }
+    }
+    if (active && lifecycle() == Lifecycle::Active && start_plugin_processing()) {
+        // A process call needs processing started, which otherwise waits for the first block.
+        set_lifecycle(Lifecycle::Processing);
     }
     if (active && lifecycle() == Lifecycle::Processing) {
         // VST3's way to flush: a process call with no samples, which carries only parameters.

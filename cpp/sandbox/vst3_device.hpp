@@ -131,6 +131,8 @@ private:
     // parameter changes only in calls that process audio.
     std::vector<ParamChange> resend_;
     uint32_t resend_count_ = 0;
+    // Set by a state load: what was waiting to be sent again is older than the state.
+    std::atomic<bool> drop_resend_{false};
 
     // Edits from the controller, on whatever thread it made them; taken by the main thread.
     std::mutex edits_mutex_;

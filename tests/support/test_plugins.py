@@ -110,6 +110,27 @@ VST3_HOST_CALLBACKS_PARAMS = (
 VST3_HOST_CALLBACKS_RENAMED = "Renamed"
 
 
+# Each CLAP test plugin and its VST3 twin, as (file, plugin id): a test written for one runs for both.
+TWINS = {
+    GAIN_ID: ((PLUGINS_FILE, GAIN_ID), (VST3_PLUGINS_BUNDLE, VST3_GAIN_ID)),
+    PASSTHROUGH_ID: ((PLUGINS_FILE, PASSTHROUGH_ID), (VST3_PLUGINS_BUNDLE, VST3_PASSTHROUGH_ID)),
+    LATENCY_ID: ((PLUGINS_FILE, LATENCY_ID), (VST3_PLUGINS_BUNDLE, VST3_LATENCY_ID)),
+    SIDECHAIN_ID: ((PLUGINS_FILE, SIDECHAIN_ID), (VST3_PLUGINS_BUNDLE, VST3_SIDECHAIN_ID)),
+    MONO_ID: ((PLUGINS_FILE, MONO_ID), (VST3_PLUGINS_BUNDLE, VST3_MONO_ID)),
+    FAULTY_ID: ((FAULTS_FILE, FAULTY_ID), (VST3_FAULTS_BUNDLE, VST3_FAULTY_ID)),
+    CRASH_IN_INIT_ID: ((FAULTS_FILE, CRASH_IN_INIT_ID), (VST3_FAULTS_BUNDLE, VST3_CRASH_IN_INIT_ID)),
+    CRASH_IN_ACTIVATE_ID: ((FAULTS_FILE, CRASH_IN_ACTIVATE_ID), (VST3_FAULTS_BUNDLE, VST3_CRASH_IN_ACTIVATE_ID)),
+    HANG_IN_INIT_ID: ((FAULTS_FILE, HANG_IN_INIT_ID), (VST3_FAULTS_BUNDLE, VST3_HANG_IN_INIT_ID)),
+    HANG_IN_ACTIVATE_ID: ((FAULTS_FILE, HANG_IN_ACTIVATE_ID), (VST3_FAULTS_BUNDLE, VST3_HANG_IN_ACTIVATE_ID)),
+}
+FORMATS = ("clap", "vst3")
+
+
+def twin(plugin_id: str, plugin_format: str) -> tuple[str, str]:
+    """The file and id of CLAP test plugin `plugin_id` in `plugin_format`."""
+    return TWINS[plugin_id][FORMATS.index(plugin_format)]
+
+
 class Fault(enum.IntEnum):
     """Values of the faulty plugin's Fault parameter and the call that misbehaves once armed."""
 
