@@ -165,7 +165,7 @@ class Pedalboard:
         return plugin
 
     def render(self, name: str, x: np.ndarray, raw_params: dict[str, float] | None = None, *,
-               flush_to_zero: bool = True) -> np.ndarray:
+               flush_to_zero: bool = True, block_size: int = BLOCK_SIZE) -> np.ndarray:
         """pedalboard's render, in the floating-point environment the plugin's library left
         on the thread that loaded it (flush_to_zero) or in the default one.
 
@@ -176,7 +176,7 @@ class Pedalboard:
         for attempt in range(attempts):
             plugin = self.plugin(name, raw_params, reload=attempt > 0)
             with _fenv(self._load_env[name] if flush_to_zero else _FE_DFL_ENV):
-                z = plugin.process(x, sample_rate=SAMPLE_RATE, buffer_size=BLOCK_SIZE, reset=True)
+                z = plugin.process(x, sample_rate=SAMPLE_RATE, buffer_size=block_size, reset=True)
             if attempts == 1 or any(np.array_equal(z, earlier) for earlier in renders):
                 return z
             renders.append(z)
@@ -227,7 +227,11 @@ def _clap(name: str) -> pathlib.Path:
     return next(path for path in ZAM_CLAP_FILES if path.stem == name)
 
 
-def _fresh_device(group: scuff.Group, name: str) -> scuff.Device:
+def _build(name: str, plugin_format: str) -> pathlib.Path:
+    return _clap(name) if plugin_format == "clap" else ZAM_VST3_DIR / f"{name}.vst3"
+
+
+def _fresh_device(group: scuff.Group, name: str, plugin_format: str = "clap") -> scuff.Device:
     """A device whose next render starts from a freshly activated plugin, as pedalboard's
     `reset=True` render does.
 
@@ -238,9 +242,9 @@ def _fresh_device(group: scuff.Group, name: str) -> scuff.Device:
     before process() returns, and the sandbox's main loop has acted on it before it answers
     the second of two requests that follow.
     """
-    dev = group.create_sandbox().create_device(_clap(name))
+    dev = group.create_sandbox().create_device(_build(name, plugin_format))
     if name in RESTARTS_AFTER_FIRST_PROCESS:
-        group.process({dev.input(0): np.zeros((dev.inputs[0], BLOCK_SIZE), np.float32)}, dev.output(0))
+        group.process({dev.input(0): np.zeros((dev.inputs[0], group.block_size), np.float32)}, dev.output(0))
         for _ in range(2):
             dev.get_param(dev.params[0])
     return dev
@@ -348,15 +352,31 @@ def test_clap_params_and_latency_agree_with_the_vst3_build(
         assert dev.get_param(param) == pytest.approx(vst3_value, abs=(param.max - param.min) * 2.0**-22), param.name
 
 
+# (format, block size) of the sandboxed renders compared with pedalboard's.
+RENDER_CASES = [("clap", 512), ("vst3", 64), ("vst3", 512)]
+RENDER_CASE_IDS = [f"{plugin_format}-{block}" for plugin_format, block in RENDER_CASES]
+# The VST3 builds rendered through scuff with non-default parameters as well.
+VST3_TWEAKED = ["ZamComp", "ZamDelay", "ZamEQ2"]
+
+
+@pytest.fixture
+def sized_group(zam_client: scuff.Client, request) -> Iterator[scuff.Group]:
+    group = zam_client.create_group(sample_rate=SAMPLE_RATE, block_size=request.param)
+    yield group
+    group.close()
+
+
+@pytest.mark.parametrize(("plugin_format", "sized_group"), RENDER_CASES, ids=RENDER_CASE_IDS,
+                         indirect=["sized_group"])
 @pytest.mark.parametrize("name", PLUGIN_NAMES)
-def test_clap_render_matches_pedalboard_vst3_with_default_params(
-        zam_group: scuff.Group, oracle: Pedalboard, name: str) -> None:
-    dev = _fresh_device(zam_group, name)
+def test_sandboxed_render_matches_pedalboard_vst3_with_default_params(
+        sized_group: scuff.Group, oracle: Pedalboard, name: str, plugin_format: str) -> None:
+    dev = _fresh_device(sized_group, name, plugin_format)
     x = oracle_signal(dev.inputs[0])
     # Only the main input: the sidechain port stays unconnected (silent), like the inactive
     # VST3 sidechain bus pedalboard leaves alone.
-    y = zam_group.render({dev.input(0): x}, dev.output(0))
-    z = oracle.render(name, x)
+    y = sized_group.render({dev.input(0): x}, dev.output(0))
+    z = oracle.render(name, x, block_size=sized_group.block_size)
     _assert_matches_oracle(name, "default", dev, y, z)
 
 
@@ -393,6 +413,22 @@ def test_clap_render_matches_pedalboard_vst3_with_tweaked_params(
     assert np.abs(y - untweaked).max() > 1e-3
 
 
+@pytest.mark.parametrize("sized_group", [64, 512], indirect=True)
+@pytest.mark.parametrize("name", VST3_TWEAKED)
+def test_vst3_render_matches_pedalboard_with_the_same_plain_values(
+        sized_group: scuff.Group, oracle: Pedalboard, name: str) -> None:
+    dev = _fresh_device(sized_group, name, "vst3")
+    raw_params = _set_tweaked_params(dev)
+    for param_name, value in TWEAKED_PARAMS[name].items():
+        assert dev.get_param(param_name) == value
+    x = oracle_signal(dev.inputs[0])
+    y = sized_group.render({dev.input(0): x}, dev.output(0))
+    z = oracle.render(name, x, raw_params, block_size=sized_group.block_size)
+    _assert_matches_oracle(name, "tweaked", dev, y, z)
+    untweaked = oracle.render(name, x, block_size=sized_group.block_size)
+    assert np.abs(y[:, dev.latency:] - untweaked[:, : untweaked.shape[1] - dev.latency]).max() > 1e-3
+
+
 @pytest.mark.parametrize(("name", "case"), DENORMAL_SENSITIVE)
 def test_sandbox_audio_thread_flushes_denormals_like_an_in_process_host(
         zam_group: scuff.Group, oracle: Pedalboard, name: str, case: str) -> None:
@@ -424,3 +460,16 @@ def test_sandboxed_render_is_reproducible_where_the_vst3_build_is_not(zam_group:
         sandbox.remove_device(dev)
     for render in renders[1:]:
         assert np.array_equal(render, renders[0])
+
+
+# --- 3. the CLAP and VST3 builds side by side in one group ---
+
+@pytest.mark.parametrize("name", PLUGIN_NAMES)
+def test_clap_and_vst3_builds_in_one_group_render_alike(zam_group: scuff.Group, name: str) -> None:
+    """Each build in a sandbox of its own, fed the same signal in the same cycles."""
+    clap, vst3 = (_fresh_device(zam_group, name, plugin_format) for plugin_format in ("clap", "vst3"))
+    assert (clap.inputs, clap.outputs, clap.latency) == (vst3.inputs, vst3.outputs, vst3.latency)
+    x = oracle_signal(clap.inputs[0])
+    y_clap, y_vst3 = zam_group.render({clap.input(0): x, vst3.input(0): x}, [clap.output(0), vst3.output(0)])
+    mismatch = np.flatnonzero((y_clap != y_vst3).any(axis=0))
+    assert mismatch.size == 0, f"{name}: {mismatch.size} samples differ, first at {mismatch[0]}"
