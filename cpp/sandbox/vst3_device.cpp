@@ -291,15 +291,6 @@ void Vst3Device::read_params() {
         });
         params_.insert_or_assign(param_id, Param{std::move(description), mapping, info.stepCount});
     }
-    refresh_values();
-}
-
-void Vst3Device::refresh_values() {
-    values_.clear();
-    for (const auto& [param_id, param] : params_) {
-        double normalized = controller_->getParamNormalized(param_id);
-        values_[param_id] = {normalized, controller_->normalizedParamToPlain(param_id, normalized), false};
-    }
 }
 
 const Vst3ParamMapping& Vst3Device::mapping(Vst::ParamID param_id) const {
@@ -351,12 +342,13 @@ uint32_t Vst3Device::latency() const {
 double Vst3Device::param_value(uint32_t param_id) {
     SCUFF_ASSERT_MAIN_THREAD();
     sync_controller();
-    auto found = values_.find(param_id);
-    if (found == values_.end()) {
+    if (!params_.contains(param_id)) {
         throw RequestError(ErrorCode::NoSuchParam, "the plugin has no parameter with id " + std::to_string(param_id));
     }
-    const auto& value = found->second;
-    return value.plain_is_exact ? value.plain : controller_->normalizedParamToPlain(param_id, value.normalized);
+    if (auto set = set_by_host_.find(param_id); set != set_by_host_.end()) {
+        return set->second;
+    }
+    return controller_->normalizedParamToPlain(param_id, controller_->getParamNormalized(param_id));
 }
 
 std::vector<uint8_t> Vst3Device::save_state() {
@@ -406,9 +398,7 @@ bool Vst3Device::load_state(std::span<const uint8_t> data) {
     if (!loaded) {
         throw RequestError(ErrorCode::BadState, "the plugin rejected the state");
     }
-    if (controller_) {
-        refresh_values();
-    }
+    set_by_host_.clear();
     raise(params_changed_);
     return false;
 }
@@ -439,8 +429,8 @@ void Vst3Device::on_fd_ready(int fd) {
 void Vst3Device::on_main_thread() {
     SCUFF_ASSERT_MAIN_THREAD();
     sync_controller();
-    if (values_stale_.exchange(false) && controller_) {
-        refresh_values();
+    if (values_stale_.exchange(false)) {
+        set_by_host_.clear();
     }
     if (!edits_pending_.exchange(false)) {
         return;
@@ -454,9 +444,8 @@ void Vst3Device::on_main_thread() {
         if (!params_.contains(param_id)) {
             continue;
         }
-        double plain = controller_->normalizedParamToPlain(param_id, normalized);
-        values_[param_id] = {normalized, plain, false};
-        services_.param_edited(id(), param_id, plain);
+        set_by_host_.erase(param_id);
+        services_.param_edited(id(), param_id, controller_->normalizedParamToPlain(param_id, normalized));
         // The processor hears of it with the next flush or block.
         controller_edits_.push({param_id, 0, normalized});
     }
@@ -465,14 +454,13 @@ void Vst3Device::on_main_thread() {
 
 void Vst3Device::sync_controller() {
     host_changes_.drain([this](const ParamChange& change) {
-        double normalized = mapping(change.param_id).to_normalized(change.value);
-        values_[change.param_id] = {normalized, change.value, true};
+        set_by_host_[change.param_id] = change.value;
         if (controller_) {
-            controller_->setParamNormalized(change.param_id, normalized);
+            controller_->setParamNormalized(change.param_id, mapping(change.param_id).to_normalized(change.value));
         }
     });
     plugin_changes_.drain([this](const ParamChange& change) {
-        values_[change.param_id] = {change.value, 0.0, false};
+        set_by_host_.erase(change.param_id);
         if (controller_) {
             controller_->setParamNormalized(change.param_id, change.value);
         }

@@ -81,7 +81,6 @@ private:
     // Main thread: brings the controller and the cached values up to date with the changes
     // the audio thread has passed on.
     void sync_controller();
-    void refresh_values();
 
     std::shared_ptr<Vst3Module> module_;
     vst3::ClassInfo class_info_;
@@ -103,14 +102,9 @@ private:
     };
     // By id, built once at creation: the audio thread reads it without locks.
     std::map<Steinberg::Vst::ParamID, Param> params_;
-    // What the host knows each parameter's value to be: the plain value it set itself
-    // (exact), or what the plugin reported, as a normalized value.
-    struct KnownValue {
-        double normalized;
-        double plain;
-        bool plain_is_exact;
-    };
-    std::map<Steinberg::Vst::ParamID, KnownValue> values_;
+    // Plain values the host set, exact, until the plugin changes the parameter itself; any
+    // other value is asked of the controller, which VST3 lets tell only normalized values.
+    std::map<Steinberg::Vst::ParamID, double> set_by_host_;
     std::atomic<bool> values_stale_{false};
 
     std::vector<Steinberg::Vst::AudioBusBuffers> input_buses_;
