@@ -51,8 +51,8 @@ def new_sandbox(group: scuff.Group) -> scuff.Sandbox:
     return group.create_sandbox()
 
 
-def new_zamcomp(sandbox: scuff.Sandbox) -> scuff.Device:
-    device = sandbox.create_device(ZAMCOMP_CLAP)
+def new_zamcomp(sandbox: scuff.Sandbox, plugin_format: str = "clap") -> scuff.Device:
+    device = sandbox.create_device(ZAMCOMP_CLAP if plugin_format == "clap" else ZAMCOMP_VST3)
     device.set_param("Threshold", THRESHOLD_DB)
     return device
 

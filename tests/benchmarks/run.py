@@ -129,8 +129,8 @@ def main() -> int:
     print()
     print("Goals")
     for r in renders:
-        limit = render_vs_in_process.GOALS[r.block_size]
-        print(f"  render at {r.block_size:>3} frames, sandboxed / in-process: "
+        limit = render_vs_in_process.GOALS[r.plugin_format, r.block_size]
+        print(f"  {r.plugin_format.upper()} render at {r.block_size:>3} frames, sandboxed / in-process: "
               f"{fmt_ratio(r.ratio):>7}  {goal(r.ratio, limit)}")
     empty = cycles.latencies[cycle_round_trip.EMPTY].p50
     spin_p50 = cycles.latencies[cycle_round_trip.RAW_SPIN].p50
