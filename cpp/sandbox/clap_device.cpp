@@ -153,6 +153,11 @@ void ClapDevice::query_ports() {
     };
     read_ports(true, inputs_);
     read_ports(false, outputs_);
+    if (const auto* note_ports = static_cast<const clap_plugin_note_ports_t*>(
+            plugin_->get_extension(plugin_, CLAP_EXT_NOTE_PORTS))) {
+        note_inputs_ = std::min(note_ports->count(plugin_, true), kMaxPorts);
+        note_outputs_ = std::min(note_ports->count(plugin_, false), kMaxPorts);
+    }
 }
 
 std::vector<ParamDescription> ClapDevice::params() const {

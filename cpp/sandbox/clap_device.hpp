@@ -7,6 +7,7 @@
 
 #include "clap/ext/audio-ports.h"
 #include "clap/ext/latency.h"
+#include "clap/ext/note-ports.h"
 #include "clap/ext/params.h"
 #include "clap/ext/state.h"
 #include "clap/ext/thread-check.h"

@@ -68,6 +68,9 @@ public:
     virtual PluginIdentity identity() const = 0;
     const std::vector<PortDescription>& inputs() const { return inputs_; }
     const std::vector<PortDescription>& outputs() const { return outputs_; }
+    // Note ports (CLAP) or event buses (VST3): events reach them in a later protocol.
+    uint32_t note_inputs() const { return note_inputs_; }
+    uint32_t note_outputs() const { return note_outputs_; }
     virtual std::vector<ParamDescription> params() const = 0;
     virtual uint32_t latency() const = 0;
     virtual double param_value(uint32_t param_id) = 0;
@@ -137,6 +140,8 @@ protected:
     HostServices& services_;
     std::vector<PortDescription> inputs_;
     std::vector<PortDescription> outputs_;
+    uint32_t note_inputs_ = 0;
+    uint32_t note_outputs_ = 0;
 
     // Set by plugin callbacks from any thread; taken by the main loop.
     std::atomic<bool> wants_restart_{false};

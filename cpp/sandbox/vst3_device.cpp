@@ -268,6 +268,8 @@ void Vst3Device::read_ports() {
     };
     read(Vst::kInput, inputs_);
     read(Vst::kOutput, outputs_);
+    note_inputs_ = static_cast<uint32_t>(std::clamp<int32>(component_->getBusCount(Vst::kEvent, Vst::kInput), 0, kMaxPorts));
+    note_outputs_ = static_cast<uint32_t>(std::clamp<int32>(component_->getBusCount(Vst::kEvent, Vst::kOutput), 0, kMaxPorts));
 }
 
 void Vst3Device::read_params() {

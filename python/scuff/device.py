@@ -116,6 +116,16 @@ class Device:
         return self._description.latency
 
     @property
+    def note_inputs(self) -> int:
+        """How many note inputs the plugin has (CLAP note ports, VST3 event buses)."""
+        return self._description.note_inputs
+
+    @property
+    def note_outputs(self) -> int:
+        """How many note outputs the plugin has."""
+        return self._description.note_outputs
+
+    @property
     def inputs(self) -> list[int]:
         """The channel count of each audio input port."""
         return [port.channels for port in self._description.inputs]

@@ -52,6 +52,8 @@ class DeviceDescription:
     outputs: tuple[PortDescription, ...]
     params: tuple[Param, ...]
     latency: int
+    note_inputs: int = 0
+    note_outputs: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ def device_description(info) -> DeviceDescription:
         raise ProtocolError("sandbox reported too many audio ports")
     if info.ParamsLength() > MAX_PARAMS:
         raise ProtocolError("sandbox reported too many parameters")
+    if info.NoteInputs() > MAX_PORTS or info.NoteOutputs() > MAX_PORTS:
+        raise ProtocolError("sandbox reported too many note ports")
     return DeviceDescription(
         device=info.Device(),
         plugin_id=_text(info.PluginId()),
@@ -164,6 +168,8 @@ def device_description(info) -> DeviceDescription:
         outputs=tuple(_port(info.Outputs(i)) for i in range(info.OutputsLength())),
         params=tuple(_param(info.Params(i)) for i in range(info.ParamsLength())),
         latency=info.Latency(),
+        note_inputs=info.NoteInputs(),
+        note_outputs=info.NoteOutputs(),
     )
 
 
