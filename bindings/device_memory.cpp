@@ -13,4 +13,21 @@ DeviceMemory::DeviceMemory(std::shared_ptr<SandboxSignals> sandbox,
     new (memory_.data()) DeviceMemoryHeader();
 }
 
+void DeviceMemory::take_events(uint64_t offset, uint32_t frames) {
+    last_event_count_ = 0;
+    header().events_out.drain([&](const NoteEvent& event) {
+        if (event.frame >= frames || event.channel > 15) {
+            return;
+        }
+        // The ring holds at most as many as this buffer; a sandbox that lies about its
+        // indices gets its events dropped by the ring itself.
+        last_events_[last_event_count_++] = event;
+        if (run_event_count_ < run_events_.size()) {
+            run_events_[run_event_count_++] = {offset + event.frame, event};
+        } else {
+            ++dropped_run_events_;
+        }
+    });
+}
+
 } // namespace scuff::native

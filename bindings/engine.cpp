@@ -34,9 +34,14 @@ void Engine::remove_device(const std::shared_ptr<DeviceMemory>& device) {
 void Engine::set_routes(const std::vector<RouteSpec>& specs) {
     auto routes = std::make_shared<Routes>();
     for (const auto& spec : specs) {
-        if (spec.source_port >= spec.source->layout().output_count() ||
-            spec.target_port >= spec.target->layout().input_count()) {
+        if (!spec.notes && (spec.source_port >= spec.source->layout().output_count() ||
+                            spec.target_port >= spec.target->layout().input_count())) {
             throw std::invalid_argument("a route names a port the device does not have");
+        }
+        if (spec.notes) {
+            // Note ports are the sandbox's to check: the client's memory does not know them.
+            routes->push_back(std::make_unique<Route>(Route{spec, std::nullopt}));
+            continue;
         }
         uint32_t source_channels = spec.source->layout().output_channels(spec.source_port);
         uint32_t target_channels = spec.target->layout().input_channels(spec.target_port);
@@ -124,6 +129,18 @@ void Engine::feed_routes(uint32_t frames) {
         if (!spec.target->sandbox().ready) {
             continue;
         }
+        if (spec.notes) {
+            if (!spec.source->sandbox().fresh_outputs) {
+                continue;
+            }
+            for (NoteEvent event : spec.source->last_events()) {
+                if (event.port == spec.source_port) {
+                    event.port = static_cast<uint16_t>(spec.target_port);
+                    dropped_events_ += !spec.target->header().events_in.push(event);
+                }
+            }
+            continue;
+        }
         uint32_t valid = spec.source->sandbox().fresh_outputs ? previous_frames_ : 0;
         uint32_t source_channels = spec.source->layout().output_channels(spec.source_port);
         uint32_t target_channels = spec.target->layout().input_channels(spec.target_port);
@@ -133,9 +150,84 @@ void Engine::feed_routes(uint32_t frames) {
         for (uint32_t channel = 0; channel < target_channels; ++channel) {
             target_planes[channel] = spec.target->input_plane(spec.target_port, channel);
         }
-        route->feed.feed({source_planes.data(), source_channels}, valid, {target_planes.data(), target_channels},
-                         frames);
+        route->feed->feed({source_planes.data(), source_channels}, valid, {target_planes.data(), target_channels},
+                          frames);
     }
+}
+
+void Engine::write_events(size_t offset, uint32_t frames) {
+    for (const auto& device : devices_) {
+        if (device->sandbox().ready) {
+            // Left over from a cycle the client stopped waiting for: not this cycle's.
+            device->header().events_out.drain([](const NoteEvent&) {});
+        }
+    }
+    if (!events_) {
+        return;
+    }
+    for (size_t list = 0; list < events_->size(); ++list) {
+        const auto& [device, events] = (*events_)[list];
+        size_t& cursor = event_cursors_[list];
+        bool ready = device->sandbox().ready;
+        for (; cursor < events.size() && events[cursor].frame < offset + frames; ++cursor) {
+            if (!ready) {
+                continue;  // A sandbox that is down misses its events, as it misses its audio.
+            }
+            NoteEvent event = events[cursor].event;
+            event.frame = static_cast<uint32_t>(events[cursor].frame - std::min<uint64_t>(events[cursor].frame, offset));
+            dropped_events_ += !device->header().events_in.push(event);
+        }
+    }
+}
+
+void Engine::take_output_events(size_t offset, uint32_t frames) {
+    for (const auto& device : devices_) {
+        const auto& sandbox = device->sandbox();
+        if (sandbox.ready && !sandbox.late && sandbox.alive.load(std::memory_order_relaxed)) {
+            device->take_events(offset, frames);
+        } else {
+            device->forget_last_events();
+        }
+    }
+}
+
+void Engine::advance_transport(uint32_t frames) {
+    if (!(transport_.flags & TransportState::kPlaying)) {
+        return;
+    }
+    double seconds = frames / sample_rate_;
+    transport_.position_seconds += seconds;
+    transport_.position_beats += seconds * transport_.tempo / 60.0;
+    double loop = transport_.loop_end_beats - transport_.loop_start_beats;
+    if ((transport_.flags & TransportState::kLoopActive) && loop > 0.0 &&
+        transport_.position_beats >= transport_.loop_end_beats) {
+        // Blocks carry the transport of their first frame, so a loop wraps between blocks.
+        transport_.position_beats -= loop;
+        transport_.position_seconds -= loop * 60.0 / transport_.tempo;
+    }
+}
+
+TransportState Engine::transport() {
+    std::lock_guard lock(mutex_);
+    return transport_;
+}
+
+void Engine::set_transport(const TransportState& transport) {
+    std::lock_guard lock(mutex_);
+    uint64_t panic_count = transport_.panic_count;
+    transport_ = transport;
+    transport_.panic_count = panic_count;
+}
+
+void Engine::panic() {
+    std::lock_guard lock(mutex_);
+    ++transport_.panic_count;
+}
+
+std::vector<ScheduledEvent> Engine::output_events(const DeviceMemory& device) {
+    std::lock_guard lock(mutex_);
+    auto events = device.run_events();
+    return {events.begin(), events.end()};
 }
 
 void Engine::signal_and_wait(uint32_t frames) {
@@ -145,6 +237,10 @@ void Engine::signal_and_wait(uint32_t frames) {
             continue;
         }
         auto& control = sandbox->control();
+        // Written only when it changed: a stopped transport costs the sandbox's cache nothing.
+        if (std::memcmp(&control.transport, &transport_, sizeof transport_) != 0) {
+            control.transport = transport_;
+        }
         // The sandbox spins reading this cache line: write only what changed, so each
         // cycle moves the line between cores as few times as possible.
         auto spin_ns = static_cast<uint32_t>(sandbox_spin.count());
@@ -185,8 +281,11 @@ void Engine::signal_and_wait(uint32_t frames) {
 void Engine::run_cycle(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames) {
     choose_ready_sandboxes();
     write_inputs(inputs, offset, frames);
+    write_events(offset, frames);
     feed_routes(frames);
     signal_and_wait(frames);
+    take_output_events(offset, frames);
+    advance_transport(frames);
     previous_frames_ = frames;
 }
 
@@ -206,14 +305,22 @@ void Engine::read_outputs(const std::vector<HostOutput>& outputs, size_t offset,
     }
 }
 
-void Engine::run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
-                 size_t frames) {
+uint64_t Engine::run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
+                     const std::vector<HostEvents>& events, size_t frames) {
     std::lock_guard lock(mutex_);
+    events_ = &events;
+    event_cursors_.assign(events.size(), 0);
+    dropped_events_ = 0;
+    for (const auto& device : devices_) {
+        device->start_run();
+    }
     for (size_t offset = 0; offset < frames; offset += max_frames_) {
         auto block = static_cast<uint32_t>(std::min<size_t>(max_frames_, frames - offset));
         run_cycle(inputs, offset, block);
         read_outputs(outputs, offset, block);
     }
+    events_ = nullptr;
+    return dropped_events_;
 }
 
 std::vector<int64_t> Engine::time_cycles(size_t count, uint32_t frames) {

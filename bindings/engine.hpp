@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "device_memory.hpp"
@@ -36,11 +38,19 @@ struct RouteSpec {
     std::shared_ptr<DeviceMemory> target;
     uint32_t target_port;
     uint32_t delay;  // frames of latency compensation
+    // Between note ports: the events the source output in the previous cycle.
+    bool notes = false;
+};
+
+// Events for one device during a run, sorted by frame.
+struct HostEvents {
+    DeviceMemory* device;
+    std::span<const ScheduledEvent> events;
 };
 
 class Engine {
 public:
-    explicit Engine(uint32_t max_frames) : max_frames_(max_frames) {}
+    Engine(uint32_t max_frames, double sample_rate) : max_frames_(max_frames), sample_rate_(sample_rate) {}
 
     uint32_t max_frames() const { return max_frames_; }
 
@@ -53,9 +63,19 @@ public:
     // Throws std::invalid_argument for ports whose channel counts cannot connect.
     void set_routes(const std::vector<RouteSpec>& routes);
 
-    // Processes `frames` frames in blocks of at most max_frames.
-    void run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
-             size_t frames);
+    // Processes `frames` frames in blocks of at most max_frames, delivering each device's
+    // events in the block that holds their frame. Returns how many events found no room.
+    uint64_t run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
+                 const std::vector<HostEvents>& events, size_t frames);
+
+    // The transport every sandbox is given with the next cycle; it advances as blocks are
+    // processed while it plays.
+    TransportState transport();
+    void set_transport(const TransportState& transport);
+    // Every device stops the notes it was sent, at the next cycle's first frame.
+    void panic();
+    // What `device` output during the last run.
+    std::vector<ScheduledEvent> output_events(const DeviceMemory& device);
 
     // Runs `count` cycles with no host I/O and returns each one's duration in ns.
     std::vector<int64_t> time_cycles(size_t count, uint32_t frames);
@@ -70,19 +90,28 @@ public:
 private:
     struct Route {
         RouteSpec spec;
-        ConnectionFeed feed;
+        std::optional<ConnectionFeed> feed;  // audio routes only
     };
     using Routes = std::vector<std::unique_ptr<Route>>;
 
     void run_cycle(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames);
     void choose_ready_sandboxes();
     void write_inputs(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames);
+    void write_events(size_t offset, uint32_t frames);
     void feed_routes(uint32_t frames);
     void signal_and_wait(uint32_t frames);
+    void take_output_events(size_t offset, uint32_t frames);
+    void advance_transport(uint32_t frames);
     void read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames);
 
     uint32_t max_frames_;
+    double sample_rate_;
     std::mutex mutex_;
+    TransportState transport_;
+    // The run's events and how far each device's list has been delivered.
+    const std::vector<HostEvents>* events_ = nullptr;
+    std::vector<size_t> event_cursors_;
+    uint64_t dropped_events_ = 0;
     std::vector<std::shared_ptr<SandboxSignals>> sandboxes_;
     std::vector<std::shared_ptr<DeviceMemory>> devices_;
     std::vector<SandboxSignals*> signalled_;

@@ -1,4 +1,6 @@
 // The scuff._native module: what the Python client cannot do fast or safely itself.
+#include <cstring>
+
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/shared_ptr.h>
@@ -15,6 +17,7 @@
 namespace nb = nanobind;
 using namespace nb::literals;
 using namespace scuff::native;
+using scuff::TransportState;
 
 namespace {
 
@@ -22,6 +25,10 @@ using InputArray = nb::ndarray<const float, nb::ndim<2>, nb::c_contig, nb::devic
 using OutputArray = nb::ndarray<float, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
 using PlaneView = nb::ndarray<nb::numpy, float, nb::ndim<2>>;
 using InputSpec = std::tuple<std::shared_ptr<DeviceMemory>, uint32_t, InputArray>;
+// A device's events for a run: ScheduledEvent records, as the bytes of a numpy array.
+using EventArray = nb::ndarray<const uint8_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+using EventSpec = std::tuple<std::shared_ptr<DeviceMemory>, EventArray>;
+using EventBytes = nb::ndarray<nb::numpy, uint8_t, nb::ndim<1>>;
 using OutputSpec = std::tuple<std::shared_ptr<DeviceMemory>, uint32_t, OutputArray>;
 
 std::pair<const uint8_t*, size_t> bytes_of(const nb::bytes& data) {
@@ -41,10 +48,12 @@ void check_port(const DeviceMemory& device, uint32_t port, bool is_input, size_t
 }
 
 using RouteTuple = std::tuple<std::shared_ptr<DeviceMemory>, uint32_t, std::shared_ptr<DeviceMemory>, uint32_t,
-                              uint32_t>;
+                              uint32_t, bool>;
+// tempo, beats, seconds, playing, loop active, loop start, loop end, numerator, denominator
+using TransportTuple = std::tuple<double, double, double, bool, bool, double, double, uint16_t, uint16_t>;
 
-void run_engine(Engine& engine, const std::vector<InputSpec>& inputs,
-                const std::vector<OutputSpec>& outputs, size_t frames) {
+uint64_t run_engine(Engine& engine, const std::vector<InputSpec>& inputs,
+                    const std::vector<OutputSpec>& outputs, const std::vector<EventSpec>& events, size_t frames) {
     std::vector<HostInput> host_inputs;
     for (const auto& [device, port, array] : inputs) {
         check_port(*device, port, true, array.shape(0));
@@ -61,8 +70,16 @@ void run_engine(Engine& engine, const std::vector<InputSpec>& inputs,
         }
         host_outputs.push_back({device.get(), port, array.data(), array.shape(1)});
     }
+    std::vector<HostEvents> host_events;
+    for (const auto& [device, array] : events) {
+        if (array.shape(0) % sizeof(ScheduledEvent) != 0) {
+            throw nb::value_error("event records must be whole ScheduledEvent records");
+        }
+        const auto* records = reinterpret_cast<const ScheduledEvent*>(array.data());
+        host_events.push_back({device.get(), {records, array.shape(0) / sizeof(ScheduledEvent)}});
+    }
     nb::gil_scoped_release release;
-    engine.run(host_inputs, host_outputs, frames);
+    return engine.run(host_inputs, host_outputs, host_events, frames);
 }
 
 PlaneView plane_view(DeviceMemory& device, uint32_t port, bool is_input) {
@@ -156,7 +173,7 @@ NB_MODULE(_native, m) {
              "port"_a, nb::rv_policy::reference_internal);
 
     nb::class_<Engine>(m, "Engine", "The block loop of one group.")
-        .def(nb::init<uint32_t>(), "max_frames"_a)
+        .def(nb::init<uint32_t, double>(), "max_frames"_a, "sample_rate"_a)
         .def_prop_ro("max_frames", &Engine::max_frames)
         .def_prop_rw("cycle_timeout",
                      [](Engine& self) { return std::chrono::duration<double>(self.cycle_timeout).count(); },
@@ -175,20 +192,56 @@ NB_MODULE(_native, m) {
             "set_routes",
             [](Engine& self, const std::vector<RouteTuple>& routes) {
                 std::vector<RouteSpec> specs;
-                for (const auto& [source, source_port, target, target_port, delay] : routes) {
-                    specs.push_back({source, source_port, target, target_port, delay});
+                for (const auto& [source, source_port, target, target_port, delay, notes] : routes) {
+                    specs.push_back({source, source_port, target, target_port, delay, notes});
                 }
                 self.set_routes(specs);
             },
             "routes"_a,
             "Connections between sandboxes as (source memory, output port, target memory, input port, "
-            "delay frames); the next cycle uses them.")
+            "delay frames, between note ports); the next cycle uses them.")
+        .def("transport",
+             [](Engine& self) {
+                 auto t = self.transport();
+                 return TransportTuple{t.tempo, t.position_beats, t.position_seconds,
+                                       (t.flags & TransportState::kPlaying) != 0,
+                                       (t.flags & TransportState::kLoopActive) != 0, t.loop_start_beats,
+                                       t.loop_end_beats, t.time_signature_numerator, t.time_signature_denominator};
+             })
+        .def("set_transport",
+             [](Engine& self, const TransportTuple& value) {
+                 const auto& [tempo, beats, seconds, playing, loop, loop_start, loop_end, numerator, denominator] =
+                     value;
+                 TransportState t;
+                 t.tempo = tempo;
+                 t.position_beats = beats;
+                 t.position_seconds = seconds;
+                 t.flags = (playing ? TransportState::kPlaying : 0) | (loop ? TransportState::kLoopActive : 0);
+                 t.loop_start_beats = loop_start;
+                 t.loop_end_beats = loop_end;
+                 t.time_signature_numerator = numerator;
+                 t.time_signature_denominator = denominator;
+                 self.set_transport(t);
+             },
+             "transport"_a)
+        .def("panic", &Engine::panic, "Every device stops the notes it was sent, at the next cycle.")
+        .def("output_events",
+             [](Engine& self, const std::shared_ptr<DeviceMemory>& device) {
+                 auto events = self.output_events(*device);
+                 size_t size = events.size() * sizeof(ScheduledEvent);
+                 auto* bytes = new uint8_t[size];
+                 std::memcpy(bytes, events.data(), size);
+                 nb::capsule owner(bytes, [](void* p) noexcept { delete[] static_cast<uint8_t*>(p); });
+                 return EventBytes(bytes, {size}, owner);
+             },
+             "device"_a, "What the device output during the last run, as ScheduledEvent records.")
         .def("remove_sandbox", &Engine::remove_sandbox, "sandbox"_a)
         .def("add_device", &Engine::add_device, "device"_a)
         .def("remove_device", &Engine::remove_device, "device"_a)
-        .def("run", &run_engine, "inputs"_a, "outputs"_a, "frames"_a,
+        .def("run", &run_engine, "inputs"_a, "outputs"_a, "events"_a, "frames"_a,
              "Processes `frames` frames: inputs are (device, port, array) to add into input ports,"
-             " outputs (device, port, array) to fill from output ports. Releases the GIL.")
+             " outputs (device, port, array) to fill from output ports, events (device, record bytes)"
+             " sorted by frame. Releases the GIL; returns how many events found no room.")
         .def("time_cycles",
              [](Engine& self, size_t count, uint32_t frames) {
                  nb::gil_scoped_release release;

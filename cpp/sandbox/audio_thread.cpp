@@ -1,5 +1,7 @@
 #include "audio_thread.hpp"
 
+#include <cmath>
+
 #include <pthread.h>
 
 #include "scuff/denormals.hpp"
@@ -62,7 +64,18 @@ bool AudioThread::run_pending_work() {
 }
 
 void AudioThread::process_cycle(uint32_t frames) {
-    plan_->run(frames, previous_frames_);
+    // Copied once, and checked: the client wrote it, and it is not trusted.
+    TransportState transport = control_.transport;
+    bool sane = std::isfinite(transport.tempo) && transport.tempo > 0.0 && transport.tempo <= 10000.0 &&
+                std::isfinite(transport.position_beats) && std::isfinite(transport.position_seconds) &&
+                std::isfinite(transport.loop_start_beats) && std::isfinite(transport.loop_end_beats) &&
+                transport.time_signature_numerator > 0 && transport.time_signature_denominator > 0;
+    if (sane) {
+        transport_ = transport;
+    }
+    CycleContext context{&transport_, transport.panic_count != panic_seen_};
+    panic_seen_ = transport.panic_count;
+    plan_->run(frames, previous_frames_, context);
     previous_frames_ = frames;
 }
 

@@ -45,6 +45,9 @@ private:
     std::unique_ptr<ProcessPlan> plan_ = std::make_unique<ProcessPlan>();
     // Frames of the last cycle: what the delayed connections read at the next one.
     uint32_t previous_frames_ = 0;
+    // The last transport the client gave that made sense, and the last panic seen.
+    TransportState transport_;
+    uint64_t panic_seen_ = 0;
 
     std::mutex work_mutex_;
     std::condition_variable work_done_;

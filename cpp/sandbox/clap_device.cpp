@@ -19,44 +19,6 @@ std::string bounded_string(const char* text, size_t capacity) {
     return std::string(text, strnlen(text, capacity));
 }
 
-// The input events of one process or flush call: a view over prepared events.
-struct EventList {
-    const clap_event_param_value_t* events;
-    uint32_t count;
-};
-
-uint32_t event_list_size(const clap_input_events_t* list) {
-    return static_cast<const EventList*>(list->ctx)->count;
-}
-
-const clap_event_header_t* event_list_get(const clap_input_events_t* list, uint32_t index) {
-    const auto* events = static_cast<const EventList*>(list->ctx);
-    return index < events->count ? &events->events[index].header : nullptr;
-}
-
-bool output_try_push(const clap_output_events_t* list, const clap_event_header_t* event) {
-    // Parameter values the plugin changes itself (meters, internal automation) go back
-    // to the client; other output events are not routed yet and are dropped.
-    if (event->space_id != CLAP_CORE_EVENT_SPACE_ID || event->type != CLAP_EVENT_PARAM_VALUE) {
-        return true;
-    }
-    const auto* value = reinterpret_cast<const clap_event_param_value_t*>(event);
-    auto* ring = static_cast<ParamRing*>(list->ctx);
-    return ring->push({value->param_id, event->time, value->value});
-}
-
-clap_event_param_value_t param_event(uint32_t param_id, uint32_t frame, double value) {
-    clap_event_param_value_t event{};
-    event.header = {sizeof event, frame, CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_PARAM_VALUE, 0};
-    event.param_id = param_id;
-    event.note_id = -1;
-    event.port_index = -1;
-    event.channel = -1;
-    event.key = -1;
-    event.value = value;
-    return event;
-}
-
 struct StateWriter {
     std::vector<uint8_t> bytes;
 };
@@ -85,7 +47,7 @@ int64_t state_read(const clap_istream_t* stream, void* buffer, uint64_t size) {
 
 ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const std::string& plugin_id,
                        HostServices& services)
-    : Device(id, services), library_(std::move(library)) {
+    : Device(id, services), library_(std::move(library)), in_events_(ParamRing::capacity + 2 * EventRing::capacity + 256) {
     SCUFF_ASSERT_MAIN_THREAD();
     const clap_plugin_descriptor_t* descriptor;
     try {
@@ -111,8 +73,8 @@ ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const 
     state_ = static_cast<const clap_plugin_state_t*>(extension(CLAP_EXT_STATE));
     latency_ = static_cast<const clap_plugin_latency_t*>(extension(CLAP_EXT_LATENCY));
     timer_support_ = static_cast<const clap_plugin_timer_support_t*>(extension(CLAP_EXT_TIMER_SUPPORT));
+    render_ = static_cast<const clap_plugin_render_t*>(extension(CLAP_EXT_RENDER));
     query_ports();
-    param_events_.resize(ParamRing::capacity);
 }
 
 ClapDevice::~ClapDevice() {
@@ -157,6 +119,13 @@ void ClapDevice::query_ports() {
             plugin_->get_extension(plugin_, CLAP_EXT_NOTE_PORTS))) {
         note_inputs_ = std::min(note_ports->count(plugin_, true), kMaxPorts);
         note_outputs_ = std::min(note_ports->count(plugin_, false), kMaxPorts);
+        note_ports_.assign(note_inputs_, ClapNotePort{});
+        for (uint32_t i = 0; i < note_inputs_; ++i) {
+            clap_note_port_info_t info{};
+            if (note_ports->get(plugin_, i, true, &info) && info.supported_dialects != 0) {
+                note_ports_[i] = {info.supported_dialects, info.preferred_dialect};
+            }
+        }
     }
 }
 
@@ -194,6 +163,27 @@ double ClapDevice::param_value(uint32_t param_id) {
     if (!params_ || !params_->get_value(plugin_, param_id, &value)) {
         throw RequestError(ErrorCode::NoSuchParam,
                            "the plugin has no parameter with id " + std::to_string(param_id));
+    }
+    return value;
+}
+
+std::optional<std::string> ClapDevice::param_to_text(uint32_t param_id, double value) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    param_value(param_id);  // an unknown id is an error, not a missing text
+    char text[256] = {};
+    if (!params_->value_to_text || !params_->value_to_text(plugin_, param_id, value, text, sizeof text)) {
+        return std::nullopt;
+    }
+    return bounded_string(text, sizeof text);
+}
+
+std::optional<double> ClapDevice::param_from_text(uint32_t param_id, const std::string& text) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    param_value(param_id);
+    double value = 0.0;
+    if (!params_->text_to_value || !params_->text_to_value(plugin_, param_id, text.c_str(), &value) ||
+        !std::isfinite(value)) {
+        return std::nullopt;
     }
     return value;
 }
@@ -253,7 +243,7 @@ void ClapDevice::stage_param_state(std::span<const uint8_t> data) {
     }
     staged_params_.clear();
     for (const auto& value : *values) {
-        staged_params_.push_back(param_event(value.id, 0, value.value));
+        staged_params_.push_back(clap_param_event(value.id, 0, value.value));
     }
 }
 
@@ -296,12 +286,30 @@ void ClapDevice::on_main_thread() {
     }
 }
 
-uint32_t ClapDevice::to_events(std::span<const ParamChange> changes) {
-    uint32_t count = 0;
-    for (const auto& change : changes) {
-        param_events_[count++] = param_event(change.param_id, change.frame, change.value);
+bool ClapDevice::set_offline(bool offline) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (render_ && render_->set) {
+        render_->set(plugin_, offline ? CLAP_RENDER_OFFLINE : CLAP_RENDER_REALTIME);
     }
-    return count;
+    return false;
+}
+
+bool ClapDevice::output_try_push(const clap_output_events_t* list, const clap_event_header_t* event) {
+    auto* self = static_cast<ClapDevice*>(list->ctx);
+    if (!event) {
+        return false;
+    }
+    if (event->space_id == CLAP_CORE_EVENT_SPACE_ID && event->type == CLAP_EVENT_PARAM_VALUE &&
+        event->size >= sizeof(clap_event_param_value_t)) {
+        // Values the plugin changes itself (meters, internal automation) go back to the client.
+        const auto* value = reinterpret_cast<const clap_event_param_value_t*>(event);
+        return self->params_out().push({value->param_id, event->time, value->value});
+    }
+    NoteEvent note;
+    if (note_event_from_clap(*event, note)) {
+        self->emit(note);
+    }
+    return true;
 }
 
 bool ClapDevice::start_plugin_processing() {
@@ -314,38 +322,38 @@ void ClapDevice::stop_plugin_processing() {
     plugin_->stop_processing(plugin_);
 }
 
-bool ClapDevice::process_plugin(uint32_t frames, std::span<const ParamChange> changes) {
+bool ClapDevice::process_plugin(uint32_t frames, std::span<const ParamChange> changes,
+                                std::span<const NoteEvent> events, const TransportState* transport) {
     SCUFF_ASSERT_AUDIO_THREAD();
-    EventList events{param_events_.data(), to_events(changes)};
-    clap_input_events_t in_events{&events, event_list_size, event_list_get};
-    clap_output_events_t out_events{&params_out(), output_try_push};
+    in_events_.fill(changes, events, note_ports_);
+    if (transport) {
+        transport_ = clap_transport(*transport);
+    }
     for (auto& buffer : input_buffers_) buffer.constant_mask = 0;
     for (auto& buffer : output_buffers_) buffer.constant_mask = 0;
     clap_process_t process{};
     process.steady_time = steady_time_;
     process.frames_count = frames;
-    process.transport = nullptr;
+    process.transport = transport ? &transport_ : nullptr;
     process.audio_inputs = input_buffers_.data();
     process.audio_outputs = output_buffers_.data();
     process.audio_inputs_count = static_cast<uint32_t>(input_buffers_.size());
     process.audio_outputs_count = static_cast<uint32_t>(output_buffers_.size());
-    process.in_events = &in_events;
-    process.out_events = &out_events;
+    process.in_events = in_events_.input();
+    process.out_events = &out_events_;
     steady_time_ += frames;
     return plugin_->process(plugin_, &process) != CLAP_PROCESS_ERROR;
 }
 
 void ClapDevice::flush_plugin(std::span<const ParamChange> changes, bool) {
-    EventList queued{param_events_.data(), to_events(changes)};
-    // Values restored from a parameter state follow the queued changes: a load wins.
-    EventList staged{staged_params_.data(), static_cast<uint32_t>(staged_params_.size())};
     if (params_ && params_->flush) {
-        clap_output_events_t out_events{&params_out(), output_try_push};
-        for (EventList* events : {&queued, &staged}) {
-            if (events->count > 0 || events == &queued) {
-                clap_input_events_t in_events{events, event_list_size, event_list_get};
-                params_->flush(plugin_, &in_events, &out_events);
-            }
+        in_events_.fill(changes, {}, {});
+        params_->flush(plugin_, in_events_.input(), &out_events_);
+        // Values restored from a parameter state follow the queued changes: a load wins.
+        if (!staged_params_.empty()) {
+            in_events_.clear();
+            in_events_.append_params(staged_params_);
+            params_->flush(plugin_, in_events_.input(), &out_events_);
         }
     }
     staged_params_.clear();

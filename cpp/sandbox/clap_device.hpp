@@ -16,6 +16,7 @@
 #include "clap/plugin.h"
 #include "clap/process.h"
 #include "scuff/clap_extras.hpp"
+#include "clap_events.hpp"
 #include "device.hpp"
 #include "scuff/clap_library.hpp"
 
@@ -32,9 +33,12 @@ public:
     std::vector<ParamDescription> params() const override;
     uint32_t latency() const override;
     double param_value(uint32_t param_id) override;
+    std::optional<std::string> param_to_text(uint32_t param_id, double value) override;
+    std::optional<double> param_from_text(uint32_t param_id, const std::string& text) override;
     std::vector<uint8_t> save_state() override;
     bool load_state(std::span<const uint8_t> data) override;
     void on_timer(uint32_t timer_id) override;
+    bool set_offline(bool offline) override;
 
 private:
     friend struct ClapDeviceHost;
@@ -43,7 +47,8 @@ private:
     void deactivate_plugin() override;
     bool start_plugin_processing() override;
     void stop_plugin_processing() override;
-    bool process_plugin(uint32_t frames, std::span<const ParamChange> changes) override;
+    bool process_plugin(uint32_t frames, std::span<const ParamChange> changes, std::span<const NoteEvent> events,
+                        const TransportState* transport) override;
     void flush_plugin(std::span<const ParamChange> changes, bool active) override;
     void on_main_thread() override;
     void planes_ready() override;
@@ -51,7 +56,8 @@ private:
     // Builds the clap_host_t whose callbacks lead back to this device (clap_device_host.cpp).
     clap_host_t make_host();
     void query_ports();
-    uint32_t to_events(std::span<const ParamChange> changes);
+    // Takes one event the plugin outputs: a parameter value for the client, or a note.
+    static bool output_try_push(const clap_output_events_t* list, const clap_event_header_t* event);
     void stage_param_state(std::span<const uint8_t> data);
 
     std::shared_ptr<ClapLibrary> library_;
@@ -64,11 +70,15 @@ private:
     const clap_plugin_state_t* state_ = nullptr;
     const clap_plugin_latency_t* latency_ = nullptr;
     const clap_plugin_timer_support_t* timer_support_ = nullptr;
+    const clap_plugin_render_t* render_ = nullptr;
+    std::vector<ClapNotePort> note_ports_;
 
     std::vector<clap_audio_buffer_t> input_buffers_;
     std::vector<clap_audio_buffer_t> output_buffers_;
     // Preallocated so the audio thread never allocates.
-    std::vector<clap_event_param_value_t> param_events_;
+    ClapEventList in_events_;
+    clap_output_events_t out_events_{this, output_try_push};
+    clap_event_transport_t transport_{};
     // Parameter values from a loaded parameter state, applied at the next flush.
     std::vector<clap_event_param_value_t> staged_params_;
     int64_t steady_time_ = 0;

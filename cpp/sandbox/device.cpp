@@ -12,8 +12,39 @@ namespace scuff::sbox {
 
 using protocol::ErrorCode;
 
+namespace {
+
+// More than any real use sounds at once on one device; a panic stops what it tracked.
+constexpr size_t kMaxSoundingNotes = 256;
+
+NoteEvent note_off_for(uint16_t port, uint8_t channel, int16_t key, int32_t note_id) {
+    return {0, port, NoteEventKind::NoteOff, channel, key, 0, {}, note_id, 0.0f};
+}
+
+// A MIDI note on or off as the note it stands for; other MIDI messages are left alone.
+bool as_note(const NoteEvent& event, NoteEventKind& kind, int16_t& key) {
+    if (event.kind != NoteEventKind::Midi) {
+        kind = event.kind;
+        key = event.key;
+        return true;
+    }
+    uint8_t status = event.midi[0] & 0xF0;
+    if (event.midi_size < 3 || (status != 0x80 && status != 0x90)) {
+        return false;
+    }
+    kind = status == 0x90 && event.midi[2] > 0 ? NoteEventKind::NoteOn : NoteEventKind::NoteOff;
+    key = event.midi[1] & 0x7F;
+    return true;
+}
+
+} // namespace
+
 Device::Device(uint32_t id, HostServices& services) : services_(services), id_(id) {
     changes_.resize(ParamRing::capacity);
+    events_.resize(EventRing::capacity * 2 + kMaxSoundingNotes);
+    routed_.resize(EventRing::capacity);
+    out_events_.resize(EventRing::capacity);
+    sounding_.resize(kMaxSoundingNotes);
 }
 
 void Device::raise(std::atomic<bool>& flag) {
@@ -114,6 +145,84 @@ std::span<const ParamChange> Device::collect_param_changes(uint32_t frames) {
     return {changes_.data(), count};
 }
 
+std::span<const NoteEvent> Device::collect_events(uint32_t frames, bool panic) {
+    uint32_t count = 0;
+    if (panic) {
+        for (uint32_t i = 0; i < sounding_count_; ++i) {
+            const auto& note = sounding_[i];
+            events_[count++] = note_off_for(note.port, note.channel, note.key, note.note_id);
+        }
+        sounding_count_ = 0;
+    }
+    uint32_t last_frame = frames == 0 ? 0 : frames - 1;
+    DeviceMemoryLayout::header(memory_.data())->events_in.drain([&](const NoteEvent& event) {
+        if (valid_event(event, note_inputs_)) {
+            events_[count] = event;
+            events_[count++].frame = std::min(event.frame, last_frame);
+        }
+    });
+    for (uint32_t i = 0; i < routed_count_; ++i) {
+        events_[count] = routed_[i];
+        events_[count++].frame = std::min(routed_[i].frame, last_frame);
+    }
+    routed_count_ = 0;
+    // In time order, keeping the order of equal times: panic first, then the client's, then
+    // what connections brought, each already in order, so the sort has little to do.
+    for (uint32_t i = 1; i < count; ++i) {
+        auto event = events_[i];
+        uint32_t j = i;
+        for (; j > 0 && events_[j - 1].frame > event.frame; --j) {
+            events_[j] = events_[j - 1];
+        }
+        events_[j] = event;
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+        track_sounding(events_[i]);
+    }
+    return {events_.data(), count};
+}
+
+void Device::track_sounding(const NoteEvent& event) {
+    NoteEventKind kind;
+    int16_t key;
+    if (!as_note(event, kind, key)) {
+        return;
+    }
+    uint8_t channel = event.kind == NoteEventKind::Midi ? (event.midi[0] & 0x0F) : event.channel;
+    for (uint32_t i = 0; i < sounding_count_; ++i) {
+        auto& note = sounding_[i];
+        if (note.port == event.port && note.channel == channel && note.key == key) {
+            // A note on for a sounding key restarts it; an end removes it.
+            if (kind != NoteEventKind::NoteOn) {
+                note = sounding_[--sounding_count_];
+            }
+            return;
+        }
+    }
+    if (kind == NoteEventKind::NoteOn && sounding_count_ < sounding_.size()) {
+        sounding_[sounding_count_++] = {event.port, channel, key, event.note_id};
+    }
+}
+
+void Device::receive_events(std::span<const NoteEvent> events, uint16_t source_port, uint16_t target_port) {
+    SCUFF_ASSERT_AUDIO_THREAD();
+    for (const auto& event : events) {
+        if (event.port == source_port && target_port < note_inputs_ && routed_count_ < routed_.size()) {
+            routed_[routed_count_] = event;
+            routed_[routed_count_++].port = target_port;
+        }
+    }
+}
+
+void Device::emit(const NoteEvent& event) {
+    if (!valid_event(event, note_outputs_) || out_count_ == out_events_.size()) {
+        return;
+    }
+    out_events_[out_count_++] = event;
+    // The client drains this ring every cycle; a full one means it has stopped reading.
+    DeviceMemoryLayout::header(memory_.data())->events_out.push(event);
+}
+
 void Device::silence_outputs(uint32_t frames) {
     for (auto& port : output_planes_) {
         for (float* plane : port) {
@@ -146,23 +255,28 @@ void Device::wait_while_restarting() {
     }
 }
 
-void Device::process(uint32_t frames) {
+void Device::process(uint32_t frames, const CycleContext& context) {
     SCUFF_ASSERT_AUDIO_THREAD();
+    out_count_ = 0;
     // Waiting rather than skipping the device: every block reaches the plugin, either
     // before its restart or after it.
     wait_while_restarting();
     if (lifecycle_ == Lifecycle::Active) {
         if (!start_plugin_processing()) {
+            routed_count_ = 0;
             silence_outputs(frames);
             return;
         }
         lifecycle_ = Lifecycle::Processing;
     }
     if (lifecycle_ != Lifecycle::Processing) {
+        routed_count_ = 0;
         silence_outputs(frames);
         return;
     }
-    if (!process_plugin(frames, collect_param_changes(frames))) {
+    auto changes = collect_param_changes(frames);
+    auto events = collect_events(frames, context.panic);
+    if (!process_plugin(frames, changes, events, context.transport)) {
         silence_outputs(frames);
     } else if (!outputs_finite(frames)) {
         // NaN or infinity would poison every device downstream and the host's mix.

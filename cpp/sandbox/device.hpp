@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +39,13 @@ struct PluginIdentity {
     std::string name;
     std::string vendor;
     std::string version;
+};
+
+// What the audio thread hands every device in a cycle besides its frame count.
+struct CycleContext {
+    const TransportState* transport = nullptr;
+    // The client asked to stop every sounding note at this cycle's first frame.
+    bool panic = false;
 };
 
 enum class Lifecycle {
@@ -74,6 +82,10 @@ public:
     virtual std::vector<ParamDescription> params() const = 0;
     virtual uint32_t latency() const = 0;
     virtual double param_value(uint32_t param_id) = 0;
+    // The plugin's own text for a plain value, and the plain value it reads in a text;
+    // nothing when it cannot say. Throw RequestError(NoSuchParam) for an unknown id.
+    virtual std::optional<std::string> param_to_text(uint32_t param_id, double value) = 0;
+    virtual std::optional<double> param_from_text(uint32_t param_id, const std::string& text) = 0;
     virtual std::vector<uint8_t> save_state() = 0;
     // Returns true when the values still have to reach the plugin through a flush.
     virtual bool load_state(std::span<const uint8_t> data) = 0;
@@ -86,6 +98,9 @@ public:
     void finish_restart();
     virtual void on_timer(uint32_t timer_id) = 0;
     virtual void on_fd_ready(int) {}
+    // Renders offline (as fast as it likes, never real time) or not. Returns true when the
+    // plugin takes the change only through a restart.
+    virtual bool set_offline(bool offline) = 0;
     // What the plugin asked for through its callbacks since the last call.
     struct Requests {
         bool params_changed = false;
@@ -104,7 +119,12 @@ public:
         auto found = planes(output_planes_, port);
         return {found.data(), found.size()};
     }
-    void process(uint32_t frames);
+    void process(uint32_t frames, const CycleContext& context);
+    // Events from a connection inside the sandbox, for this device's next process call:
+    // those of `events` on `source_port`, delivered to note input `target_port`.
+    void receive_events(std::span<const NoteEvent> events, uint16_t source_port, uint16_t target_port);
+    // What the device output in its last process call.
+    std::span<const NoteEvent> output_events() const { return {out_events_.data(), out_count_}; }
     void flush_params_active();
     void stop_processing();
     // Stops processing for a restart; the main thread goes on with finish_restart().
@@ -118,15 +138,20 @@ protected:
     // Audio thread.
     virtual bool start_plugin_processing() = 0;
     virtual void stop_plugin_processing() = 0;
-    // Processes one block with the parameter changes of the ring, in time order, frames
-    // within the block. Returns false when the plugin reports an error.
-    virtual bool process_plugin(uint32_t frames, std::span<const ParamChange> changes) = 0;
+    // Processes one block with the parameter changes of the ring and the note events, each
+    // in time order with frames within the block, under the cycle's transport (null: none).
+    // Output events go to emit(). Returns false when the plugin reports an error.
+    virtual bool process_plugin(uint32_t frames, std::span<const ParamChange> changes,
+                                std::span<const NoteEvent> events, const TransportState* transport) = 0;
     // Applies changes outside a block: on the audio thread when `active`, else on the main thread.
     virtual void flush_plugin(std::span<const ParamChange> changes, bool active) = 0;
     // Main thread, from take_requests: work the plugin's callbacks left for the main thread.
     virtual void on_main_thread() {}
     // After attach_memory laid out the planes: build the format's buffer descriptions.
     virtual void planes_ready() = 0;
+
+    // Audio thread: an event the plugin output, on one of its note outputs.
+    void emit(const NoteEvent& event);
 
     // Sets a request flag and wakes the main loop; safe from any thread.
     void raise(std::atomic<bool>& flag);
@@ -157,6 +182,8 @@ private:
     void activate();
     void wait_while_restarting();
     std::span<const ParamChange> collect_param_changes(uint32_t frames);
+    std::span<const NoteEvent> collect_events(uint32_t frames, bool panic);
+    void track_sounding(const NoteEvent& event);
     void silence_outputs(uint32_t frames);
     bool outputs_finite(uint32_t frames) const;
 
@@ -169,6 +196,20 @@ private:
     std::vector<std::vector<float*>> output_planes_;
     // Preallocated so the audio thread never allocates.
     std::vector<ParamChange> changes_;
+    std::vector<NoteEvent> events_;
+    std::vector<NoteEvent> routed_;
+    uint32_t routed_count_ = 0;
+    std::vector<NoteEvent> out_events_;
+    uint32_t out_count_ = 0;
+    // Notes this device was sent and not yet sent the end of, for a panic.
+    struct SoundingNote {
+        uint16_t port;
+        uint8_t channel;
+        int16_t key;
+        int32_t note_id;
+    };
+    std::vector<SoundingNote> sounding_;
+    uint32_t sounding_count_ = 0;
     // Blocks whose output held NaN or infinity and was silenced, since the main loop last looked.
     std::atomic<uint32_t> non_finite_blocks_{0};
 };

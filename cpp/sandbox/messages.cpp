@@ -75,6 +75,11 @@ Message param_value_reply(uint64_t request, double value) {
     return response(builder, request, Reply::ParamValue, CreateParamValue(builder, value).Union());
 }
 
+Message text_reply(uint64_t request, const std::string& text) {
+    fb::FlatBufferBuilder builder;
+    return response(builder, request, Reply::Text, CreateText(builder, builder.CreateString(text)).Union());
+}
+
 Message state_reply(uint64_t request, std::span<const uint8_t> data) {
     fb::FlatBufferBuilder builder(data.size() + 256);
     auto bytes = builder.CreateVector(data.data(), data.size());

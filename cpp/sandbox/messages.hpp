@@ -22,6 +22,7 @@ Message ok_reply(uint64_t request);
 Message failure_reply(uint64_t request, protocol::ErrorCode code, const std::string& text);
 Message device_info_reply(uint64_t request, const Device& device);
 Message param_value_reply(uint64_t request, double value);
+Message text_reply(uint64_t request, const std::string& text);
 Message state_reply(uint64_t request, std::span<const uint8_t> data);
 Message log_message(uint32_t device, clap_log_severity severity, const std::string& text);
 Message device_changed_message(const Device& device, bool state_dirty);

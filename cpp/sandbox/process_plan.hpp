@@ -21,6 +21,14 @@ struct PlannedConnection {
     ConnectionFeed feed;
 };
 
+// Events from a note output to a note input of devices of this sandbox.
+struct PlannedNoteConnection {
+    Device* source;
+    uint16_t source_port;
+    Device* target;
+    uint16_t target_port;
+};
+
 class ProcessPlan {
 public:
     ProcessPlan() = default;
@@ -32,12 +40,16 @@ public:
 
     // Audio thread. Processes one cycle: first the delayed connections (the sources still
     // hold the previous cycle's `previous_frames`), then each device after its inputs.
-    void run(uint32_t frames, uint32_t previous_frames);
+    void run(uint32_t frames, uint32_t previous_frames, const CycleContext& context);
     // Audio thread. Forgets a device that is about to be destroyed, with its connections.
     void remove(Device* device);
 
 private:
+    void add_note_connection(const protocol::Connection& connection, size_t source, size_t target);
+
     std::vector<Device*> order_;
+    std::vector<PlannedNoteConnection> delayed_notes_;
+    std::vector<std::vector<PlannedNoteConnection>> incoming_notes_;
     std::vector<std::unique_ptr<PlannedConnection>> delayed_;
     // For each device of order_, the same-cycle connections that feed it.
     std::vector<std::vector<std::unique_ptr<PlannedConnection>>> incoming_;

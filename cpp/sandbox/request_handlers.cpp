@@ -1,6 +1,7 @@
 // One handler per client request. Each validates its request, acts, and returns the
 // reply; failures are RequestErrors that become Failure replies.
 #include <algorithm>
+#include <cmath>
 
 #include "request_error.hpp"
 #include "sandbox.hpp"
@@ -64,6 +65,8 @@ Message Sandbox::create_device(uint64_t id, const protocol::CreateDevice& reques
     }
     auto& device = *created;
     devices_.emplace(request.device(), std::move(created));
+    // Not active yet, so a format that takes the mode only while inactive takes it now.
+    device.set_offline(offline_);
     return device_info_reply(id, device);
 }
 
@@ -135,6 +138,36 @@ Message Sandbox::load_state(uint64_t id, const protocol::LoadState& request) {
 
 Message Sandbox::describe_device(uint64_t id, const protocol::DescribeDevice& request) {
     return device_info_reply(id, device(request.device()));
+}
+
+Message Sandbox::set_process_mode(uint64_t id, const protocol::SetProcessMode& request) {
+    offline_ = request.offline();
+    for (auto& [device_id, target] : devices_) {
+        if (target->set_offline(offline_)) {
+            // Reactivated between two blocks, as for a plugin's own restart request.
+            restart(*target);
+        }
+    }
+    return ok_reply(id);
+}
+
+Message Sandbox::param_to_text(uint64_t id, const protocol::ParamToText& request) {
+    if (!std::isfinite(request.value())) {
+        throw RequestError(ErrorCode::BadRequest, "a parameter value must be finite");
+    }
+    auto text = device(request.device()).param_to_text(request.param(), request.value());
+    if (!text) {
+        throw RequestError(ErrorCode::BadParamText, "the plugin has no text for that value");
+    }
+    return text_reply(id, *text);
+}
+
+Message Sandbox::param_from_text(uint64_t id, const protocol::ParamFromText& request) {
+    auto value = device(request.device()).param_from_text(request.param(), request.text()->str());
+    if (!value) {
+        throw RequestError(ErrorCode::BadParamText, "the plugin cannot read '" + request.text()->str() + "' as a value");
+    }
+    return param_value_reply(id, *value);
 }
 
 } // namespace scuff::sbox

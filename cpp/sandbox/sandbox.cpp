@@ -123,6 +123,15 @@ void Sandbox::handle_frame(const std::vector<uint8_t>& frame) {
         case Request::DescribeDevice:
             send(describe_device(id, *message->request_as_DescribeDevice()));
             break;
+        case Request::SetProcessMode:
+            send(set_process_mode(id, *message->request_as_SetProcessMode()));
+            break;
+        case Request::ParamToText:
+            send(param_to_text(id, *message->request_as_ParamToText()));
+            break;
+        case Request::ParamFromText:
+            send(param_from_text(id, *message->request_as_ParamFromText()));
+            break;
         default:
             send(failure_reply(id, ErrorCode::BadRequest, "unknown request"));
         }

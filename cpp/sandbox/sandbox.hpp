@@ -68,6 +68,9 @@ private:
     Message save_state(uint64_t id, const protocol::SaveState& request);
     Message load_state(uint64_t id, const protocol::LoadState& request);
     Message describe_device(uint64_t id, const protocol::DescribeDevice& request);
+    Message set_process_mode(uint64_t id, const protocol::SetProcessMode& request);
+    Message param_to_text(uint64_t id, const protocol::ParamToText& request);
+    Message param_from_text(uint64_t id, const protocol::ParamFromText& request);
 
     Device& device(uint32_t id);
     void flush(Device& device);
@@ -83,6 +86,8 @@ private:
     std::unique_ptr<AudioThread> audio_;
     std::map<uint32_t, std::unique_ptr<Device>> devices_;
     PluginModules modules_;
+    // Every device, present and future, renders in this mode.
+    bool offline_ = false;
     MainThreadTimers timers_;
     struct WatchedFd {
         uint32_t device;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "clap/ext/params.h"
+#include "pluginterfaces/vst/ivstmidicontrollers.h"
 #include "request_error.hpp"
 #include "scuff/vst3_text.hpp"
 #include "thread_roles.hpp"
@@ -55,7 +56,8 @@ void release(Interface*& object) {
 Vst3Device::Vst3Device(uint32_t id, std::shared_ptr<Vst3Module> module, const std::string& class_id,
                        HostServices& services)
     : Device(id, services), module_(std::move(module)), host_(new Vst3Host(*this)),
-      input_changes_(kMaxParamsPerCall), output_changes_(kMaxParamsPerCall) {
+      input_changes_(kMaxParamsPerCall), output_changes_(kMaxParamsPerCall),
+      input_events_(2 * EventRing::capacity + 256), output_events_(EventRing::capacity) {
     SCUFF_ASSERT_MAIN_THREAD();
     resend_.resize(ParamRing::capacity);
     try {
@@ -64,6 +66,7 @@ Vst3Device::Vst3Device(uint32_t id, std::shared_ptr<Vst3Module> module, const st
         create_controller();
         settle_buses();
         read_params();
+        read_midi_mapping();
     } catch (...) {
         release_plugin();
         throw;
@@ -295,6 +298,26 @@ void Vst3Device::read_params() {
     }
 }
 
+void Vst3Device::read_midi_mapping() {
+    midi_map_.assign(static_cast<size_t>(note_inputs_) * 16 * Vst::kCountCtrlNumber, kNoParam);
+    auto midi_mapping = query<Vst::IMidiMapping>(controller_, Vst::IMidiMapping_iid);
+    if (!midi_mapping) {
+        return;
+    }
+    for (uint32_t bus = 0; bus < note_inputs_; ++bus) {
+        for (int16 channel = 0; channel < 16; ++channel) {
+            for (int16 controller = 0; controller < Vst::kCountCtrlNumber; ++controller) {
+                Vst::ParamID param_id = kNoParam;
+                if (midi_mapping->getMidiControllerAssignment(static_cast<int32>(bus), channel, controller, param_id) ==
+                        kResultOk &&
+                    params_.contains(param_id)) {
+                    midi_map_[(bus * 16 + channel) * Vst::kCountCtrlNumber + controller] = param_id;
+                }
+            }
+        }
+    }
+}
+
 const Vst3ParamMapping& Vst3Device::mapping(Vst::ParamID param_id) const {
     static const Vst3ParamMapping identity;
     auto found = params_.find(param_id);
@@ -351,6 +374,35 @@ double Vst3Device::param_value(uint32_t param_id) {
         return set->second;
     }
     return controller_->normalizedParamToPlain(param_id, controller_->getParamNormalized(param_id));
+}
+
+std::optional<std::string> Vst3Device::param_to_text(uint32_t param_id, double value) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (!params_.contains(param_id)) {
+        throw RequestError(ErrorCode::NoSuchParam, "the plugin has no parameter with id " + std::to_string(param_id));
+    }
+    Vst::String128 text{};
+    if (controller_->getParamStringByValue(param_id, controller_->plainParamToNormalized(param_id, value), text) !=
+        kResultOk) {
+        return std::nullopt;
+    }
+    return vst3::text(text);
+}
+
+std::optional<double> Vst3Device::param_from_text(uint32_t param_id, const std::string& text) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (!params_.contains(param_id)) {
+        throw RequestError(ErrorCode::NoSuchParam, "the plugin has no parameter with id " + std::to_string(param_id));
+    }
+    auto wide = vst3::utf16(text);
+    std::vector<Vst::TChar> terminated(wide.begin(), wide.end());
+    terminated.push_back(0);
+    Vst::ParamValue normalized = 0.0;
+    if (controller_->getParamValueByString(param_id, terminated.data(), normalized) != kResultOk ||
+        !std::isfinite(normalized)) {
+        return std::nullopt;
+    }
+    return controller_->normalizedParamToPlain(param_id, std::clamp(normalized, 0.0, 1.0));
 }
 
 std::vector<uint8_t> Vst3Device::save_state() {
@@ -558,13 +610,22 @@ void Vst3Device::planes_ready() {
 void Vst3Device::activate_plugin(double sample_rate, uint32_t max_frames) {
     SCUFF_ASSERT_MAIN_THREAD();
     sample_rate_ = sample_rate;
-    Vst::ProcessSetup setup{Vst::kRealtime, Vst::kSample32, static_cast<int32>(max_frames), sample_rate};
+    Vst::ProcessSetup setup{offline_ ? Vst::kOffline : Vst::kRealtime, Vst::kSample32, static_cast<int32>(max_frames),
+                            sample_rate};
     if (processor_->setupProcessing(setup) != kResultOk) {
         throw RequestError(ErrorCode::PluginFailed, class_info_.name + " refused the processing set-up");
     }
     if (component_->setActive(true) != kResultOk) {
         throw RequestError(ErrorCode::PluginFailed, "the plugin failed to activate");
     }
+}
+
+bool Vst3Device::set_offline(bool offline) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    bool changed = offline_ != offline;
+    offline_ = offline;
+    // VST3 takes a process mode only through setupProcessing, while inactive.
+    return changed && lifecycle() != Lifecycle::Initialized;
 }
 
 void Vst3Device::deactivate_plugin() {
@@ -605,6 +666,117 @@ void Vst3Device::gather_input_changes(std::span<const ParamChange> changes) {
     }
 }
 
+void Vst3Device::add_controller_change(const NoteEvent& event, Vst::CtrlNumber controller, double value) {
+    Vst::ParamID param_id = midi_map_[(event.port * 16 + event.channel) * Vst::kCountCtrlNumber + controller];
+    if (param_id == kNoParam) {
+        return;
+    }
+    int32 index;
+    if (auto* queue = input_changes_.queue(param_id)) {
+        queue->addPoint(static_cast<int32>(event.frame), value, index);
+    }
+    // The controller follows, as it does for any value the processor takes on its own.
+    plugin_changes_.push({param_id, 0, value});
+}
+
+void Vst3Device::gather_input_events(std::span<const NoteEvent> events) {
+    input_events_.clear();
+    for (const auto& event : events) {
+        Vst::Event out{};
+        out.busIndex = event.port;
+        out.sampleOffset = static_cast<int32>(event.frame);
+        out.flags = Vst::Event::kIsLive;
+        NoteEventKind kind = event.kind;
+        int16 channel = event.channel, key = event.key;
+        float velocity = event.velocity;
+        if (kind == NoteEventKind::Midi) {
+            uint8_t status = event.midi[0] & 0xF0;
+            uint8_t data1 = event.midi_size > 1 ? event.midi[1] & 0x7F : 0;
+            uint8_t data2 = event.midi_size > 2 ? event.midi[2] & 0x7F : 0;
+            channel = event.midi[0] & 0x0F;
+            NoteEvent on_channel = event;
+            on_channel.channel = static_cast<uint8_t>(channel);
+            switch (status) {
+            case 0x80:
+            case 0x90:
+                kind = status == 0x90 && data2 > 0 ? NoteEventKind::NoteOn : NoteEventKind::NoteOff;
+                key = data1;
+                velocity = data2 / 127.0f;
+                break;
+            case 0xA0:
+                out.type = Vst::Event::kPolyPressureEvent;
+                out.polyPressure = {channel, static_cast<int16>(data1), data2 / 127.0f, -1};
+                input_events_.addEvent(out);
+                continue;
+            case 0xB0:
+                add_controller_change(on_channel, data1, data2 / 127.0);
+                continue;
+            case 0xD0:
+                add_controller_change(on_channel, Vst::kAfterTouch, data1 / 127.0);
+                continue;
+            case 0xE0:
+                add_controller_change(on_channel, Vst::kPitchBend, ((data2 << 7) | data1) / 16383.0);
+                continue;
+            default:
+                continue;  // System messages and program changes have no VST3 event.
+            }
+        }
+        if (kind == NoteEventKind::NoteOn) {
+            out.type = Vst::Event::kNoteOnEvent;
+            out.noteOn = {channel, key, 0.0f, velocity, 0, event.note_id};
+        } else {
+            // A choke is the nearest VST3 has: the note's end.
+            out.type = Vst::Event::kNoteOffEvent;
+            out.noteOff = {channel, key, velocity, event.note_id, 0.0f};
+        }
+        input_events_.addEvent(out);
+    }
+}
+
+void Vst3Device::deliver_output_events() {
+    Vst::Event event{};
+    for (int32 i = 0, count = output_events_.getEventCount(); i < count; ++i) {
+        if (output_events_.getEvent(i, event) != kResultOk || event.busIndex < 0 || event.sampleOffset < 0) {
+            continue;
+        }
+        NoteEvent note{static_cast<uint32_t>(event.sampleOffset), static_cast<uint16_t>(event.busIndex),
+                       NoteEventKind::NoteOn, 0, 0, 0, {}, -1, 0.0f};
+        auto velocity = [](float value) { return std::isfinite(value) ? std::clamp(value, 0.0f, 1.0f) : 0.0f; };
+        if (event.type == Vst::Event::kNoteOnEvent) {
+            note.channel = static_cast<uint8_t>(event.noteOn.channel);
+            note.key = event.noteOn.pitch;
+            note.velocity = velocity(event.noteOn.velocity);
+            note.note_id = event.noteOn.noteId;
+        } else if (event.type == Vst::Event::kNoteOffEvent) {
+            note.kind = NoteEventKind::NoteOff;
+            note.channel = static_cast<uint8_t>(event.noteOff.channel);
+            note.key = event.noteOff.pitch;
+            note.velocity = velocity(event.noteOff.velocity);
+            note.note_id = event.noteOff.noteId;
+        } else {
+            continue;
+        }
+        emit(note);
+    }
+}
+
+void Vst3Device::set_context(const TransportState& transport) {
+    using Context = Vst::ProcessContext;
+    context_.state = Context::kTempoValid | Context::kTimeSigValid | Context::kProjectTimeMusicValid |
+                     Context::kBarPositionValid | Context::kContTimeValid;
+    if (transport.flags & TransportState::kPlaying) context_.state |= Context::kPlaying;
+    if (transport.flags & TransportState::kLoopActive) context_.state |= Context::kCycleActive;
+    context_.tempo = transport.tempo;
+    context_.timeSigNumerator = transport.time_signature_numerator;
+    context_.timeSigDenominator = transport.time_signature_denominator;
+    context_.projectTimeMusic = transport.position_beats;
+    double bar_beats = 4.0 * transport.time_signature_numerator / transport.time_signature_denominator;
+    context_.barPositionMusic = std::floor(transport.position_beats / bar_beats) * bar_beats;
+    context_.cycleStartMusic = transport.loop_start_beats;
+    context_.cycleEndMusic = transport.loop_end_beats;
+    context_.projectTimeSamples = static_cast<int64>(std::llround(transport.position_seconds * sample_rate_));
+}
+
 void Vst3Device::deliver_output_changes() {
     Vst::ParamValue normalized;
     int32 offset;
@@ -626,12 +798,11 @@ void Vst3Device::deliver_output_changes() {
 
 bool Vst3Device::run_process(uint32_t frames) {
     output_changes_.clear();
+    output_events_.clear();
     context_.sampleRate = sample_rate_;
-    context_.projectTimeSamples = steady_time_;
     context_.continousTimeSamples = steady_time_;
-    context_.state = Vst::ProcessContext::kContTimeValid;
     Vst::ProcessData data{};
-    data.processMode = Vst::kRealtime;
+    data.processMode = offline_ ? Vst::kOffline : Vst::kRealtime;
     data.symbolicSampleSize = Vst::kSample32;
     data.numSamples = static_cast<int32>(frames);
     if (frames > 0) {
@@ -644,22 +815,31 @@ bool Vst3Device::run_process(uint32_t frames) {
     }
     data.inputParameterChanges = &input_changes_;
     data.outputParameterChanges = &output_changes_;
+    data.inputEvents = note_inputs_ > 0 ? &input_events_ : nullptr;
+    data.outputEvents = note_outputs_ > 0 ? &output_events_ : nullptr;
     data.processContext = &context_;
     bool ok = processor_->process(data) == kResultOk;
     deliver_output_changes();
+    deliver_output_events();
     steady_time_ += frames;
     return ok;
 }
 
-bool Vst3Device::process_plugin(uint32_t frames, std::span<const ParamChange> changes) {
+bool Vst3Device::process_plugin(uint32_t frames, std::span<const ParamChange> changes,
+                                std::span<const NoteEvent> events, const TransportState* transport) {
     SCUFF_ASSERT_AUDIO_THREAD();
     gather_input_changes(changes);
+    gather_input_events(events);
     resend_count_ = 0;
+    if (transport) {
+        set_context(*transport);
+    }
     return run_process(frames);
 }
 
 void Vst3Device::flush_plugin(std::span<const ParamChange> changes, bool active) {
     gather_input_changes(changes);
+    input_events_.clear();
     // Kept for the next block whether or not this call reaches the processor.
     resend_count_ = 0;
     for (int32 i = 0, count = input_changes_.getParameterCount(); i < count; ++i) {

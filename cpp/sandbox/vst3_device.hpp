@@ -17,6 +17,7 @@
 #include "pluginterfaces/vst/ivstprocesscontext.h"
 #include "scuff/vst3_classes.hpp"
 #include "scuff/vst3_module.hpp"
+#include "vst3_event_list.hpp"
 #include "vst3_host.hpp"
 #include "vst3_param_changes.hpp"
 #include "vst3_param_mapping.hpp"
@@ -36,10 +37,13 @@ public:
     std::vector<ParamDescription> params() const override;
     uint32_t latency() const override;
     double param_value(uint32_t param_id) override;
+    std::optional<std::string> param_to_text(uint32_t param_id, double value) override;
+    std::optional<double> param_from_text(uint32_t param_id, const std::string& text) override;
     std::vector<uint8_t> save_state() override;
     bool load_state(std::span<const uint8_t> data) override;
     void on_timer(uint32_t timer_id) override;
     void on_fd_ready(int fd) override;
+    bool set_offline(bool offline) override;
 
 private:
     // --- Device ---
@@ -47,7 +51,8 @@ private:
     void deactivate_plugin() override;
     bool start_plugin_processing() override;
     void stop_plugin_processing() override;
-    bool process_plugin(uint32_t frames, std::span<const ParamChange> changes) override;
+    bool process_plugin(uint32_t frames, std::span<const ParamChange> changes, std::span<const NoteEvent> events,
+                        const TransportState* transport) override;
     void flush_plugin(std::span<const ParamChange> changes, bool active) override;
     void on_main_thread() override;
     void planes_ready() override;
@@ -69,6 +74,7 @@ private:
     void create_controller();
     void settle_buses();
     void read_params();
+    void read_midi_mapping();
     // Undoes whatever creation did, in reverse.
     void release_plugin();
 
@@ -77,6 +83,11 @@ private:
     // Fills input_changes_ from what the block (or flush) carries; audio thread.
     void gather_input_changes(std::span<const ParamChange> changes);
     void deliver_output_changes();
+    void gather_input_events(std::span<const NoteEvent> events);
+    // A MIDI controller message as the parameter change IMidiMapping assigns it.
+    void add_controller_change(const NoteEvent& event, Steinberg::Vst::CtrlNumber controller, double value);
+    void deliver_output_events();
+    void set_context(const TransportState& transport);
     bool run_process(uint32_t frames);
     // Main thread: brings the controller and the cached values up to date with the changes
     // the audio thread has passed on.
@@ -111,7 +122,14 @@ private:
     std::vector<Steinberg::Vst::AudioBusBuffers> output_buses_;
     Vst3ParamChanges input_changes_;
     Vst3ParamChanges output_changes_;
+    Vst3EventList input_events_;
+    Vst3EventList output_events_;
+    // For each event bus, MIDI channel and controller (CC 0-127, aftertouch, pitch bend),
+    // the parameter IMidiMapping assigns it, or kNoParam; read once at creation.
+    static constexpr Steinberg::Vst::ParamID kNoParam = 0xFFFFFFFF;
+    std::vector<Steinberg::Vst::ParamID> midi_map_;
     Steinberg::Vst::ProcessContext context_{};
+    bool offline_ = false;
     double sample_rate_ = 0.0;
     int64_t steady_time_ = 0;
 

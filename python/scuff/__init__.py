@@ -2,7 +2,7 @@
 costs one sandbox and never the host."""
 
 from .client import Client
-from .device import Device, InputPort, OutputPort
+from .device import Device, InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .errors import (
     AudioFormatError,
     ParamError,
@@ -15,11 +15,14 @@ from .errors import (
     StateError,
     UnknownPluginError,
 )
+from .events import Event, Midi, NoteChoke, NoteOff, NoteOn
 from .group import Group
+from .midi_file import events_from_midi
 from .param import Param
 from .plugin_info import BrokenPlugin, PluginInfo
 from .sandbox import Sandbox
 from .sandbox_status import Reason, RestartPolicy, SandboxEvent
+from .transport import Transport
 
 __version__ = "0.1.0"
 
@@ -28,8 +31,15 @@ __all__ = [
     "BrokenPlugin",
     "Client",
     "Device",
+    "Event",
     "Group",
     "InputPort",
+    "Midi",
+    "NoteChoke",
+    "NoteInputPort",
+    "NoteOff",
+    "NoteOn",
+    "NoteOutputPort",
     "OutputPort",
     "Param",
     "ParamError",
@@ -45,5 +55,7 @@ __all__ = [
     "SandboxTimeoutError",
     "ScuffError",
     "StateError",
+    "Transport",
     "UnknownPluginError",
+    "events_from_midi",
 ]

@@ -17,8 +17,11 @@ from .protocol import (
     FlushParams,
     GetParamValue,
     LoadState,
+    ParamFromText,
+    ParamToText,
     SaveState,
     SetPlan,
+    SetProcessMode,
 )
 from .protocol.Request import Request
 
@@ -71,6 +74,8 @@ class PlanConnection:
     target_port: int
     delayed: bool
     delay: int
+    # Between note ports rather than audio ports.
+    notes: bool = False
 
 
 def set_plan(devices: list[int], connections: Sequence[PlanConnection] = ()) -> RequestBody:
@@ -84,6 +89,7 @@ def set_plan(devices: list[int], connections: Sequence[PlanConnection] = ()) -> 
             Connection.AddTargetPort(builder, c.target_port)
             Connection.AddDelayed(builder, c.delayed)
             Connection.AddDelay(builder, c.delay)
+            Connection.AddNotes(builder, c.notes)
             connection_offsets.append(Connection.End(builder))
         SetPlan.StartConnectionsVector(builder, len(connection_offsets))
         for offset in reversed(connection_offsets):
@@ -118,6 +124,38 @@ def get_param_value(device: int, param: int) -> RequestBody:
         GetParamValue.AddDevice(builder, device)
         GetParamValue.AddParam(builder, param)
         return Request.GetParamValue, GetParamValue.End(builder)
+
+    return build
+
+
+def set_process_mode(offline: bool) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        SetProcessMode.Start(builder)
+        SetProcessMode.AddOffline(builder, offline)
+        return Request.SetProcessMode, SetProcessMode.End(builder)
+
+    return build
+
+
+def param_to_text(device: int, param: int, value: float) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        ParamToText.Start(builder)
+        ParamToText.AddDevice(builder, device)
+        ParamToText.AddParam(builder, param)
+        ParamToText.AddValue(builder, value)
+        return Request.ParamToText, ParamToText.End(builder)
+
+    return build
+
+
+def param_from_text(device: int, param: int, text: str) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        text_offset = builder.CreateString(text)
+        ParamFromText.Start(builder)
+        ParamFromText.AddDevice(builder, device)
+        ParamFromText.AddParam(builder, param)
+        ParamFromText.AddText(builder, text_offset)
+        return Request.ParamFromText, ParamFromText.End(builder)
 
     return build
 

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from . import _native
 from . import client_messages as requests
 from .errors import AudioFormatError, ParamError, ProtocolError, StateError
+from .events import RECORD, Event, from_records
 from .param import Param
-from .sandbox_messages import DeviceDescription, ParamValueReply, StateReply
+from .sandbox_messages import DeviceDescription, ParamValueReply, StateReply, TextReply
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -43,6 +44,23 @@ class OutputPort:
     @property
     def channels(self) -> int:
         return self.device.outputs[self.index]
+
+
+@dataclass(frozen=True)
+class NoteInputPort:
+    """A note input of a device (a CLAP note port, a VST3 event bus), as a key for the
+    `events` of `Group.render` and for `connect`."""
+
+    device: Device
+    index: int
+
+
+@dataclass(frozen=True)
+class NoteOutputPort:
+    """A note output of a device."""
+
+    device: Device
+    index: int
 
 
 ParamKey = int | str | Param
@@ -149,6 +167,50 @@ class Device:
                 f"there is no output {index}")
         return OutputPort(self, index)
 
+    def note_input(self, index: int = 0) -> NoteInputPort:
+        if not 0 <= index < self.note_inputs:
+            raise AudioFormatError(f"{self.name} has {self.note_inputs} note input(s); there is no note input {index}")
+        return NoteInputPort(self, index)
+
+    def note_output(self, index: int = 0) -> NoteOutputPort:
+        if not 0 <= index < self.note_outputs:
+            raise AudioFormatError(
+                f"{self.name} has {self.note_outputs} note output(s); there is no note output {index}")
+        return NoteOutputPort(self, index)
+
+    @property
+    def output_events(self) -> list[tuple[int, Event]]:
+        """What the device output on its note outputs during the last `render` or `process`
+        of its group, as (note output, event), frames counted from that call's start."""
+        records = self._sandbox.group._engine.output_events(self._memory).view(RECORD)
+        return from_records(records)
+
+    def param_text(self, key: ParamKey, value: float | None = None) -> str:
+        """The plugin's own text for a plain value of a parameter (its current value when
+        `value` is None), such as "-24.0 dB"."""
+        param = self.param(key)
+        if value is None:
+            value = self.get_param(param)
+        number = self._checked_value(param, value)
+        reply = self._sandbox._call(requests.param_to_text(self._id, param.id, number))
+        if not isinstance(reply, TextReply):
+            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a text request with {reply!r}")
+        return reply.text
+
+    def param_from_text(self, key: ParamKey, text: str) -> float:
+        """The plain value the plugin reads in `text` (as its own display text shows values).
+        Raises ParamError when the plugin cannot read it."""
+        param = self.param(key)
+        if not isinstance(text, str):
+            raise ParamError(f"a parameter's text is a str, not {type(text).__name__}")
+        try:
+            reply = self._sandbox._call(requests.param_from_text(self._id, param.id, text))
+        except ParamError:
+            raise ParamError(f"{self.name} cannot read {text!r} as a value of {param.name!r}") from None
+        if not isinstance(reply, ParamValueReply) or not math.isfinite(reply.value):
+            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a text request with {reply!r}")
+        return reply.value
+
     def param(self, key: ParamKey) -> Param:
         """The parameter with this id or name (exact, then ignoring case)."""
         if isinstance(key, Param):
@@ -179,14 +241,7 @@ class Device:
         """Queues a parameter change that the plugin applies at `frame` of the next block
         it processes (sample-accurate automation from `Group.process`)."""
         param = self.param(key)
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ParamError(f"{param.name!r} needs a number, not {value!r}") from None
-        if not math.isfinite(number) or not param.min <= number <= param.max:
-            raise ParamError(
-                f"{number!r} is outside the range of {param.name!r} "
-                f"({param.min:g} to {param.max:g})")
+        number = self._checked_value(param, value)
         block_size = self._sandbox.group.block_size
         if not 0 <= frame < block_size:
             raise ParamError(f"frame must be within the block (0 to {block_size - 1}), not {frame}")
@@ -197,6 +252,18 @@ class Device:
             self._change_count += 1
             self._values_since_save[param.id] = (number, self._change_count)
             self._dirty = True
+
+    @staticmethod
+    def _checked_value(param: Param, value: object) -> float:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ParamError(f"{param.name!r} needs a number, not {value!r}") from None
+        if not math.isfinite(number) or not param.min <= number <= param.max:
+            raise ParamError(
+                f"{number!r} is outside the range of {param.name!r} "
+                f"({param.min:g} to {param.max:g})")
+        return number
 
     def get_param(self, key: ParamKey) -> float:
         """The parameter's current plain value, as the plugin reports it."""

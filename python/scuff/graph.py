@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from .device import Device, InputPort, OutputPort
+from .device import Device, InputPort, NoteInputPort, NoteOutputPort, OutputPort
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -25,14 +25,20 @@ Node = TypeVar("Node", bound=Hashable)
 
 @dataclass(frozen=True)
 class Connection:
-    """An audio connection from an output port to an input port of the same group."""
+    """A connection from an output port to an input port of the same group: audio, or
+    events between note ports."""
 
-    source: OutputPort
-    target: InputPort
+    source: OutputPort | NoteOutputPort
+    target: InputPort | NoteInputPort
+
+    @property
+    def notes(self) -> bool:
+        return isinstance(self.source, NoteOutputPort)
 
     def __repr__(self) -> str:
-        return (f"<scuff.Connection device {self.source.device.id} output {self.source.index} -> "
-                f"device {self.target.device.id} input {self.target.index}>")
+        kind = "note " if self.notes else ""
+        return (f"<scuff.Connection device {self.source.device.id} {kind}output {self.source.index} -> "
+                f"device {self.target.device.id} {kind}input {self.target.index}>")
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,9 @@ def _compensation(devices: Sequence[Device], connections: Sequence[Connection],
                   delayed: dict[Connection, bool], block_size: int) -> dict[Connection, int]:
     """Delays that line up every signal arriving at one device. A signal's arrival is the
     latency of the longest path to it from the host; connections that close a loop in the
-    group are left alone, since no delay can line a loop up."""
+    group are left alone, since no delay can line a loop up. Note connections take no delay."""
+    result = dict.fromkeys(connections, 0)
+    connections = [c for c in connections if not c.notes]
     edges = [(c.source.device, c.target.device) for c in connections]
     closing = loop_closing_edges(devices, edges)
     forward = [c for index, c in enumerate(connections) if index not in closing]
@@ -181,7 +189,6 @@ def _compensation(devices: Sequence[Device], connections: Sequence[Connection],
         for connection in forward:
             if connection.target.device is device:
                 arrival[device] = max(arrival[device], leaving(connection))
-    result = dict.fromkeys(connections, 0)
     for connection in forward:
         result[connection] = arrival[connection.target.device] - leaving(connection)
     return result

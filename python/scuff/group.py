@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -10,17 +11,26 @@ import numpy as np
 
 from . import _native
 from . import client_messages as requests
-from .device import Device, InputPort, OutputPort
+from .device import Device, InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .errors import AudioFormatError, SandboxError, ScuffError
+from .events import RECORD, Event, block_counts, to_records
 from .graph import Connection, GraphPlan, SandboxPlan, channels_connectable, compile_graph, path_latencies
 from .sandbox import Sandbox
 from .sandbox_status import RestartPolicy
+from .transport import Transport
 
 if TYPE_CHECKING:
     from .client import Client
 
 InputKey = InputPort | Device
 OutputKey = OutputPort | Device
+EventTarget = NoteInputPort | Device
+EventMap = Mapping[EventTarget, Sequence[Event]]
+
+# Room in a device's event ring for one block (EventRing in shared_layout.hpp).
+EVENTS_PER_BLOCK = 1024
+
+log = logging.getLogger("scuff")
 
 
 class Group:
@@ -38,7 +48,8 @@ class Group:
         self.client = client
         self.sample_rate = float(sample_rate)
         self.block_size = int(block_size)
-        self._engine = _native.Engine(self.block_size)
+        self._engine = _native.Engine(self.block_size, self.sample_rate)
+        self._offline = False
         self._engine.cycle_timeout = cycle_timeout
         # Audio cycles a sandbox may miss in a row before it counts as unresponsive.
         self.unresponsive_after = int(unresponsive_after)
@@ -69,6 +80,30 @@ class Group:
     def cycle_timeout(self, seconds: float) -> None:
         self._engine.cycle_timeout = float(seconds)
 
+    @property
+    def transport(self) -> Transport:
+        """The musical time every device of the group is given with each block; change its
+        tempo, time signature, loop, position and play state here."""
+        return Transport(self._engine)
+
+    @property
+    def offline(self) -> bool:
+        """When True, plugins are told they render offline (CLAP render extension, VST3
+        kOffline): they may take as long as they need and use their best quality."""
+        return self._offline
+
+    @offline.setter
+    def offline(self, offline: bool) -> None:
+        self._offline = bool(offline)
+        for sandbox in self.sandboxes:
+            if sandbox.state in ("starting", "running"):
+                sandbox._call(requests.set_process_mode(self._offline))
+
+    def panic(self) -> None:
+        """Every note sent to any device of the group stops at the first frame of the next
+        block (each device is sent the note-offs of the notes it is holding)."""
+        self._engine.panic()
+
     def create_sandbox(self, *, restart_policy: RestartPolicy | None = None) -> Sandbox:
         """Starts a new scuff-sbox process in this group. With a `restart_policy`, the
         sandbox restarts by itself after a crash or when it is unresponsive."""
@@ -95,13 +130,14 @@ class Group:
         channel by channel; a mono output feeds every channel of the input; a mono input
         receives the sum of every channel of the output; other pairs raise AudioFormatError.
         """
-        connection = Connection(self._output_port(source), self._input_port(target))
-        source_channels, target_channels = connection.source.channels, connection.target.channels
-        if not channels_connectable(source_channels, target_channels):
-            raise AudioFormatError(
-                f"output {connection.source.index} of {connection.source.device.name} has {source_channels} "
-                f"channels and input {connection.target.index} of {connection.target.device.name} has "
-                f"{target_channels}; only equal counts, or mono on one side, can connect")
+        connection = self._connection(source, target)
+        if isinstance(connection.source, OutputPort) and isinstance(connection.target, InputPort):
+            source_channels, target_channels = connection.source.channels, connection.target.channels
+            if not channels_connectable(source_channels, target_channels):
+                raise AudioFormatError(
+                    f"output {connection.source.index} of {connection.source.device.name} has {source_channels} "
+                    f"channels and input {connection.target.index} of {connection.target.device.name} has "
+                    f"{target_channels}; only equal counts, or mono on one side, can connect")
         with self._graph_lock:
             if connection in self._connections:
                 raise ScuffError(f"{connection!r} already exists")
@@ -116,7 +152,7 @@ class Group:
 
     def disconnect(self, source: OutputKey, target: InputKey) -> None:
         """Removes the connection from `source` to `target`."""
-        connection = Connection(self._output_port(source), self._input_port(target))
+        connection = self._connection(source, target)
         with self._graph_lock:
             if connection not in self._connections:
                 raise ScuffError(f"there is no connection {connection!r}")
@@ -155,6 +191,16 @@ class Group:
         planned = [c for sandbox_plan in plan.sandboxes.values() for c in sandbox_plan.connections]
         return path_latencies(source_port, target_port, [*planned, *plan.routes], self.block_size)
 
+    def _connection(self, source: object, target: object) -> Connection:
+        """Audio ports connect to audio ports, note ports to note ports."""
+        if isinstance(source, NoteOutputPort) or isinstance(target, NoteInputPort):
+            if not (isinstance(source, NoteOutputPort) and isinstance(target, NoteInputPort)):
+                raise AudioFormatError(f"a note output connects only to a note input, not {source!r} to {target!r}")
+            self._check_member(source.device)
+            self._check_member(target.device)
+            return Connection(source, target)
+        return Connection(self._output_port(source), self._input_port(target))
+
     def _any_port(self, key: object, *, prefer_output: bool) -> InputPort | OutputPort:
         if isinstance(key, Device):
             key = key.output(0) if prefer_output else key.input(0)
@@ -177,7 +223,8 @@ class Group:
                     self._send_plan(sandbox, sandbox_plan)
             self._engine.set_routes([
                 (r.connection.source.device._memory, r.connection.source.index,
-                 r.connection.target.device._memory, r.connection.target.index, r.compensation)
+                 r.connection.target.device._memory, r.connection.target.index, r.compensation,
+                 r.connection.notes)
                 for r in plan.routes])
             self._plan = plan
 
@@ -185,7 +232,8 @@ class Group:
         connections = [
             requests.PlanConnection(
                 c.connection.source.device.id, c.connection.source.index,
-                c.connection.target.device.id, c.connection.target.index, c.delayed, c.compensation)
+                c.connection.target.device.id, c.connection.target.index, c.delayed, c.compensation,
+                c.connection.notes)
             for c in plan.connections]
         sandbox._call(requests.set_plan([device.id for device in plan.order], connections))
         self._sent_plans[sandbox] = plan
@@ -220,18 +268,21 @@ class Group:
 
     def render(self, inputs: Mapping[InputKey, np.ndarray],
                outputs: OutputKey | Sequence[OutputKey], *,
-               frames: int | None = None) -> np.ndarray | list[np.ndarray]:
+               frames: int | None = None, events: EventMap | None = None) -> np.ndarray | list[np.ndarray]:
         """Processes whole signals, block by block, in native code without the GIL.
 
         `inputs` maps input ports to float32 arrays shaped (channels, frames); `outputs`
         is one output port (returns one array) or a list of them (returns a list).
-        `frames` is needed only when there are no inputs.
+        `frames` is needed only when there are no inputs. `events` maps note inputs (a
+        device stands for its first) to scuff.NoteOn, NoteOff, NoteChoke and Midi events,
+        whose frames count from the start of the render; each reaches its device at its
+        exact frame within the block that holds it.
         """
         single = not isinstance(outputs, (list, tuple))
         output_list = [outputs] if single else list(outputs)
         total = self._frame_count(inputs, frames)
         watched = [(s, s._signals.missed_cycles) for s in self._sandboxes if s._signals.alive]
-        results = self._run(inputs, output_list, total)
+        results = self._run(inputs, output_list, total, events)
         lost = [s for s, missed in watched
                 if s._signals.missed_cycles != missed or not s._signals.alive]
         if lost:
@@ -241,8 +292,9 @@ class Group:
 
     def process(self, inputs: Mapping[InputKey, np.ndarray],
                 outputs: OutputKey | Sequence[OutputKey], *,
-                frames: int | None = None) -> np.ndarray | list[np.ndarray]:
-        """Processes one block of at most `block_size` frames, for audio callbacks.
+                frames: int | None = None, events: EventMap | None = None) -> np.ndarray | list[np.ndarray]:
+        """Processes one block of at most `block_size` frames, for audio callbacks; event
+        frames lie within the block.
 
         A sandbox that misses the cycle's deadline, or is gone, gives silence for the block
         and the others go on; its `state` tells what happened.
@@ -253,7 +305,7 @@ class Group:
         if total > self.block_size:
             raise AudioFormatError(
                 f"process() takes at most {self.block_size} frames (the block size), not {total}")
-        results = self._run(inputs, output_list, total)
+        results = self._run(inputs, output_list, total, events)
         return results[0] if single else results
 
     def close(self) -> None:
@@ -281,8 +333,27 @@ class Group:
             raise AudioFormatError("give at least one input or the number of frames")
         return lengths.pop()
 
+    def _event_records(self, events: EventMap | None, total: int) -> list[tuple[_native.DeviceMemory, np.ndarray]]:
+        """Each target device's events as records sorted by frame, checked to fit the blocks."""
+        by_device: dict[Device, list[np.ndarray]] = {}
+        for target, device_events in (events or {}).items():
+            port = target.note_input(0) if isinstance(target, Device) else target
+            if not isinstance(port, NoteInputPort):
+                raise AudioFormatError(f"events go to a device or a note input, not {target!r}")
+            self._check_member(port.device)
+            by_device.setdefault(port.device, []).append(to_records(device_events, port.index, total))
+        result = []
+        for device, records in by_device.items():
+            if block_counts(records, self.block_size) > EVENTS_PER_BLOCK:
+                raise ScuffError(f"more than {EVENTS_PER_BLOCK} events in one block for {device.name}")
+            # Concatenation packs the records; the native loop needs RECORD's exact layout.
+            merged = np.concatenate(records).astype(RECORD)
+            ordered = np.ascontiguousarray(merged[np.argsort(merged["frame"], kind="stable")])
+            result.append((device._memory, ordered.view(np.uint8)))
+        return result
+
     def _run(self, inputs: Mapping[InputKey, np.ndarray], outputs: list[OutputKey],
-             total: int) -> list[np.ndarray]:
+             total: int, events: EventMap | None = None) -> list[np.ndarray]:
         native_inputs = []
         for key, array in inputs.items():
             port = self._input_port(key)
@@ -300,7 +371,10 @@ class Group:
             result = np.zeros((port.channels, total), dtype=np.float32)
             native_outputs.append((port.device._memory, port.index, result))
             results.append(result)
-        self._engine.run(native_inputs, native_outputs, total)
+        native_events = self._event_records(events, total)
+        dropped = self._engine.run(native_inputs, native_outputs, native_events, total)
+        if dropped:
+            log.warning("%d note event(s) found no room in a device's event queue and were dropped", dropped)
         return results
 
     def _input_port(self, key: object) -> InputPort:

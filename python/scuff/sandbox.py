@@ -201,6 +201,8 @@ class Sandbox:
                                  self._on_message, self._on_exit)
         try:
             process.wait_ready(START_TIMEOUT)
+            if self._group.offline:
+                process.call(requests.set_process_mode(True), timeout=self._client.control_timeout)
         except SandboxError as error:
             process.close(timeout=0.5)
             self._set_state("crashed", Reason.FAILED_TO_START, str(error))

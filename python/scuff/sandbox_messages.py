@@ -19,6 +19,7 @@ from .protocol import (
     Response,
     SandboxMessage,
     State,
+    Text,
 )
 from .protocol import DeviceInfo as DeviceInfoTable
 from .protocol.Body import Body
@@ -77,7 +78,12 @@ class StateReply:
     data: bytes
 
 
-ReplyBody = Ok | FailureReply | DeviceDescription | ParamValueReply | StateReply
+@dataclass(frozen=True)
+class TextReply:
+    text: str
+
+
+ReplyBody = Ok | FailureReply | DeviceDescription | ParamValueReply | StateReply | TextReply
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,8 @@ def _reply(response) -> ReplyBody:
         state = _table(State.State, table)
         data = state.DataAsNumpy()
         return StateReply(b"" if isinstance(data, int) else data.tobytes())
+    if kind == Reply.Text:
+        return TextReply(_text(_table(Text.Text, table).Text()))
     raise ProtocolError(f"sandbox sent an unknown reply type {kind}")
 
 

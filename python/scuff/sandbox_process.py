@@ -44,6 +44,7 @@ _FAILURE_ERRORS: dict[str, type[ScuffError]] = {
     "PluginNotFound": PluginLoadError,
     "PluginFailed": PluginLoadError,
     "NoSuchParam": ParamError,
+    "BadParamText": ParamError,
     "BadState": StateError,
     "Timeout": SandboxTimeoutError,
 }

@@ -43,7 +43,7 @@ def default_spin() -> Spin:
     """The product's own budgets, read from a fresh engine so they are never copied here."""
     from scuff import _native
 
-    engine = _native.Engine(64)
+    engine = _native.Engine(64, 48000.0)
     return Spin(engine.client_spin_ns, engine.sandbox_spin_ns)
 
 

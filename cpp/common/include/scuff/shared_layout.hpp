@@ -13,8 +13,25 @@
 
 namespace scuff {
 
-inline constexpr uint32_t kLayoutVersion = 1;
+inline constexpr uint32_t kLayoutVersion = 2;
 inline constexpr size_t kCacheLine = 64;
+
+// The group's transport at the first frame of a cycle, and the group's panic count.
+struct TransportState {
+    static constexpr uint32_t kPlaying = 1 << 0;
+    static constexpr uint32_t kLoopActive = 1 << 1;
+
+    double tempo = 120.0;  // beats per minute
+    double position_beats = 0.0;
+    double position_seconds = 0.0;
+    double loop_start_beats = 0.0;
+    double loop_end_beats = 0.0;
+    uint32_t flags = 0;
+    uint16_t time_signature_numerator = 4;
+    uint16_t time_signature_denominator = 4;
+    // Bumped by the client: every device stops the notes it was sent, at the cycle's first frame.
+    uint64_t panic_count = 0;
+};
 
 // One per sandbox: the audio cycle handshake.
 struct SandboxControlBlock {
@@ -32,6 +49,10 @@ struct SandboxControlBlock {
     std::atomic<uint64_t> completed_cycle{0};
     // Time the sandbox spent processing its last cycle, for statistics.
     std::atomic<uint64_t> last_cycle_ns{0};
+
+    // Client -> sandbox: written before requested_cycle, read after it, and never while
+    // the sandbox still works on an earlier cycle.
+    alignas(kCacheLine) TransportState transport;
 };
 
 // A parameter change queued for a device, applied sample-accurately in its next
@@ -85,11 +106,39 @@ struct SharedRing {
 
 using ParamRing = SharedRing<ParamChange, 1024>;
 
+enum class NoteEventKind : uint8_t { NoteOn, NoteOff, Choke, Midi };
+
+// A note or raw MIDI event at a frame of one block, on one of a device's note ports.
+struct NoteEvent {
+    uint32_t frame;
+    uint16_t port;
+    NoteEventKind kind;
+    uint8_t channel;     // 0..15
+    int16_t key;         // 0..127
+    uint8_t midi_size;   // Midi: 1 to 3 bytes in `midi`
+    uint8_t midi[3];
+    int32_t note_id;     // -1: none
+    float velocity;      // 0..1
+};
+
+using EventRing = SharedRing<NoteEvent, 1024>;
+
 // The head of every device segment; audio planes follow it.
 struct DeviceMemoryHeader {
     ParamRing params_in;   // client -> plugin
     ParamRing params_out;  // plugin -> client (values the plugin changed itself)
+    EventRing events_in;   // client -> plugin: events of the next block
+    EventRing events_out;  // plugin -> client: what the plugin output in its last block
 };
+
+// Whether an event names a port, channel, key and MIDI bytes a device can take; the side
+// that reads a ring checks every event, since the other side is not trusted.
+inline bool valid_event(const NoteEvent& event, uint32_t ports) {
+    if (event.port >= ports || event.channel > 15) return false;
+    if (event.kind == NoteEventKind::Midi) return event.midi_size >= 1 && event.midi_size <= 3;
+    return event.kind <= NoteEventKind::Choke && event.key >= 0 && event.key <= 127 &&
+           event.velocity >= 0.0f && event.velocity <= 1.0f;
+}
 
 // Where each audio channel plane of one device lives inside its segment.
 class DeviceMemoryLayout {

@@ -22,6 +22,9 @@ std::string text(const Steinberg::char8 (&value)[N]) {
     return utf8(value, N);
 }
 
+// UTF-8 as UTF-16 (invalid bytes become U+FFFD), for strings a plugin reads.
+std::u16string utf16(const std::string& text);
+
 // Writes `text` into a fixed UTF-16 field, truncated and NUL-terminated.
 void copy_utf16(const std::string& text, Steinberg::Vst::TChar* out, size_t capacity);
 
