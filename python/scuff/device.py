@@ -209,7 +209,8 @@ class Device:
             raise ParamError(f"{self.name} cannot read {text!r} as a value of {param.name!r}") from None
         if not isinstance(reply, ParamValueReply) or not math.isfinite(reply.value):
             raise ProtocolError(f"sandbox {self._sandbox.pid} answered a text request with {reply!r}")
-        return reply.value
+        # A text shows a rounded value: read back, it may fall a hair outside the range.
+        return min(max(reply.value, param.min), param.max)
 
     def param(self, key: ParamKey) -> Param:
         """The parameter with this id or name (exact, then ignoring case)."""
