@@ -1,8 +1,7 @@
 #include "audio_thread.hpp"
 
-#include <pthread.h>
-
 #include "scuff/denormals.hpp"
+#include "scuff/os/process.hpp"
 #include "thread_roles.hpp"
 
 namespace scuff::sbox {
@@ -68,7 +67,7 @@ void AudioThread::process_cycle(uint32_t frames) {
 
 void AudioThread::loop() {
     thread_roles().audio_thread = os::current_thread_id();
-    pthread_setname_np(pthread_self(), "scuff-audio");
+    os::set_current_thread_name("scuff-audio");
     flush_denormals_to_zero();
     uint64_t seen = seen_cycle_;
     auto spin_until = Clock::now();
