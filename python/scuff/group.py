@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias, cast, overload
 
 import numpy as np
 
@@ -19,8 +19,13 @@ from .sandbox_status import RestartPolicy
 if TYPE_CHECKING:
     from .client import Client
 
-InputKey = InputPort | Device
-OutputKey = OutputPort | Device
+# What names a port: the port, or a device for its port 0.
+InputKey: TypeAlias = "InputPort | Device"
+OutputKey: TypeAlias = "OutputPort | Device"
+# Audio for input ports, shaped (channels, frames). Mapping is invariant in its keys, so a
+# dict keyed by ports only, or by devices only, is named here too.
+Inputs: TypeAlias = (
+    "Mapping[InputPort, np.ndarray] | Mapping[Device, np.ndarray] | Mapping[InputPort | Device, np.ndarray]")
 
 
 class Group:
@@ -218,7 +223,14 @@ class Group:
             except RuntimeError:
                 pass  # the client is closing
 
-    def render(self, inputs: Mapping[InputKey, np.ndarray],
+    @overload
+    def render(self, inputs: Inputs, outputs: OutputKey, *, frames: int | None = None) -> np.ndarray: ...
+
+    @overload
+    def render(self, inputs: Inputs, outputs: Sequence[OutputKey], *,
+           frames: int | None = None) -> list[np.ndarray]: ...
+
+    def render(self, inputs: Inputs,
                outputs: OutputKey | Sequence[OutputKey], *,
                frames: int | None = None) -> np.ndarray | list[np.ndarray]:
         """Processes whole signals, block by block, in native code without the GIL.
@@ -228,7 +240,9 @@ class Group:
         `frames` is needed only when there are no inputs.
         """
         single = not isinstance(outputs, (list, tuple))
-        output_list = [outputs] if single else list(outputs)
+        # Lists and tuples are several outputs; anything else is one (checked in _run).
+        output_list: list[OutputKey] = (list(cast(Sequence[OutputKey], outputs)) if not single
+                                         else [cast(OutputKey, outputs)])
         total = self._frame_count(inputs, frames)
         watched = [(s, s._signals.missed_cycles) for s in self._sandboxes if s._signals.alive]
         results = self._run(inputs, output_list, total)
@@ -239,7 +253,14 @@ class Group:
             raise SandboxError(f"sandbox(es) {names} did not process every block of the render")
         return results[0] if single else results
 
-    def process(self, inputs: Mapping[InputKey, np.ndarray],
+    @overload
+    def process(self, inputs: Inputs, outputs: OutputKey, *, frames: int | None = None) -> np.ndarray: ...
+
+    @overload
+    def process(self, inputs: Inputs, outputs: Sequence[OutputKey], *,
+            frames: int | None = None) -> list[np.ndarray]: ...
+
+    def process(self, inputs: Inputs,
                 outputs: OutputKey | Sequence[OutputKey], *,
                 frames: int | None = None) -> np.ndarray | list[np.ndarray]:
         """Processes one block of at most `block_size` frames, for audio callbacks.
@@ -248,7 +269,9 @@ class Group:
         and the others go on; its `state` tells what happened.
         """
         single = not isinstance(outputs, (list, tuple))
-        output_list = [outputs] if single else list(outputs)
+        # Lists and tuples are several outputs; anything else is one (checked in _run).
+        output_list: list[OutputKey] = (list(cast(Sequence[OutputKey], outputs)) if not single
+                                         else [cast(OutputKey, outputs)])
         total = self._frame_count(inputs, frames)
         if total > self.block_size:
             raise AudioFormatError(
@@ -262,8 +285,8 @@ class Group:
         for sandbox in self.sandboxes:
             sandbox.close()
 
-    def _frame_count(self, inputs: Mapping[InputKey, np.ndarray], frames: int | None) -> int:
-        lengths = set()
+    def _frame_count(self, inputs: Inputs, frames: int | None) -> int:
+        lengths: set[int] = set()
         for key, array in inputs.items():
             if not isinstance(array, np.ndarray):
                 raise AudioFormatError(f"audio for {key!r} must be a numpy array, not {type(array).__name__}")
@@ -281,7 +304,7 @@ class Group:
             raise AudioFormatError("give at least one input or the number of frames")
         return lengths.pop()
 
-    def _run(self, inputs: Mapping[InputKey, np.ndarray], outputs: list[OutputKey],
+    def _run(self, inputs: Inputs, outputs: list[OutputKey],
              total: int) -> list[np.ndarray]:
         native_inputs = []
         for key, array in inputs.items():
@@ -295,10 +318,10 @@ class Group:
             native_inputs.append((port.device._memory, port.index, np.ascontiguousarray(array)))
         native_outputs = []
         results = []
-        for key in outputs:
-            port = self._output_port(key)
-            result = np.zeros((port.channels, total), dtype=np.float32)
-            native_outputs.append((port.device._memory, port.index, result))
+        for output in outputs:
+            out_port = self._output_port(output)
+            result = np.zeros((out_port.channels, total), dtype=np.float32)
+            native_outputs.append((out_port.device._memory, out_port.index, result))
             results.append(result)
         self._engine.run(native_inputs, native_outputs, total)
         return results
