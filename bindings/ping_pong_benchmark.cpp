@@ -5,10 +5,8 @@
 #include <new>
 #include <stdexcept>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "scuff/os/ipc_event.hpp"
+#include "scuff/os/process.hpp"
 #include "scuff/os/shared_memory.hpp"
 
 namespace scuff::native {
@@ -33,17 +31,12 @@ void await(os::IpcEvent& event, uint32_t seen, PingPongMode mode) {
 std::vector<int64_t> raw_ping_pong(PingPongMode mode, size_t rounds) {
     auto memory = os::SharedMemory::create("scuff-ping-pong", sizeof(PingPong));
     auto* shared = new (memory.data()) PingPong();
-    pid_t child = fork();
-    if (child < 0) {
-        throw std::runtime_error("fork failed");
-    }
-    if (child == 0) {
+    int child = os::run_in_child_process([&] {
         for (uint32_t i = 0; i < rounds; ++i) {
             await(shared->ping, i, mode);
             os::notify(shared->pong);
         }
-        _exit(0);
-    }
+    });
     std::vector<int64_t> durations;
     durations.reserve(rounds);
     for (uint32_t i = 0; i < rounds; ++i) {
@@ -53,8 +46,7 @@ std::vector<int64_t> raw_ping_pong(PingPongMode mode, size_t rounds) {
         durations.push_back(
             std::chrono::duration_cast<std::chrono::nanoseconds>(os::Clock::now() - started).count());
     }
-    int status;
-    waitpid(child, &status, 0);
+    os::wait_for_child(child);
     return durations;
 }
 

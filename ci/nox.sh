@@ -12,4 +12,10 @@ if [ ! -x "$venv/bin/nox" ]; then
   "$venv/bin/python" -m pip install --quiet --upgrade pip
   "$venv/bin/python" -m pip install --quiet nox
 fi
+# The wheel sessions run one virtual environment per Python (3.10 to 3.13): with pyenv,
+# make its installed versions findable as python3.X without changing its global choice.
+if command -v pyenv >/dev/null && [ -z "${PYENV_VERSION:-}" ]; then
+  versions=$(pyenv versions --bare --skip-aliases | grep -E '^3\.1[0-3]\.[0-9]+$' | sort -rV | paste -sd: -)
+  export PYENV_VERSION="$(pyenv version-name)${versions:+:$versions}"
+fi
 exec "$venv/bin/nox" "$@"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 from collections.abc import Iterator
 
@@ -30,7 +31,10 @@ def private_scan_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pat
 
 @pytest.fixture(scope="session")
 def test_plugins() -> pathlib.Path:
-    """The folder holding the project's own .clap test plugins and .vst3 bundles, built once per run."""
+    """The folder holding the project's own .clap test plugins and .vst3 bundles, built once per run,
+    or already built in SCUFF_TEST_PLUGINS (the wheel smoke test runs with no compiler)."""
+    if prebuilt := os.environ.get("SCUFF_TEST_PLUGINS"):
+        return pathlib.Path(prebuilt)
     return build_test_plugins(REPO_ROOT / "build" / "test-plugins")
 
 

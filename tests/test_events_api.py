@@ -70,12 +70,15 @@ def test_a_file_that_is_not_midi_is_refused_clearly(tmp_path):
         scuff.events_from_midi(path, 48000)
 
 
-@pytest.mark.parametrize("path", [*ZAM_CLAP_FILES, *ZAM_VST3_BUNDLES], ids=lambda p: p.name)
+# ZamAutoSat has no parameters at all.
+WITH_PARAMS = [p for p in (*ZAM_CLAP_FILES, *ZAM_VST3_BUNDLES) if p.stem != "ZamAutoSat"]
+
+
+@pytest.mark.parametrize("path", WITH_PARAMS, ids=lambda p: p.name)
 def test_param_text_round_trips_through_the_plugins_own_text(client, path):
     device = client.create_group().create_sandbox().create_device(path)
     settable = [p for p in device.params if not (p.is_readonly or p.is_hidden or p.max == p.min)]
-    if not settable:
-        pytest.skip(f"{path.name} has no settable parameters")  # ZamAutoSat
+    assert settable
     for param in settable:
         for value in (param.min, param.max, param.default):
             text = device.param_text(param, value)

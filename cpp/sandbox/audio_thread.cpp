@@ -2,9 +2,8 @@
 
 #include <cmath>
 
-#include <pthread.h>
-
 #include "scuff/denormals.hpp"
+#include "scuff/os/process.hpp"
 #include "thread_roles.hpp"
 
 namespace scuff::sbox {
@@ -81,7 +80,7 @@ void AudioThread::process_cycle(uint32_t frames) {
 
 void AudioThread::loop() {
     thread_roles().audio_thread = os::current_thread_id();
-    pthread_setname_np(pthread_self(), "scuff-audio");
+    os::set_current_thread_name("scuff-audio");
     flush_denormals_to_zero();
     uint64_t seen = seen_cycle_;
     auto spin_until = Clock::now();

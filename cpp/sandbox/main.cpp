@@ -5,8 +5,6 @@
 #include <cstring>
 #include <string_view>
 
-#include <csignal>
-
 #include "sandbox.hpp"
 #include "scuff/os/process.hpp"
 
@@ -48,7 +46,7 @@ int main(int argc, char** argv) {
         return 3;
     }
     // A client that goes away mid-write must not kill us with SIGPIPE before we notice.
-    std::signal(SIGPIPE, SIG_IGN);
+    scuff::os::ignore_broken_pipes();
     try {
         scuff::sbox::Sandbox sandbox(options);
         return sandbox.run();

@@ -1,12 +1,7 @@
 #include "sandbox.hpp"
 
-#include <cerrno>
 #include <cstdio>
 #include <stdexcept>
-
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "request_error.hpp"
 #include "thread_roles.hpp"
@@ -24,11 +19,7 @@ Sandbox::Sandbox(const SandboxOptions& options)
     : options_(options),
       socket_(options.control_fd),
       signals_memory_(os::SharedMemory::adopt(options.signals_fd, sizeof(SandboxControlBlock))),
-      control_(reinterpret_cast<SandboxControlBlock*>(signals_memory_.data())),
-      wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
-    if (wake_fd_ < 0) {
-        throw std::runtime_error("eventfd failed");
-    }
+      control_(reinterpret_cast<SandboxControlBlock*>(signals_memory_.data())) {
     thread_roles().main_thread = os::current_thread_id();
     audio_ = std::make_unique<AudioThread>(*control_, options.max_frames);
 }
@@ -44,22 +35,22 @@ Sandbox::~Sandbox() {
         std::chrono::seconds(2));
     audio_.reset();
     devices_.clear();
-    close(wake_fd_);
 }
 
 int Sandbox::run() {
     send(ready_message());
-    std::vector<pollfd> fds;
+    os::Poller poller;
     for (;;) {
-        fds.assign({{socket_.fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}});
+        poller.clear();
+        poller.add(socket_.fd());
+        poller.add(wake_.fd());
         for (const auto& watched : watched_fds_) {
-            fds.push_back({watched.fd, POLLIN, 0});
+            poller.add(watched.fd);
         }
-        int ready = poll(fds.data(), fds.size(), timers_.milliseconds_until_next());
-        if (ready < 0 && errno != EINTR) {
+        if (!poller.wait(timers_.milliseconds_until_next())) {
             return 1;
         }
-        if (fds[0].revents != 0) {
+        if (poller.ready(0)) {
             bool open = socket_.receive_available();
             while (auto frame = socket_.next_frame()) {
                 handle_frame(*frame);
@@ -68,15 +59,13 @@ int Sandbox::run() {
                 return 0;
             }
         }
-        if (fds[1].revents != 0) {
-            uint64_t count;
-            while (read(wake_fd_, &count, sizeof count) > 0) {
-            }
+        if (poller.ready(1)) {
+            wake_.drain();
             service_devices();
             send_queued_logs();
         }
         fire_timers();
-        serve_watched_fds(fds);
+        serve_watched_fds(poller);
     }
 }
 
@@ -166,11 +155,7 @@ void Sandbox::service_devices() {
     }
 }
 
-void Sandbox::wake_main_loop() {
-    uint64_t one = 1;
-    // A full counter already means "wake up": nothing is lost if this write fails.
-    [[maybe_unused]] auto written = write(wake_fd_, &one, sizeof one);
-}
+void Sandbox::wake_main_loop() { wake_.signal(); }
 
 void Sandbox::log(uint32_t device, clap_log_severity severity, const std::string& message) {
     {
@@ -221,15 +206,15 @@ void Sandbox::param_edited(uint32_t device, uint32_t param_id, double plain_valu
     send(param_edited_message(device, param_id, plain_value));
 }
 
-void Sandbox::serve_watched_fds(const std::vector<pollfd>& polled) {
+void Sandbox::serve_watched_fds(const os::Poller& polled) {
     // The first two are the control socket and the wake-up descriptor; a handler may
     // change the watched list, so each ready one is looked up again.
     for (size_t i = 2; i < polled.size(); ++i) {
-        if (polled[i].revents == 0) {
+        if (!polled.ready(i)) {
             continue;
         }
         for (const auto& watched : std::vector<WatchedFd>(watched_fds_)) {
-            if (watched.fd == polled[i].fd) {
+            if (watched.fd == polled.fd(i)) {
                 auto found = devices_.find(watched.device);
                 if (found != devices_.end()) {
                     found->second->on_fd_ready(watched.fd);

@@ -10,8 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <poll.h>
-
 #include "audio_thread.hpp"
 #include "device.hpp"
 #include "host_services.hpp"
@@ -19,7 +17,9 @@
 #include "plugin_modules.hpp"
 #include "messages.hpp"
 #include "scuff/frame_socket.hpp"
+#include "scuff/os/poller.hpp"
 #include "scuff/os/shared_memory.hpp"
+#include "scuff/os/wake_event.hpp"
 #include "scuff/protocol/client_message_generated.h"
 
 namespace scuff::sbox {
@@ -54,7 +54,7 @@ private:
     void service_devices();
     void send_queued_logs();
     void fire_timers();
-    void serve_watched_fds(const std::vector<pollfd>& polled);
+    void serve_watched_fds(const os::Poller& polled);
     // Drops the timers and watched descriptors a device left behind.
     void forget_device(uint32_t device);
 
@@ -82,7 +82,7 @@ private:
     FrameSocket socket_;
     os::SharedMemory signals_memory_;
     SandboxControlBlock* control_;
-    int wake_fd_;
+    os::WakeEvent wake_;
     std::unique_ptr<AudioThread> audio_;
     std::map<uint32_t, std::unique_ptr<Device>> devices_;
     PluginModules modules_;

@@ -10,40 +10,12 @@
 #include <string>
 #include <string_view>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "report_writer.hpp"
 #include "scan_file.hpp"
+#include "scuff/os/descriptors.hpp"
 #include "scuff/os/process.hpp"
 
 namespace {
-
-// Plugins print whatever they like on stdout. The report gets a private copy of the
-// real stdout, and fd 1 becomes stderr for the rest of the process.
-int take_stdout() {
-    std::fflush(stdout);
-    int report_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-    if (report_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
-        return -1;
-    }
-    return report_fd;
-}
-
-bool write_all(int fd, const uint8_t* data, size_t size) {
-    while (size > 0) {
-        ssize_t written = write(fd, data, size);
-        if (written < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        data += written;
-        size -= static_cast<size_t>(written);
-    }
-    return true;
-}
 
 struct Arguments {
     std::string path;
@@ -85,7 +57,7 @@ int main(int argc, char** argv) {
     // A plugin that hangs would otherwise keep its scanner alive after the client is gone.
     // Run by hand from a shell, or under an init process, the scan goes on regardless.
     scuff::os::die_with_parent();
-    int report_fd = take_stdout();
+    int report_fd = scuff::os::set_stdout_aside();
     if (report_fd < 0) {
         std::fprintf(stderr, "scuff-scan: cannot set standard output aside: %s\n",
                      std::strerror(errno));
@@ -94,7 +66,7 @@ int main(int argc, char** argv) {
 
     auto result = scuff::scan::scan_file(arguments->path, arguments->options);
     auto report = scuff::scan::encode_report(result);
-    if (!write_all(report_fd, report.data(), report.size()) || close(report_fd) != 0) {
+    if (!scuff::os::write_all(report_fd, {report.data(), report.size()}) || !scuff::os::close_descriptor(report_fd)) {
         std::fprintf(stderr, "scuff-scan: cannot write the report: %s\n", std::strerror(errno));
         return 1;
     }

@@ -1,6 +1,8 @@
 """scuff: run CLAP and VST3 plugins in sandbox processes, so a crashing or hanging plugin
 costs one sandbox and never the host."""
 
+from importlib.metadata import version as _version
+
 from .client import Client
 from .device import Device, InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .errors import (
@@ -24,7 +26,8 @@ from .sandbox import Sandbox
 from .sandbox_status import Reason, RestartPolicy, SandboxEvent
 from .transport import Transport
 
-__version__ = "0.1.0"
+# The one version number lives in pyproject.toml.
+__version__ = _version("scuff")
 
 __all__ = [
     "AudioFormatError",

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import __version__
 from .cli_demo import DEFAULT_DEMO_PLUGIN, run_demo
 from .cli_scan import run_scan
 from .errors import ScuffError
@@ -15,6 +16,7 @@ from .scan_report import SCAN_TIMEOUT
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scuff", description="Run audio plugins in sandbox processes.")
+    parser.add_argument("--version", action="version", version=f"scuff {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     scan = commands.add_parser(
         "scan", help="list the installed plugins",

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .client import Client
-from .device import Device
+from .device import Device, InputPort
 from .group import Group
 
 DEFAULT_DEMO_PLUGIN = "/usr/lib/clap/ZamComp.clap"
@@ -50,7 +50,7 @@ def run_demo(plugin: str, seconds: float) -> int:
     return 0
 
 
-def crash_and_recover(group: Group, first: Device, inputs: dict) -> None:
+def crash_and_recover(group: Group, first: Device, inputs: dict[InputPort, np.ndarray]) -> None:
     """Chains a second plugin in its own sandbox, crashes that sandbox mid-stream, and
     restarts it, showing that the first sandbox never stops."""
     second = group.create_sandbox().create_device(SECOND_PLUGIN)

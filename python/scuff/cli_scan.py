@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .client import Client
 from .plugin_info import BrokenPlugin, PluginInfo
@@ -45,7 +45,7 @@ def run_scan(paths: Sequence[Path], *, as_json: bool, use_cache: bool, timeout: 
     return 0
 
 
-def scan_document(plugins: Sequence[PluginInfo], broken: Sequence[BrokenPlugin]) -> dict:
+def scan_document(plugins: Sequence[PluginInfo], broken: Sequence[BrokenPlugin]) -> dict[str, Any]:
     """What `--json` prints: {"plugins": [every PluginInfo field], "broken": [path, error,
     plugin_id]}. A field that is not known (a VST3 plugin listed from its moduleinfo.json
     has no ports, parameter count or has_gui) is null."""

@@ -183,8 +183,8 @@ class Client:
         with self._lock:
             return next(self._device_ids)
 
-    def _spawn(self, args: Sequence[str], *, pass_fds: Sequence[int], output: int) -> subprocess.Popen:
-        def start() -> subprocess.Popen:
+    def _spawn(self, args: Sequence[str], *, pass_fds: Sequence[int], output: int) -> subprocess.Popen[bytes]:
+        def start() -> subprocess.Popen[bytes]:
             return subprocess.Popen(list(args), pass_fds=tuple(pass_fds), stdin=subprocess.DEVNULL,
                                     stdout=output, stderr=output, close_fds=True)
 

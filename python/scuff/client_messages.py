@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import flatbuffers
 
@@ -160,7 +161,8 @@ def param_from_text(device: int, param: int, text: str) -> RequestBody:
     return build
 
 
-def _device_request(module, request_type: int) -> Callable[[int], RequestBody]:
+# `module` is a table module flatc generated, with no type hints.
+def _device_request(module: Any, request_type: int) -> Callable[[int], RequestBody]:
     """Requests whose only field is the device id."""
 
     def for_device(device: int) -> RequestBody:

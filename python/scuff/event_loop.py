@@ -22,7 +22,7 @@ class EventLoop:
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._wake_reader.setblocking(False)
         self._selector.register(self._wake_reader, selectors.EVENT_READ, None)
-        self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._commands: queue.SimpleQueue[Callable[[], object]] = queue.SimpleQueue()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="scuff-events", daemon=True)
         self._thread.start()
@@ -53,7 +53,7 @@ class EventLoop:
         self._wake_reader.close()
         self._wake_writer.close()
 
-    def call_soon(self, command: Callable[[], None]) -> None:
+    def call_soon(self, command: Callable[[], object]) -> None:
         """Runs `command` on the event-loop thread, after what was queued before it."""
         if threading.current_thread() is self._thread:
             command()

@@ -11,7 +11,7 @@ from .errors import ScuffError
 
 def executable(name: str) -> Path:
     """The path of `scuff-sbox` or `scuff-scan`, installed in the package's bin folder."""
-    path = Path(str(files("scuff").joinpath("bin", name)))
+    path = Path(str(files("scuff") / "bin" / name))
     if not os.access(path, os.X_OK):
         raise ScuffError(f"{name} is missing from the scuff installation (looked at {path})")
     return path

@@ -91,14 +91,14 @@ def loop_closing_edges(nodes: Sequence[Node], edges: Sequence[tuple[Node, Node]]
         stack = [(root, iter(outgoing[root]))]
         while stack:
             node, pending = stack[-1]
-            index = next(pending, None)
-            if index is None:
+            edge = next(pending, None)
+            if edge is None:
                 on_path.discard(node)
                 stack.pop()
                 continue
-            target = edges[index][1]
+            target = edges[edge][1]
             if target in on_path:
-                closing.add(index)
+                closing.add(edge)
             elif target not in visited:
                 visited.add(target)
                 on_path.add(target)

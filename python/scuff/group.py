@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias, cast, overload
 
 import numpy as np
 
@@ -22,10 +22,17 @@ from .transport import Transport
 if TYPE_CHECKING:
     from .client import Client
 
-InputKey = InputPort | Device
-OutputKey = OutputPort | Device
-EventTarget = NoteInputPort | Device
-EventMap = Mapping[EventTarget, Sequence[Event]]
+# What names a port: the port, or a device for its port 0.
+InputKey: TypeAlias = "InputPort | Device"
+OutputKey: TypeAlias = "OutputPort | Device"
+# Audio for input ports, shaped (channels, frames). Mapping is invariant in its keys, so a
+# dict keyed by ports only, or by devices only, is named here too.
+Inputs: TypeAlias = (
+    "Mapping[InputPort, np.ndarray] | Mapping[Device, np.ndarray] | Mapping[InputPort | Device, np.ndarray]")
+# Events for note inputs (a device stands for its first), likewise.
+EventMap: TypeAlias = (
+    "Mapping[NoteInputPort, Sequence[Event]] | Mapping[Device, Sequence[Event]] "
+    "| Mapping[NoteInputPort | Device, Sequence[Event]]")
 
 # Room in a device's event ring for one block (EventRing in shared_layout.hpp).
 EVENTS_PER_BLOCK = 1024
@@ -266,7 +273,15 @@ class Group:
             except RuntimeError:
                 pass  # the client is closing
 
-    def render(self, inputs: Mapping[InputKey, np.ndarray],
+    @overload
+    def render(self, inputs: Inputs, outputs: OutputKey, *, frames: int | None = None,
+               events: EventMap | None = None) -> np.ndarray: ...
+
+    @overload
+    def render(self, inputs: Inputs, outputs: Sequence[OutputKey], *,
+               frames: int | None = None, events: EventMap | None = None) -> list[np.ndarray]: ...
+
+    def render(self, inputs: Inputs,
                outputs: OutputKey | Sequence[OutputKey], *,
                frames: int | None = None, events: EventMap | None = None) -> np.ndarray | list[np.ndarray]:
         """Processes whole signals, block by block, in native code without the GIL.
@@ -279,7 +294,9 @@ class Group:
         exact frame within the block that holds it.
         """
         single = not isinstance(outputs, (list, tuple))
-        output_list = [outputs] if single else list(outputs)
+        # Lists and tuples are several outputs; anything else is one (checked in _run).
+        output_list: list[OutputKey] = (list(cast(Sequence[OutputKey], outputs)) if not single
+                                         else [cast(OutputKey, outputs)])
         total = self._frame_count(inputs, frames)
         watched = [(s, s._signals.missed_cycles) for s in self._sandboxes if s._signals.alive]
         results = self._run(inputs, output_list, total, events)
@@ -290,7 +307,15 @@ class Group:
             raise SandboxError(f"sandbox(es) {names} did not process every block of the render")
         return results[0] if single else results
 
-    def process(self, inputs: Mapping[InputKey, np.ndarray],
+    @overload
+    def process(self, inputs: Inputs, outputs: OutputKey, *, frames: int | None = None,
+                events: EventMap | None = None) -> np.ndarray: ...
+
+    @overload
+    def process(self, inputs: Inputs, outputs: Sequence[OutputKey], *,
+                frames: int | None = None, events: EventMap | None = None) -> list[np.ndarray]: ...
+
+    def process(self, inputs: Inputs,
                 outputs: OutputKey | Sequence[OutputKey], *,
                 frames: int | None = None, events: EventMap | None = None) -> np.ndarray | list[np.ndarray]:
         """Processes one block of at most `block_size` frames, for audio callbacks; event
@@ -300,7 +325,9 @@ class Group:
         and the others go on; its `state` tells what happened.
         """
         single = not isinstance(outputs, (list, tuple))
-        output_list = [outputs] if single else list(outputs)
+        # Lists and tuples are several outputs; anything else is one (checked in _run).
+        output_list: list[OutputKey] = (list(cast(Sequence[OutputKey], outputs)) if not single
+                                         else [cast(OutputKey, outputs)])
         total = self._frame_count(inputs, frames)
         if total > self.block_size:
             raise AudioFormatError(
@@ -314,8 +341,8 @@ class Group:
         for sandbox in self.sandboxes:
             sandbox.close()
 
-    def _frame_count(self, inputs: Mapping[InputKey, np.ndarray], frames: int | None) -> int:
-        lengths = set()
+    def _frame_count(self, inputs: Inputs, frames: int | None) -> int:
+        lengths: set[int] = set()
         for key, array in inputs.items():
             if not isinstance(array, np.ndarray):
                 raise AudioFormatError(f"audio for {key!r} must be a numpy array, not {type(array).__name__}")
@@ -352,7 +379,7 @@ class Group:
             result.append((device._memory, ordered.view(np.uint8)))
         return result
 
-    def _run(self, inputs: Mapping[InputKey, np.ndarray], outputs: list[OutputKey],
+    def _run(self, inputs: Inputs, outputs: list[OutputKey],
              total: int, events: EventMap | None = None) -> list[np.ndarray]:
         native_inputs = []
         for key, array in inputs.items():
@@ -366,10 +393,10 @@ class Group:
             native_inputs.append((port.device._memory, port.index, np.ascontiguousarray(array)))
         native_outputs = []
         results = []
-        for key in outputs:
-            port = self._output_port(key)
-            result = np.zeros((port.channels, total), dtype=np.float32)
-            native_outputs.append((port.device._memory, port.index, result))
+        for output in outputs:
+            out_port = self._output_port(output)
+            result = np.zeros((out_port.channels, total), dtype=np.float32)
+            native_outputs.append((out_port.device._memory, out_port.index, result))
             results.append(result)
         native_events = self._event_records(events, total)
         dropped = self._engine.run(native_inputs, native_outputs, native_events, total)

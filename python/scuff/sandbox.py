@@ -74,9 +74,16 @@ class Sandbox:
         return self._reason
 
     @property
+    def _current(self) -> SandboxProcess:
+        """The current process. `_process` is None only while __init__ starts the first one,
+        so that process's early exit is not taken for the sandbox's."""
+        assert self._process is not None
+        return self._process
+
+    @property
     def pid(self) -> int:
         """The process id of the current (or last) scuff-sbox process."""
-        return self._process.pid
+        return self._current.pid
 
     @property
     def late(self) -> bool:
@@ -162,7 +169,7 @@ class Sandbox:
             self._signals.alive = False
             self._group._engine.remove_sandbox(self._signals)
             self._set_state("stopped", Reason.CLOSED, "closed by the client")
-            self._process.close(timeout=2.0)
+            self._current.close(timeout=2.0)
         self._group._forget_sandbox(self)
 
     # --- control messages ---
@@ -174,7 +181,7 @@ class Sandbox:
         with self._lock:
             if self._state in ("crashed", "stopped"):
                 raise SandboxCrashedError(f"sandbox {self.pid} is {self._state}: {self._detail}")
-            process = self._process
+            process = self._current
         try:
             return process.call(body, fds=fds, timeout=timeout or self._client.control_timeout)
         except SandboxTimeoutError as error:
@@ -184,7 +191,7 @@ class Sandbox:
 
     def _expect_description(self, reply: ReplyBody, device_id: int) -> DeviceDescription:
         if not isinstance(reply, DeviceDescription) or reply.device != device_id:
-            self._process.kill(f"sent a wrong reply for device {device_id}", Reason.PROTOCOL_ERROR)
+            self._current.kill(f"sent a wrong reply for device {device_id}", Reason.PROTOCOL_ERROR)
             raise ProtocolError(f"sandbox {self.pid} sent a wrong reply for device {device_id}")
         return reply
 
@@ -210,7 +217,7 @@ class Sandbox:
         return process
 
     def _restart_locked(self) -> None:
-        old = self._process
+        old = self._current
         self._signals.alive = False
         self._set_state("starting", Reason.RUNNING, "restarting")
         old.kill("killed for a restart")
@@ -221,7 +228,7 @@ class Sandbox:
                 device._restore()
             self._group._resend_plan(self)
         except ScuffError as error:
-            self._process.kill("failed to restart")
+            self._current.kill("failed to restart")
             self._set_state("crashed", Reason.FAILED_TO_START, f"restart failed: {error}")
             raise SandboxError(f"sandbox could not be restarted: {error}") from error
         self._signals.revive()
@@ -275,7 +282,9 @@ class Sandbox:
                 return
             self._state, self._reason, self._detail = state, reason, detail
         if state in ("crashed", "unresponsive"):
-            log.warning("sandbox %d is %s: %s", self.pid, state, detail)
+            # No pid yet when the first process fails to start.
+            pid = self._process.pid if self._process is not None else "(never started)"
+            log.warning("sandbox %s is %s: %s", pid, state, detail)
         self._client._notify(SandboxEvent(self, state, reason, detail))
 
     # --- supervision (the client's supervisor thread) ---

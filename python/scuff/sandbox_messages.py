@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import _native
 from .errors import ProtocolError
@@ -129,20 +130,21 @@ def _text(value: bytes | None) -> str:
     return value[:MAX_TEXT].decode("utf-8", errors="replace")
 
 
-def _table(kind, union_table):
+# The tables below come from the code flatc generated, which has no type hints: Any.
+def _table(kind: Any, union_table: Any) -> Any:
     table = kind()
     table.Init(union_table.Bytes, union_table.Pos)
     return table
 
 
-def _port(port) -> PortDescription:
+def _port(port: Any) -> PortDescription:
     channels = port.Channels()
     if channels > MAX_CHANNELS:
         raise ProtocolError(f"sandbox reported a port with {channels} channels")
     return PortDescription(port.Id(), _text(port.Name()), channels, bool(port.IsMain()))
 
 
-def _param(param) -> Param:
+def _param(param: Any) -> Param:
     low, high, default = param.MinValue(), param.MaxValue(), param.DefaultValue()
     if not all(math.isfinite(v) for v in (low, high, default)) or low > high:
         raise ProtocolError(f"sandbox reported parameter {param.Id()} with an invalid range")
@@ -157,7 +159,7 @@ def _param(param) -> Param:
     )
 
 
-def device_description(info) -> DeviceDescription:
+def device_description(info: Any) -> DeviceDescription:
     if info.InputsLength() > MAX_PORTS or info.OutputsLength() > MAX_PORTS:
         raise ProtocolError("sandbox reported too many audio ports")
     if info.ParamsLength() > MAX_PARAMS:
@@ -179,7 +181,7 @@ def device_description(info) -> DeviceDescription:
     )
 
 
-def _reply(response) -> ReplyBody:
+def _reply(response: Any) -> ReplyBody:
     kind, table = response.ReplyType(), response.Reply()
     if kind == Reply.Ok:
         return Ok()

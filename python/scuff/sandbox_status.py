@@ -54,4 +54,4 @@ class RestartPolicy:
     max_backoff: float = 2.0
 
     def delay(self, recent_restarts: int) -> float:
-        return min(self.max_backoff, self.backoff * 2 ** recent_restarts)
+        return min(self.max_backoff, self.backoff * 2.0 ** recent_restarts)

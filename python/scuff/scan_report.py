@@ -9,13 +9,14 @@ import signal
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from . import _native
 from .executables import executable
 from .plugin_info import PluginInfo
 from .protocol import ScanReport
-from .sandbox import describe_exit
 from .sandbox_messages import MAX_PORTS, _text
+from .sandbox_process import describe_exit
 
 SCAN_TIMEOUT = 10.0
 MAX_PLUGINS_PER_FILE = 10_000
@@ -91,8 +92,9 @@ def read_report(path: str, data: bytes) -> FileScan:
     return FileScan(path, tuple(_plugin(report.Plugins(i), path) for i in range(count)))
 
 
-def _plugin(plugin, path: str) -> PluginInfo:
-    def channels(count: int, get) -> tuple[int, ...]:
+# `plugin` is a ScannedPlugin table of the code flatc generated, with no type hints.
+def _plugin(plugin: Any, path: str) -> PluginInfo:
+    def channels(count: int, get: Callable[[int], Any]) -> tuple[int, ...]:
         return tuple(get(i).Channels() for i in range(min(count, MAX_PORTS)))
 
     fmt = _text(plugin.Format())

@@ -139,7 +139,7 @@ def _field(container: dict[str, Any], key: str, kind: type, where: str) -> Any:
 
 def _expect(value: Any, kind: type, what: str) -> None:
     if not isinstance(value, kind):
-        names = {dict: "an object", list: "an array", str: "a string"}
+        names: dict[type, str] = {dict: "an object", list: "an array", str: "a string"}
         raise ModuleInfoError(f"{what} is not {names.get(kind, kind.__name__)}")
 
 

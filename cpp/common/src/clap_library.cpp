@@ -1,6 +1,6 @@
 #include "scuff/clap_library.hpp"
 
-#include <dlfcn.h>
+#include "scuff/os/dynamic_library.hpp"
 
 namespace scuff {
 
@@ -16,13 +16,12 @@ std::shared_ptr<ClapLibrary> ClapLibrary::load(const std::filesystem::path& path
     }
     std::shared_ptr<ClapLibrary> library(new ClapLibrary());
     library->path_ = path;
-    library->handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    std::string reason;
+    library->handle_ = os::open_library(path, reason);
     if (!library->handle_) {
-        const char* reason = dlerror();
-        throw ClapLoadError(Reason::NotAPlugin, "cannot load " + path.string() + ": " +
-                                                    (reason ? reason : "unknown dlopen error"));
+        throw ClapLoadError(Reason::NotAPlugin, "cannot load " + path.string() + ": " + reason);
     }
-    library->entry_ = static_cast<const clap_plugin_entry_t*>(dlsym(library->handle_, "clap_entry"));
+    library->entry_ = static_cast<const clap_plugin_entry_t*>(os::library_symbol(library->handle_, "clap_entry"));
     if (!library->entry_) {
         throw ClapLoadError(Reason::NotAPlugin, "no clap_entry symbol in " + path.string());
     }
@@ -47,7 +46,7 @@ ClapLibrary::~ClapLibrary() {
         entry_->deinit();
     }
     if (handle_) {
-        dlclose(handle_);
+        os::close_library(handle_);
     }
 }
 

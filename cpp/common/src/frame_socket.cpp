@@ -1,44 +1,20 @@
 #include "scuff/frame_socket.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 
-#include <sys/socket.h>
-#include <unistd.h>
+#include "scuff/os/descriptors.hpp"
 
 namespace scuff {
 
-namespace {
-
-constexpr size_t kMaxFdsPerMessage = 16;
-
-bool send_all(int fd, const uint8_t* data, size_t size) {
-    while (size > 0) {
-        ssize_t sent = ::send(fd, data, size, MSG_NOSIGNAL);
-        if (sent < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        data += sent;
-        size -= static_cast<size_t>(sent);
-    }
-    return true;
-}
-
-} // namespace
-
 FrameSocket::~FrameSocket() {
     for (int fd : fds_) {
-        close(fd);
+        os::close_descriptor(fd);
     }
-    close(fd_);
+    os::close_descriptor(fd_);
 }
 
 bool FrameSocket::send(std::span<const uint8_t> payload, std::span<const int> fds) {
-    if (payload.size() > kMaxFrameBytes || fds.size() > kMaxFdsPerMessage) {
+    if (payload.size() > kMaxFrameBytes || fds.size() > os::kMaxFdsPerMessage) {
         return false;
     }
     uint8_t prefix[4];
@@ -47,68 +23,13 @@ bool FrameSocket::send(std::span<const uint8_t> payload, std::span<const int> fd
         prefix[i] = static_cast<uint8_t>(size >> (8 * i));
     }
     // The descriptors ride with the length prefix so they arrive no later than the frame.
-    iovec iov{prefix, sizeof prefix};
-    msghdr message{};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFdsPerMessage)];
-    if (!fds.empty()) {
-        message.msg_control = control;
-        message.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-        cmsghdr* header = CMSG_FIRSTHDR(&message);
-        header->cmsg_level = SOL_SOCKET;
-        header->cmsg_type = SCM_RIGHTS;
-        header->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-        std::memcpy(CMSG_DATA(header), fds.data(), sizeof(int) * fds.size());
-    }
-    ssize_t sent;
-    do {
-        sent = sendmsg(fd_, &message, MSG_NOSIGNAL);
-    } while (sent < 0 && errno == EINTR);
-    if (sent < 0) {
+    if (!os::send_with_fds(fd_, prefix, fds)) {
         return false;
     }
-    if (!send_all(fd_, prefix + sent, sizeof prefix - static_cast<size_t>(sent))) {
-        return false;
-    }
-    return send_all(fd_, payload.data(), payload.size());
+    return os::send_all(fd_, payload);
 }
 
-bool FrameSocket::receive_available() {
-    for (;;) {
-        uint8_t buffer[64 * 1024];
-        iovec iov{buffer, sizeof buffer};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFdsPerMessage)];
-        msghdr message{};
-        message.msg_iov = &iov;
-        message.msg_iovlen = 1;
-        message.msg_control = control;
-        message.msg_controllen = sizeof control;
-        ssize_t received = recvmsg(fd_, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        if (received < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno == EAGAIN || errno == EWOULDBLOCK;
-        }
-        for (cmsghdr* header = CMSG_FIRSTHDR(&message); header;
-             header = CMSG_NXTHDR(&message, header)) {
-            if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
-                size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                const auto* data = reinterpret_cast<const int*>(CMSG_DATA(header));
-                for (size_t i = 0; i < count; ++i) {
-                    int fd;
-                    std::memcpy(&fd, data + i, sizeof fd);
-                    fds_.push_back(fd);
-                }
-            }
-        }
-        if (received == 0) {
-            return false;
-        }
-        incoming_.insert(incoming_.end(), buffer, buffer + received);
-    }
-}
+bool FrameSocket::receive_available() { return os::receive_available(fd_, incoming_, fds_); }
 
 std::optional<std::vector<uint8_t>> FrameSocket::next_frame() {
     if (incoming_.size() < 4) {

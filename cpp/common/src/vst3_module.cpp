@@ -1,6 +1,6 @@
 #include "scuff/vst3_module.hpp"
 
-#include <dlfcn.h>
+#include "scuff/os/dynamic_library.hpp"
 
 namespace scuff {
 
@@ -49,17 +49,16 @@ std::shared_ptr<Vst3Module> Vst3Module::load(const std::filesystem::path& path) 
     }
     std::shared_ptr<Vst3Module> module(new Vst3Module());
     module->path_ = path;
-    module->handle_ = dlopen(binary.c_str(), RTLD_NOW | RTLD_LOCAL);
+    std::string reason;
+    module->handle_ = os::open_library(binary, reason);
     if (!module->handle_) {
-        const char* reason = dlerror();
-        throw Vst3LoadError(Reason::NotAPlugin, "cannot load " + path.string() + ": " +
-                                                    (reason ? reason : "unknown dlopen error"));
+        throw Vst3LoadError(Reason::NotAPlugin, "cannot load " + path.string() + ": " + reason);
     }
-    auto get_factory = reinterpret_cast<GetFactoryProc>(dlsym(module->handle_, "GetPluginFactory"));
+    auto get_factory = reinterpret_cast<GetFactoryProc>(os::library_symbol(module->handle_, "GetPluginFactory"));
     if (!get_factory) {
         throw Vst3LoadError(Reason::NotAPlugin, "no GetPluginFactory symbol in " + binary.string());
     }
-    if (auto entry = reinterpret_cast<ModuleEntryProc>(dlsym(module->handle_, "ModuleEntry"))) {
+    if (auto entry = reinterpret_cast<ModuleEntryProc>(os::library_symbol(module->handle_, "ModuleEntry"))) {
         if (!entry(module->handle_)) {
             throw Vst3LoadError(Reason::PluginFailed, "ModuleEntry failed for " + path.string());
         }
@@ -78,12 +77,12 @@ Vst3Module::~Vst3Module() {
         factory_->release();
     }
     if (entered_) {
-        if (auto exit = reinterpret_cast<ModuleExitProc>(dlsym(handle_, "ModuleExit"))) {
+        if (auto exit = reinterpret_cast<ModuleExitProc>(os::library_symbol(handle_, "ModuleExit"))) {
             exit();
         }
     }
     if (handle_) {
-        dlclose(handle_);
+        os::close_library(handle_);
     }
 }
 

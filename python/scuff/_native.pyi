@@ -1,0 +1,130 @@
+# Generated from the built module by `python -m nanobind.stubgen -m scuff._native`: run it again
+# (and ruff format) when bindings/module.cpp changes, or `nox -s lint` will disagree.
+"""
+scuff's native real-time path: shared memory, audio cycles, message verification.
+"""
+
+from collections.abc import Sequence
+from typing import Annotated
+
+import numpy
+from numpy.typing import NDArray
+
+def verify_sandbox_message(data: bytes) -> bool:
+    """True if `data` is a well-formed SandboxMessage FlatBuffer."""
+
+def verify_scan_report(data: bytes) -> bool:
+    """True if `data` is a well-formed ScanReport FlatBuffer."""
+
+class SandboxSignals:
+    """The shared audio handshake of one sandbox."""
+
+    def __init__(self) -> None: ...
+    @property
+    def fd(self) -> int: ...
+    @property
+    def alive(self) -> bool: ...
+    @alive.setter
+    def alive(self, arg: bool, /) -> None: ...
+    @property
+    def late(self) -> bool:
+        """Missed the deadline of its last cycle and has not caught up yet."""
+
+    @property
+    def consecutive_missed(self) -> int:
+        """Cycles missed in a row."""
+
+    def revive(self) -> None:
+        """A restarted process took over: it is alive, and on time."""
+
+    @property
+    def missed_cycles(self) -> int: ...
+    @property
+    def last_cycle_ns(self) -> int: ...
+
+class DeviceMemory:
+    """The shared memory of one device."""
+
+    def __init__(
+        self, sandbox: SandboxSignals, input_channels: Sequence[int], output_channels: Sequence[int], max_frames: int
+    ) -> None: ...
+    @property
+    def fd(self) -> int: ...
+    @property
+    def size(self) -> int: ...
+    def push_param_change(self, param_id: int, value: float, frame: int = 0) -> bool:
+        """
+        Queues a parameter change for the device's next process call. False if the queue is full.
+        """
+
+    def take_param_outputs(self) -> list[tuple[int, int, float]]:
+        """Parameter values the plugin changed itself: (param_id, frame, value)."""
+
+    def input_plane(self, port: int) -> Annotated[NDArray[numpy.float32], dict(shape=(None, None))]: ...
+    def output_plane(self, port: int) -> Annotated[NDArray[numpy.float32], dict(shape=(None, None))]: ...
+
+class Engine:
+    """The block loop of one group."""
+
+    def __init__(self, max_frames: int, sample_rate: float) -> None: ...
+    @property
+    def max_frames(self) -> int: ...
+    @property
+    def cycle_timeout(self) -> float: ...
+    @cycle_timeout.setter
+    def cycle_timeout(self, arg: float, /) -> None: ...
+    @property
+    def client_spin_ns(self) -> int: ...
+    @client_spin_ns.setter
+    def client_spin_ns(self, arg: int, /) -> None: ...
+    @property
+    def sandbox_spin_ns(self) -> int: ...
+    @sandbox_spin_ns.setter
+    def sandbox_spin_ns(self, arg: int, /) -> None: ...
+    def add_sandbox(self, sandbox: SandboxSignals) -> None: ...
+    def set_routes(self, routes: Sequence[tuple[DeviceMemory, int, DeviceMemory, int, int, bool]]) -> None:
+        """
+        Connections between sandboxes as (source memory, output port, target memory, input port, delay frames, between note ports); the next cycle uses them.
+        """
+
+    def transport(self) -> tuple[float, float, float, bool, bool, float, float, int, int]: ...
+    def set_transport(self, transport: tuple[float, float, float, bool, bool, float, float, int, int]) -> None: ...
+    def panic(self) -> None:
+        """Every device stops the notes it was sent, at the next cycle."""
+
+    def output_events(self, device: DeviceMemory) -> Annotated[NDArray[numpy.uint8], dict(shape=(None,))]:
+        """What the device output during the last run, as ScheduledEvent records."""
+
+    def remove_sandbox(self, sandbox: SandboxSignals) -> None: ...
+    def add_device(self, device: DeviceMemory) -> None: ...
+    def remove_device(self, device: DeviceMemory) -> None: ...
+    def run(
+        self,
+        inputs: Sequence[
+            tuple[
+                DeviceMemory,
+                int,
+                Annotated[NDArray[numpy.float32], dict(shape=(None, None), order="C", device="cpu", writable=False)],
+            ]
+        ],
+        outputs: Sequence[
+            tuple[
+                DeviceMemory, int, Annotated[NDArray[numpy.float32], dict(shape=(None, None), order="C", device="cpu")]
+            ]
+        ],
+        events: Sequence[
+            tuple[
+                DeviceMemory,
+                Annotated[NDArray[numpy.uint8], dict(shape=(None,), order="C", device="cpu", writable=False)],
+            ]
+        ],
+        frames: int,
+    ) -> int:
+        """
+        Processes `frames` frames: inputs are (device, port, array) to add into input ports, outputs (device, port, array) to fill from output ports, events (device, record bytes) sorted by frame. Releases the GIL; returns how many events found no room.
+        """
+
+    def time_cycles(self, count: int, frames: int) -> list[int]: ...
+
+def raw_ping_pong(mode: str, rounds: int) -> list[int]:
+    """Round trips (ns) between two processes with no scuff code in between."""
