@@ -4,8 +4,9 @@ block loop (the layout of ScheduledEvent in bindings/device_memory.hpp)."""
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -13,6 +14,10 @@ from .errors import ScuffError
 
 # NoteEventKind in cpp/common/include/scuff/shared_layout.hpp.
 _NOTE_ON, _NOTE_OFF, _CHOKE, _MIDI = 0, 1, 2, 3
+
+# RECORD packed by struct: frame, the event's frame (filled natively), port, kind, channel,
+# key, MIDI size and bytes, padding, note id, velocity.
+_PACK = struct.Struct("<QIHBBhB3s2xif")
 
 RECORD = np.dtype({
     "names": ["frame", "port", "kind", "channel", "key", "midi_size", "midi", "note_id", "velocity"],
@@ -29,6 +34,10 @@ class _Note:
     velocity: float = 1.0
     channel: int = 0
     note_id: int = -1
+    # Packed once when made, so a render of many events only joins bytes.
+    _record: bytes = field(init=False, repr=False, compare=False)
+
+    _KIND = _NOTE_ON
 
     def __post_init__(self) -> None:
         _check_frame(self.frame)
@@ -40,22 +49,30 @@ class _Note:
             raise ScuffError(f"a note's velocity is 0 to 1, not {self.velocity!r}")
         if not (isinstance(self.note_id, int) and -1 <= self.note_id < 2**31):
             raise ScuffError(f"a note id is -1 (none) or a non-negative int32, not {self.note_id!r}")
+        object.__setattr__(self, "_record", _PACK.pack(
+            self.frame, 0, 0, self._KIND, self.channel, self.key, 0, b"", self.note_id, self.velocity))
 
 
 @dataclass(frozen=True)
 class NoteOn(_Note):
     """A note starting at `frame` (from the start of a render, or within a block)."""
 
+    _KIND = _NOTE_ON
+
 
 @dataclass(frozen=True)
 class NoteOff(_Note):
     """A note ending at `frame`; `velocity` is the release velocity."""
+
+    _KIND = _NOTE_OFF
 
 
 @dataclass(frozen=True)
 class NoteChoke(_Note):
     """A note silenced at once at `frame`, without its release (CLAP's note choke; VST3 and
     MIDI plugins get a note off)."""
+
+    _KIND = _CHOKE
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,7 @@ class Midi:
 
     frame: int
     data: bytes
+    _record: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_frame(self.frame)
@@ -71,6 +89,8 @@ class Midi:
         object.__setattr__(self, "data", data)
         if not 1 <= len(data) <= 3 or data[0] < 0x80 or any(b > 0x7F for b in data[1:]):
             raise ScuffError(f"MIDI data is one status byte and up to two data bytes, not {data.hex(' ')}")
+        object.__setattr__(self, "_record", _PACK.pack(
+            self.frame, 0, 0, _MIDI, data[0] & 0x0F, 0, len(data), data, -1, 0.0))
 
 
 Event = NoteOn | NoteOff | NoteChoke | Midi
@@ -84,21 +104,19 @@ def _check_frame(frame: object) -> None:
 def to_records(events: Iterable[Event], port: int, frames: int) -> np.ndarray:
     """`events` for note port `port`, as records sorted by frame (stable); each frame must
     lie within `frames`."""
-    rows = []
-    for event in events:
-        if not isinstance(event, (NoteOn, NoteOff, NoteChoke, Midi)):
-            raise ScuffError(f"events are scuff.NoteOn, NoteOff, NoteChoke or Midi, not {type(event).__name__}")
-        if event.frame >= frames:
-            raise ScuffError(f"{event!r} lies beyond the {frames} frames processed")
-        if isinstance(event, Midi):
-            midi = (*event.data, 0, 0)[:3]
-            rows.append((event.frame, port, _MIDI, event.data[0] & 0x0F, 0, len(event.data), midi, -1, 0.0))
-        else:
-            kind = _NOTE_ON if isinstance(event, NoteOn) else _NOTE_OFF if isinstance(event, NoteOff) else _CHOKE
-            rows.append((event.frame, port, kind, event.channel, event.key, 0, (0, 0, 0), event.note_id,
-                         event.velocity))
-    records = np.array(rows, dtype=RECORD)
-    return records[np.argsort(records["frame"], kind="stable")]
+    events = list(events)
+    try:
+        packed = b"".join([event._record for event in events])
+    except AttributeError:
+        wrong = next(e for e in events if not isinstance(e, (NoteOn, NoteOff, NoteChoke, Midi)))
+        raise ScuffError(f"events are scuff.NoteOn, NoteOff, NoteChoke or Midi, not {type(wrong).__name__}") from None
+    records = np.frombuffer(packed, dtype=RECORD).copy()
+    if records.size and int(records["frame"].max()) >= frames:
+        late = events[int(np.argmax(records["frame"]))]
+        raise ScuffError(f"{late!r} lies beyond the {frames} frames processed")
+    records["port"] = port
+    ordered: np.ndarray = records[np.argsort(records["frame"], kind="stable")]
+    return ordered
 
 
 def from_records(records: np.ndarray) -> list[tuple[int, Event]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import crash_recovery
 import cycle_round_trip
+import event_cost
 import render_vs_in_process
 import sandbox_count
 import scan_times
@@ -38,15 +39,16 @@ class Sizes:
     sweep_cycles: int
     scan_repetitions: int
     recovery_rounds: int
+    event_seconds: float
 
 
 FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
              sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
-             recovery_rounds=20)
+             recovery_rounds=20, event_seconds=30)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
 QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
               sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2,
-              recovery_rounds=5)
+              recovery_rounds=5, event_seconds=5)
 
 
 def describe_machine() -> None:
@@ -119,6 +121,10 @@ def main() -> int:
     recovery = timed_section("crash recovery", durations, lambda: crash_recovery.run(sizes.recovery_rounds))
     crash_recovery.report(recovery, sizes.recovery_rounds)
 
+    events = timed_section("event cost", durations, lambda: event_cost.run(
+        sizes.event_seconds, sizes.render_repetitions))
+    event_cost.report(events, sizes.render_repetitions)
+
     if args.spin_sweep:
         sweep = timed_section("spin sweep", durations, lambda: spin_settings.run(
             sizes.sweep_cycles, sizes.crowd_cycles, sizes.chunks, sizes.sweep_render_seconds,
@@ -137,7 +143,7 @@ def main() -> int:
     print(f"  empty cycle p50 / raw spin p50 ({fmt_ns(empty)} / {fmt_ns(spin_p50)}): "
           f"{fmt_ratio(empty / spin_p50):>7}  {goal(empty / spin_p50, cycle_round_trip.GOAL)}")
     for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans),
-                 *crash_recovery.goal_lines(recovery)]:
+                 *crash_recovery.goal_lines(recovery), *event_cost.goal_lines(events)]:
         print(line)
 
     print()
