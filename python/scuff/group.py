@@ -13,6 +13,7 @@ from . import client_messages as requests
 from .device import Device, InputPort, OutputPort
 from .errors import AudioFormatError, SandboxError, ScuffError
 from .graph import Connection, GraphPlan, SandboxPlan, channels_connectable, compile_graph, path_latencies
+from .limits import SandboxLimits
 from .sandbox import Sandbox
 from .sandbox_status import RestartPolicy
 
@@ -69,12 +70,15 @@ class Group:
     def cycle_timeout(self, seconds: float) -> None:
         self._engine.cycle_timeout = float(seconds)
 
-    def create_sandbox(self, *, restart_policy: RestartPolicy | None = None) -> Sandbox:
+    def create_sandbox(self, *, restart_policy: RestartPolicy | None = None,
+                       limits: SandboxLimits | None = None) -> Sandbox:
         """Starts a new scuff-sbox process in this group. With a `restart_policy`, the
-        sandbox restarts by itself after a crash or when it is unresponsive."""
+        sandbox restarts by itself after a crash or when it is unresponsive. `limits` says
+        what it may do (by default the client's `default_limits`); `sandbox.confinement`
+        tells what this machine enforces."""
         if self._closed:
             raise ScuffError("the group is closed")
-        sandbox = Sandbox(self, restart_policy)
+        sandbox = Sandbox(self, restart_policy, limits)
         with self._lock:
             self._sandboxes.append(sandbox)
         return sandbox
