@@ -4,6 +4,7 @@ line per report; the process may be hostile, so every line is bounded and checke
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import threading
@@ -112,6 +113,7 @@ class ReportReader:
                 log.warning("%s: the plugin reached the memory limit (%s MB) and is stopped",
                             self._describe(), self._limits.memory_mb)
         elif kind == "refused":
-            name, _, error = rest.partition(" ")
-            log.warning("%s: the plugin tried %s, which its limits do not allow (refused with errno %s)",
-                        self._describe(), name[:40], error[:8])
+            name, _, number = rest.partition(" ")
+            error = errno.errorcode.get(int(number), number[:8]) if number.isdigit() else number[:8]
+            log.warning("%s: the plugin tried %s, which its limits do not allow (refused with %s)",
+                        self._describe(), name[:40], error)

@@ -1,0 +1,228 @@
+"""A sandbox does only what its limits allow: each hostile test plugin is refused or stopped
+with its reason, nothing it tried reaches the outside, and a bystander sandbox in the same
+group stays bit-exact. The checks hold as root and as a normal user, and on kernels that
+lack a mechanism they check that the sandbox says so."""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+
+import numpy as np
+import pytest
+
+import scuff
+from conftest import noise
+from support.test_plugins import (
+    HOSTILE_ALLOCATE_ID,
+    HOSTILE_CONNECT_ID,
+    HOSTILE_EXEC_ID,
+    HOSTILE_EXEC_IN_INIT_ID,
+    HOSTILE_FILE,
+    HOSTILE_FORK_ID,
+    HOSTILE_READ_ID,
+    HOSTILE_SIGNAL_ID,
+    HOSTILE_SPIN_ID,
+    HOSTILE_TARGET_VARIABLE,
+    HOSTILE_WRITE_ID,
+    PASSTHROUGH_ID,
+    PLUGINS_FILE,
+)
+from support.waiting import wait_until
+
+BLOCK = 64
+
+
+@pytest.fixture
+def client():
+    with scuff.Client(control_timeout=2.0, load_timeout=2.0, autosave_interval=None) as client:
+        yield client
+
+
+@pytest.fixture
+def group(client):
+    return client.create_group(sample_rate=48000, block_size=BLOCK, cycle_timeout=0.2)
+
+
+@pytest.fixture
+def bystander(group, test_plugins):
+    return group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
+
+
+def enforced(sandbox: scuff.Sandbox, what: str) -> bool:
+    """Whether this machine enforces `what`; if not, the sandbox must say why."""
+    confinement = sandbox.confinement
+    if what in confinement.enforced:
+        return True
+    assert what in confinement.not_enforced, f"{what!r} is neither enforced nor reported: {confinement}"
+    return False
+
+
+def hostile(group, test_plugins, plugin_id, **limits) -> scuff.Device:
+    sandbox = group.create_sandbox(limits=scuff.SandboxLimits(**limits))
+    return sandbox.create_device(test_plugins / HOSTILE_FILE, plugin_id=plugin_id)
+
+
+def process_until(group, device, bystander, done, max_blocks=2000):
+    """Processes blocks until `done()`, checking the bystander sample for sample."""
+    for _ in range(max_blocks):
+        x = noise(2, BLOCK)
+        _, out = group.process({device: x, bystander: x}, [device, bystander])
+        np.testing.assert_array_equal(out, x)
+        if done():
+            return
+    raise AssertionError("the hostile plugin was never stopped")
+
+
+def attempt(group, device, bystander) -> int:
+    """Runs a refusable attempt (in the plugin's first block) and returns its errno."""
+    process_until(group, device, bystander, lambda: device.get_param("Result") != -1, max_blocks=50)
+    assert device.sandbox.state == "running"
+    return int(device.get_param("Result"))
+
+
+def test_default_limits_are_reported_enforced_or_explained(client, group):
+    sandbox = group.create_sandbox()
+    assert sandbox.limits == client.default_limits == scuff.SandboxLimits()
+    for what in ("privileges", "files", "system calls", "programs", "network (sockets, seccomp)"):
+        enforced(sandbox, what)
+    limited = group.create_sandbox(limits=scuff.SandboxLimits(memory_mb=256, cpu_seconds=60))
+    assert enforced(limited, "memory") and enforced(limited, "cpu")  # rlimits: every Linux
+    assert not group.create_sandbox(limits=scuff.SandboxLimits.unconfined()).confinement.confined
+
+
+def test_allocating_past_the_memory_limit_stops_the_sandbox(group, bystander, test_plugins):
+    device = hostile(group, test_plugins, HOSTILE_ALLOCATE_ID, memory_mb=128)
+    process_until(group, device, bystander, lambda: device.sandbox.state == "crashed")
+    assert device.sandbox.reason_code is scuff.Reason.MEMORY_LIMIT
+    assert "memory limit (128 MB)" in device.sandbox.reason
+
+
+def test_spinning_past_the_cpu_limit_stops_the_sandbox(group, bystander, test_plugins):
+    device = hostile(group, test_plugins, HOSTILE_SPIN_ID, cpu_seconds=1)
+    process_until(group, device, bystander, lambda: device.sandbox.state == "crashed", max_blocks=100000)
+    assert device.sandbox.reason_code is scuff.Reason.CPU_LIMIT
+    assert "SIGXCPU" in device.sandbox.reason
+
+
+@pytest.mark.parametrize(("plugin_id", "call"), [(HOSTILE_EXEC_ID, "execve"), (HOSTILE_SIGNAL_ID, "kill")])
+def test_a_forbidden_system_call_stops_the_sandbox_and_is_named(group, bystander, test_plugins, plugin_id, call,
+                                                                caplog):
+    device = hostile(group, test_plugins, plugin_id)
+    if not enforced(device.sandbox, "system calls"):
+        pytest.skip("no seccomp on this kernel")
+    with caplog.at_level("WARNING", logger="scuff.sandbox"):
+        process_until(group, device, bystander, lambda: device.sandbox.state == "crashed")
+    assert device.sandbox.reason_code is scuff.Reason.FORBIDDEN_SYSCALL
+    assert call in device.sandbox.reason and "SIGSYS" in device.sandbox.reason
+    assert any(call in record.getMessage() for record in caplog.records)  # what it tried is logged
+
+
+def test_a_connection_to_a_local_listener_is_refused(group, bystander, test_plugins, monkeypatch):
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setblocking(False)
+        monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(listener.getsockname()[1]))
+        device = hostile(group, test_plugins, HOSTILE_CONNECT_ID)
+        assert attempt(group, device, bystander) == errno.EACCES
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+
+
+def test_a_write_outside_the_writable_folders_is_refused(group, bystander, test_plugins, monkeypatch, tmp_path):
+    planted = tmp_path / "planted.txt"
+    monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(planted))
+    device = hostile(group, test_plugins, HOSTILE_WRITE_ID)
+    if not enforced(device.sandbox, "files"):
+        pytest.skip("no Landlock on this kernel")
+    assert attempt(group, device, bystander) == errno.EACCES
+    assert not planted.exists()
+
+
+def test_a_write_to_a_writable_path_and_the_private_tmpdir_works(group, bystander, test_plugins, monkeypatch,
+                                                                 tmp_path):
+    monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(tmp_path / "allowed.txt"))
+    device = hostile(group, test_plugins, HOSTILE_WRITE_ID, writable_paths=[tmp_path])
+    assert attempt(group, device, bystander) == 0
+    assert (tmp_path / "allowed.txt").read_text() == "planted\n"
+
+
+def test_a_read_in_a_folder_that_is_not_allowed_is_refused(group, bystander, test_plugins, monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "key.txt").write_text("secret\n")
+    monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(secret / "key.txt"))
+    device = hostile(group, test_plugins, HOSTILE_READ_ID)
+    if not enforced(device.sandbox, "files"):
+        pytest.skip("no Landlock on this kernel")
+    assert attempt(group, device, bystander) == errno.EACCES
+    allowed = hostile(group, test_plugins, HOSTILE_READ_ID, allowed_paths=[secret])
+    assert attempt(group, allowed, bystander) == 0
+
+
+def children_of(pid: int) -> list[str]:
+    tasks = f"/proc/{pid}/task"
+    return [child for task in os.listdir(tasks)
+            for child in open(f"{tasks}/{task}/children").read().split()]
+
+
+def test_forking_repeatedly_is_refused(group, bystander, test_plugins):
+    device = hostile(group, test_plugins, HOSTILE_FORK_ID)
+    if not enforced(device.sandbox, "programs"):
+        pytest.skip("no seccomp on this kernel")
+    assert attempt(group, device, bystander) == errno.EPERM
+    assert children_of(device.sandbox.pid) == []
+
+
+def test_unconfined_sandboxes_let_the_same_plugins_through(group, bystander, test_plugins, monkeypatch, tmp_path):
+    """The hostile plugins really try: without limits, each attempt succeeds."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(5)
+        monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(listener.getsockname()[1]))
+        device = hostile(group, test_plugins, HOSTILE_CONNECT_ID, network=True, allow_exec=True, confine=False)
+        assert attempt(group, device, bystander) == 0
+        listener.accept()[0].close()
+    monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(tmp_path / "planted.txt"))
+    device = hostile(group, test_plugins, HOSTILE_WRITE_ID, network=True, allow_exec=True, confine=False)
+    assert attempt(group, device, bystander) == 0 and (tmp_path / "planted.txt").exists()
+    device = hostile(group, test_plugins, HOSTILE_FORK_ID, allow_exec=True)
+    assert attempt(group, device, bystander) == 0
+
+
+def test_a_plugin_outside_the_readable_folders_needs_a_fresh_sandbox(group, test_plugins, tmp_path):
+    sandbox = group.create_sandbox()
+    sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
+    copy = tmp_path / "copy.clap"
+    copy.write_bytes((test_plugins / PLUGINS_FILE).read_bytes())
+    with pytest.raises(scuff.PluginLoadError, match="allowed_paths"):
+        sandbox.create_device(copy, plugin_id=PASSTHROUGH_ID)
+    # An empty sandbox takes the new folder by itself.
+    group.create_sandbox().create_device(copy, plugin_id=PASSTHROUGH_ID)
+
+
+def test_the_scanner_is_confined_and_names_the_forbidden_call(client, test_plugins):
+    client.scan([test_plugins / HOSTILE_FILE], standard_folders=False, use_cache=False)
+    broken = {b.plugin_id: b.error for b in client.broken_plugins}
+    assert set(broken) == {HOSTILE_EXEC_IN_INIT_ID}
+    assert "forbidden system call, execve" in broken[HOSTILE_EXEC_IN_INIT_ID]
+
+
+@pytest.mark.parametrize(("limits", "message"), [
+    (dict(memory_mb=-5), "memory_mb must be at least"),
+    (dict(memory_mb=1.5), "whole number"),
+    (dict(cpu_seconds=0), "cpu_seconds must be positive"),
+    (dict(cpu_seconds=float("nan")), "cpu_seconds must be positive"),
+    (dict(writable_paths=["/no/such/folder"]), "writable_paths: /no/such/folder does not exist"),
+    (dict(allowed_paths=[3]), "allowed_paths holds paths"),
+    (dict(network="yes"), "network is True or False"),
+])
+def test_bad_limits_raise_a_clear_error(limits, message):
+    with pytest.raises(scuff.LimitsError, match=message):
+        scuff.SandboxLimits(**limits)
+
+
+def test_limits_of_the_wrong_type_are_refused(group):
+    with pytest.raises(scuff.ScuffError, match="SandboxLimits"):
+        group.create_sandbox(limits={"memory_mb": 100})
+    with pytest.raises(scuff.ScuffError, match="SandboxLimits"):
+        scuff.Client(default_limits=512)
