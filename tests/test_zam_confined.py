@@ -1,0 +1,46 @@
+"""Real plugins work under the default limits: every ZAM CLAP plugin loads, renders and
+saves its state in a confined sandbox, and renders exactly what it renders unconfined.
+(The VST3 builds join once VST3 hosting lands: the list is the CLAP one for now.)"""
+
+from __future__ import annotations
+
+import pathlib
+
+import numpy as np
+import pytest
+
+import scuff
+from conftest import ZAM_CLAP_FILES, noise
+
+pytestmark = pytest.mark.skipif(len(ZAM_CLAP_FILES) != 17, reason="zam-plugins (17 CLAP builds) not installed")
+
+FRAMES = 12000
+
+
+@pytest.fixture(scope="module")
+def sandboxes():
+    with scuff.Client(autosave_interval=None) as client:
+        group = client.create_group(sample_rate=48000, block_size=512)
+        yield (group, group.create_sandbox(limits=scuff.SandboxLimits()),
+               group.create_sandbox(limits=scuff.SandboxLimits.unconfined()))
+
+
+@pytest.mark.parametrize("path", ZAM_CLAP_FILES, ids=[p.stem for p in ZAM_CLAP_FILES])
+def test_zam_plugin_loads_renders_and_saves_under_the_default_limits(sandboxes, path: pathlib.Path):
+    group, confined, unconfined = sandboxes
+    assert "files" in confined.confinement.enforced or "files" in confined.confinement.not_enforced
+    device, reference = confined.create_device(path), unconfined.create_device(path)
+    try:
+        inputs = {}
+        if device.inputs:
+            x = noise(device.inputs[0], FRAMES)
+            inputs = {device.input(0): x, reference.input(0): x}
+        y, y_reference = group.render(inputs, [device.output(0), reference.output(0)], frames=FRAMES)
+        np.testing.assert_array_equal(y, y_reference)
+        state = device.save()
+        device.load(state)
+        assert device.save() == state
+        assert confined.state == "running"
+    finally:
+        confined.remove_device(device)
+        unconfined.remove_device(reference)
