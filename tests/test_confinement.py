@@ -13,8 +13,11 @@ import numpy as np
 import pytest
 
 import scuff
+import scuff.limits
 from conftest import noise
 from support.test_plugins import (
+    FAULTS_FILE,
+    FAULTY_ID,
     HOSTILE_ALLOCATE_ID,
     HOSTILE_CONNECT_ID,
     HOSTILE_EXEC_ID,
@@ -28,6 +31,7 @@ from support.test_plugins import (
     HOSTILE_WRITE_ID,
     PASSTHROUGH_ID,
     PLUGINS_FILE,
+    Fault,
 )
 from support.waiting import wait_until
 
@@ -85,7 +89,7 @@ def attempt(group, device, bystander) -> int:
 def test_default_limits_are_reported_enforced_or_explained(client, group):
     sandbox = group.create_sandbox()
     assert sandbox.limits == client.default_limits == scuff.SandboxLimits()
-    for what in ("privileges", "files", "system calls", "programs", "network (sockets, seccomp)"):
+    for what in ("privileges", "files", "system calls", "signals (seccomp)", "programs", "network (sockets, seccomp)"):
         enforced(sandbox, what)
     limited = group.create_sandbox(limits=scuff.SandboxLimits(memory_mb=256, cpu_seconds=60))
     assert enforced(limited, "memory") and enforced(limited, "cpu")  # rlimits: every Linux
@@ -226,3 +230,42 @@ def test_limits_of_the_wrong_type_are_refused(group):
         group.create_sandbox(limits={"memory_mb": 100})
     with pytest.raises(scuff.ScuffError, match="SandboxLimits"):
         scuff.Client(default_limits=512)
+
+
+def test_an_older_landlock_is_used_as_far_as_it_goes_and_the_rest_reported(group, bystander, test_plugins,
+                                                                          monkeypatch):
+    if "files" not in group.create_sandbox().confinement.enforced:
+        pytest.skip("no Landlock on this kernel")
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setblocking(False)
+        monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(listener.getsockname()[1]))
+        monkeypatch.setenv("SCUFF_LANDLOCK_ABI_MAX", "3")  # Linux 6.2: no network rules, no scopes
+        device = hostile(group, test_plugins, HOSTILE_CONNECT_ID)
+        confinement = device.sandbox.confinement
+        assert "Landlock ABI 3" in confinement.enforced["files"]
+        assert "needs ABI 4" in confinement.not_enforced["network (TCP, Landlock)"]
+        assert "needs ABI 6" in confinement.not_enforced["signals (Landlock)"]
+        # The network is still cut, by seccomp.
+        assert attempt(group, device, bystander) == errno.EACCES
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+    monkeypatch.setenv("SCUFF_LANDLOCK_ABI_MAX", "0")
+    confinement = group.create_sandbox().confinement
+    assert "no Landlock" in confinement.not_enforced["files"]
+    assert "system calls" in confinement.enforced
+
+
+def test_a_crash_under_a_memory_limit_is_a_crash_when_memory_is_not_short(group, test_plugins):
+    sandbox = group.create_sandbox(limits=scuff.SandboxLimits(memory_mb=256))
+    device = sandbox.create_device(test_plugins / FAULTS_FILE, plugin_id=FAULTY_ID)
+    device.schedule_param("Fault", int(Fault.CRASH_IN_PROCESS))
+    group.process({device: noise(2, BLOCK)}, device)
+    wait_until(lambda: sandbox.state == "crashed", what="the crash being seen")
+    assert sandbox.reason_code is scuff.Reason.CRASHED and "SIGSEGV" in sandbox.reason
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/lib/clap/ZamComp.clap"), reason="zam-plugins not installed")
+def test_a_small_memory_limit_still_hosts_a_real_plugin(group):
+    sandbox = group.create_sandbox(limits=scuff.SandboxLimits(memory_mb=scuff.limits.MIN_MEMORY_MB))
+    device = sandbox.create_device("/usr/lib/clap/ZamComp.clap")
+    assert group.render({device: noise(1, 4800)}, device).shape == (1, 4800)

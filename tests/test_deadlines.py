@@ -46,6 +46,6 @@ def test_calls_on_an_unresponsive_sandbox_answer_at_once(group, test_plugins):
     for call in (device.save, lambda: device.get_param("Gain"), lambda: device.set_param("Gain", -3.0),
                  lambda: device.load(b"")):
         assert timed(call) < AT_ONCE
-    # The values set meanwhile are kept for the restart, as for a crashed sandbox.
+    # A value set meanwhile raises at once, yet the restart applies it.
     device.sandbox.restart()
     assert device.get_param("Gain") == -3.0

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from . import _native
 from . import client_messages as requests
-from .device import Device
 from .confinement import Confinement
+from .device import Device
 from .errors import (
     PluginLoadError,
     ProtocolError,
@@ -190,9 +190,13 @@ class Sandbox:
             with self._lock:
                 if self._state == "stopped":
                     return
+            # One that stopped answering will not exit when asked: it is not waited for.
+            unresponsive = self._state == "unresponsive"
             self._signals.alive = False
             self._group._engine.remove_sandbox(self._signals)
             self._set_state("stopped", Reason.CLOSED, "closed by the client")
+            if unresponsive:
+                self._process.kill("closed while unresponsive")
             self._process.close(timeout=2.0)
         self._group._forget_sandbox(self)
 

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import confinement_overhead
 import crash_recovery
 import cycle_round_trip
 import render_vs_in_process
@@ -38,15 +39,20 @@ class Sizes:
     sweep_cycles: int
     scan_repetitions: int
     recovery_rounds: int
+    confinement_starts: int
+    confinement_render_seconds: float
+    confinement_repetitions: int
 
 
 FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
              sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
-             recovery_rounds=20)
+             recovery_rounds=20, confinement_starts=30, confinement_render_seconds=20,
+             confinement_repetitions=9)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
 QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
               sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2,
-              recovery_rounds=5)
+              recovery_rounds=5, confinement_starts=6, confinement_render_seconds=3,
+              confinement_repetitions=3)
 
 
 def describe_machine() -> None:
@@ -119,6 +125,10 @@ def main() -> int:
     recovery = timed_section("crash recovery", durations, lambda: crash_recovery.run(sizes.recovery_rounds))
     crash_recovery.report(recovery, sizes.recovery_rounds)
 
+    overhead = timed_section("confinement", durations, lambda: confinement_overhead.run(
+        sizes.confinement_starts, sizes.confinement_render_seconds, sizes.confinement_repetitions))
+    confinement_overhead.report(overhead, sizes.confinement_render_seconds)
+
     if args.spin_sweep:
         sweep = timed_section("spin sweep", durations, lambda: spin_settings.run(
             sizes.sweep_cycles, sizes.crowd_cycles, sizes.chunks, sizes.sweep_render_seconds,
@@ -137,7 +147,7 @@ def main() -> int:
     print(f"  empty cycle p50 / raw spin p50 ({fmt_ns(empty)} / {fmt_ns(spin_p50)}): "
           f"{fmt_ratio(empty / spin_p50):>7}  {goal(empty / spin_p50, cycle_round_trip.GOAL)}")
     for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans),
-                 *crash_recovery.goal_lines(recovery)]:
+                 *crash_recovery.goal_lines(recovery), *confinement_overhead.goal_lines(overhead)]:
         print(line)
 
     print()
@@ -146,7 +156,7 @@ def main() -> int:
           f"({sections}); load average now {load_average()}")
 
     invalid = (any(r.missed_cycles for r in renders) or any(cycles.missed.values())
-               or any(any(r.missed.values()) for r in crowding.values()))
+               or any(any(r.missed.values()) for r in crowding.values()) or overhead.missed_cycles)
     if invalid:
         print("some measurements are invalid: a sandbox missed cycles (see the warnings above)")
     return 1 if invalid else 0
