@@ -269,3 +269,19 @@ def test_a_small_memory_limit_still_hosts_a_real_plugin(group):
     sandbox = group.create_sandbox(limits=scuff.SandboxLimits(memory_mb=scuff.limits.MIN_MEMORY_MB))
     device = sandbox.create_device("/usr/lib/clap/ZamComp.clap")
     assert group.render({device: noise(1, 4800)}, device).shape == (1, 4800)
+
+
+def test_a_restarted_sandbox_keeps_its_limits(group, bystander, test_plugins):
+    device = hostile(group, test_plugins, HOSTILE_EXEC_ID, memory_mb=256)
+    process_until(group, device, bystander, lambda: device.sandbox.state == "crashed")
+    device.sandbox.restart()
+    assert "memory" in device.sandbox.confinement.enforced
+    assert device.sandbox.limits.memory_mb == 256
+
+
+def test_a_plugin_reached_through_a_link_is_readable(group, test_plugins, tmp_path):
+    linked = tmp_path / "linked.clap"
+    linked.symlink_to(test_plugins / PLUGINS_FILE)
+    device = group.create_sandbox().create_device(linked, plugin_id=PASSTHROUGH_ID)
+    x = noise(2, BLOCK)
+    np.testing.assert_array_equal(group.render({device: x}, device), x)

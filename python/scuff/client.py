@@ -121,7 +121,7 @@ class Client:
         outcome = scan_files(files, timeout=timeout, cache=cache, reuse_cache=use_cache, progress=progress,
                              limits=self.default_limits)
         for plugin in outcome.plugins:
-            remember_plugin_folder(plugin_folder(Path(plugin.path)))
+            remember_plugin_folder(plugin_folder(Path(plugin.path).resolve()))
         known: dict[str, PluginInfo] = {}
         for plugin in outcome.plugins:
             known.setdefault(plugin.id, plugin)

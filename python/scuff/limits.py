@@ -147,9 +147,12 @@ def readable_paths(limits: SandboxLimits, extra: Iterable[Path] = ()) -> list[Pa
 
 
 def may_read(limits: SandboxLimits, path: Path, extra: Iterable[Path] = ()) -> bool:
+    """Whether a sandbox with these limits may read `path`. Landlock judges the file a
+    path leads to, so links are followed on both sides."""
     if not limits.confine:
         return True
-    readable = readable_paths(limits, extra) + writable_paths(limits, None)
+    path = path.resolve()
+    readable = [root.resolve() for root in readable_paths(limits, extra) + writable_paths(limits, None)]
     return any(path == root or root in path.parents for root in readable)
 
 

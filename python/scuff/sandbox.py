@@ -251,9 +251,9 @@ class Sandbox:
         """A plugin's own files must be readable in its sandbox. Landlock can only narrow a
         process's rights, so a sandbox without devices is replaced by a process that may
         read the plugin's folder; one that hosts devices already cannot be widened."""
-        folder = plugin_folder(path)
         if may_read(self._limits, path):
             return
+        folder = plugin_folder(path.resolve())
         remember_plugin_folder(folder)
         with self._life_lock:
             if self._devices or self._state != "running":

@@ -74,7 +74,7 @@ def _run_scanner(path: str | os.PathLike[str], timeout: float, instantiate: bool
     report_reader, report_writer = os.pipe()
     command += ["--report-fd", str(report_writer)]
     command += confinement_arguments(limits, private_dir=private_dir and Path(private_dir),
-                                     extra_readable=[plugin_folder(Path(path))])
+                                     extra_readable=[plugin_folder(Path(path)), plugin_folder(Path(path).resolve())])
     env = None if private_dir is None else {**os.environ, "TMPDIR": private_dir}
     # Its own process group, so that a timeout also kills whatever the plugin started;
     # stderr (the plugin's chatter and the scanner's notes) is not read.

@@ -43,8 +43,11 @@ def run(starts: int, render_seconds: float, repetitions: int) -> OverheadTimes:
         devices = {name: new_zamcomp(group.create_sandbox(limits=limits)) for name, limits in CASES.items()}
         for device in devices.values():
             group.render({device: signal[:, :SAMPLE_RATE]}, device)  # warm-up
-        for _ in range(repetitions):
-            for name, device in devices.items():
+        # Short renders in pairs, each pair in alternating order: the load of a shared
+        # machine drifts slowly, so a pair's ratio is fair where whole medians are not.
+        for repetition in range(repetitions):
+            order = list(devices.items())
+            for name, device in order if repetition % 2 == 0 else reversed(order):
                 started = time.perf_counter()
                 group.render({device: signal}, device)
                 render_s[name].append(time.perf_counter() - started)
@@ -53,9 +56,12 @@ def run(starts: int, render_seconds: float, repetitions: int) -> OverheadTimes:
 
 
 def _overheads(times: OverheadTimes) -> tuple[float, float]:
+    """Start overhead in seconds (difference of medians), render ratio (median of the
+    pairs' ratios)."""
     start = {name: statistics.median(samples) for name, samples in times.start_s.items()}
-    render = {name: statistics.median(samples) for name, samples in times.render_s.items()}
-    return start["default limits"] - start["no limits"], render["default limits"] / render["no limits"]
+    ratios = [confined / free for confined, free in zip(times.render_s["default limits"],
+                                                         times.render_s["no limits"], strict=True)]
+    return start["default limits"] - start["no limits"], statistics.median(ratios)
 
 
 def report(times: OverheadTimes, render_seconds: float) -> None:
@@ -73,6 +79,8 @@ def report(times: OverheadTimes, render_seconds: float) -> None:
                 ["limits", "start median", "/ no limits", "render median", "/ no limits"], rows,
                 notes=[f"start overhead {fmt_seconds(start_overhead)}; start is create_sandbox() to the sandbox "
                        "ready, its confinement reported.",
+                       f"render overhead {fmt_ratio(render_ratio)}: the median ratio of renders made in pairs, "
+                       "one after the other.",
                        *([f"WARNING: {times.missed_cycles} missed cycles: the render times are invalid"]
                          if times.missed_cycles else [])])
 
