@@ -46,8 +46,8 @@ class Sizes:
 
 FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
              sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
-             recovery_rounds=20, confinement_starts=30, confinement_render_seconds=2,
-             confinement_repetitions=61)
+             recovery_rounds=20, confinement_starts=30, confinement_render_seconds=10,
+             confinement_repetitions=41)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
 QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
               sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2,
