@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import errno
 import os
+import pathlib
+import shutil
 import socket
+import tempfile
 
 import numpy as np
 import pytest
 
 import scuff
 import scuff.limits
-from conftest import noise
+from conftest import REPO_ROOT, noise
 from support.test_plugins import (
     FAULTS_FILE,
     FAULTY_ID,
     HOSTILE_ALLOCATE_ID,
     HOSTILE_CONNECT_ID,
+    HOSTILE_CONNECT_UNIX_ID,
     HOSTILE_EXEC_ID,
     HOSTILE_EXEC_IN_INIT_ID,
     HOSTILE_FILE,
@@ -89,7 +93,8 @@ def attempt(group, device, bystander) -> int:
 def test_default_limits_are_reported_enforced_or_explained(client, group):
     sandbox = group.create_sandbox()
     assert sandbox.limits == client.default_limits == scuff.SandboxLimits()
-    for what in ("privileges", "files", "system calls", "signals (seccomp)", "programs", "network (sockets, seccomp)"):
+    for what in ("privileges", "files", "system calls", "signals (seccomp)", "programs", "network (sockets, seccomp)",
+                 "hidden sockets (namespaces)", "network (namespace)"):
         enforced(sandbox, what)
     limited = group.create_sandbox(limits=scuff.SandboxLimits(memory_mb=256, cpu_seconds=60))
     assert enforced(limited, "memory") and enforced(limited, "cpu")  # rlimits: every Linux
@@ -133,13 +138,49 @@ def test_a_connection_to_a_local_listener_is_refused(group, bystander, test_plug
             listener.accept()
 
 
-def test_a_write_outside_the_writable_folders_is_refused(group, bystander, test_plugins, monkeypatch, tmp_path):
-    planted = tmp_path / "planted.txt"
+@pytest.mark.skipif(not tempfile.gettempdir().startswith("/tmp"), reason="the test's folders are not in /tmp")
+def test_a_unix_socket_in_a_hidden_folder_is_out_of_reach(group, bystander, test_plugins, monkeypatch, tmp_path):
+    """As an SSH agent's or the session bus's would be."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(str(tmp_path / "agent.sock"))
+        listener.listen()
+        listener.setblocking(False)
+        monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(tmp_path / "agent.sock"))
+        device = hostile(group, test_plugins, HOSTILE_CONNECT_UNIX_ID)
+        if not enforced(device.sandbox, "hidden sockets (namespaces)"):
+            pytest.skip("no unprivileged user namespaces on this machine")
+        assert attempt(group, device, bystander) == errno.ENOENT
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+        # An allowed folder is kept, sockets and all.
+        allowed = hostile(group, test_plugins, HOSTILE_CONNECT_UNIX_ID, allowed_paths=[tmp_path])
+        assert attempt(group, allowed, bystander) == 0
+        listener.accept()[0].close()
+
+
+@pytest.fixture
+def unhidden_path(tmp_path_factory):
+    """A folder outside the temporary folders a sandbox's namespace hides, so that only
+    Landlock stands between it and a plugin."""
+    folder = pathlib.Path(tempfile.mkdtemp(dir=REPO_ROOT / "build", prefix="confinement-test-"))
+    yield folder
+    shutil.rmtree(folder)
+
+
+def refusals(where: str) -> tuple[int, ...]:
+    """Landlock refuses with EACCES; in a folder the namespace hides, the path is not there."""
+    return (errno.EACCES,) if where == "unhidden_path" else (errno.EACCES, errno.ENOENT)
+
+
+@pytest.mark.parametrize("where", ["tmp_path", "unhidden_path"])
+def test_a_write_outside_the_writable_folders_is_refused(group, bystander, test_plugins, monkeypatch, request,
+                                                          where):
+    planted = request.getfixturevalue(where) / "planted.txt"
     monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(planted))
     device = hostile(group, test_plugins, HOSTILE_WRITE_ID)
     if not enforced(device.sandbox, "files"):
         pytest.skip("no Landlock on this kernel")
-    assert attempt(group, device, bystander) == errno.EACCES
+    assert attempt(group, device, bystander) in refusals(where)
     assert not planted.exists()
 
 
@@ -151,15 +192,17 @@ def test_a_write_to_a_writable_path_and_the_private_tmpdir_works(group, bystande
     assert (tmp_path / "allowed.txt").read_text() == "planted\n"
 
 
-def test_a_read_in_a_folder_that_is_not_allowed_is_refused(group, bystander, test_plugins, monkeypatch, tmp_path):
-    secret = tmp_path / "secret"
+@pytest.mark.parametrize("where", ["tmp_path", "unhidden_path"])
+def test_a_read_in_a_folder_that_is_not_allowed_is_refused(group, bystander, test_plugins, monkeypatch, request,
+                                                           where):
+    secret = request.getfixturevalue(where) / "secret"
     secret.mkdir()
     (secret / "key.txt").write_text("secret\n")
     monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(secret / "key.txt"))
     device = hostile(group, test_plugins, HOSTILE_READ_ID)
     if not enforced(device.sandbox, "files"):
         pytest.skip("no Landlock on this kernel")
-    assert attempt(group, device, bystander) == errno.EACCES
+    assert attempt(group, device, bystander) in refusals(where)
     allowed = hostile(group, test_plugins, HOSTILE_READ_ID, allowed_paths=[secret])
     assert attempt(group, allowed, bystander) == 0
 

@@ -1,7 +1,7 @@
 // Plugins that try what a sandbox's limits forbid, each from its first processed block
 // (or from init, for the scanner), so a test can check that the attempt is refused or
 // stops the sandbox. The target of a file or network attempt comes from the environment
-// variable SCUFF_HOSTILE_TARGET (a path, or a TCP port on 127.0.0.1). The read-only
+// variable SCUFF_HOSTILE_TARGET (a path, a Unix socket's path, or a TCP port on 127.0.0.1). The read-only
 // "Result" parameter holds the outcome: -1 before the attempt, 0 if it succeeded, else the
 // errno it failed with.
 #include "misbehave.hpp"
@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,7 +25,7 @@ namespace scuff_test {
 
 namespace {
 
-enum class Attempt { allocate, spin, connect, write_file, read_file, exec, fork, signal };
+enum class Attempt { allocate, spin, connect, connect_unix, write_file, read_file, exec, fork, signal };
 enum class Stage { init, process };
 
 const char* features[] = {CLAP_PLUGIN_FEATURE_AUDIO_EFFECT, CLAP_PLUGIN_FEATURE_STEREO, nullptr};
@@ -34,6 +35,8 @@ constexpr clap_plugin_descriptor_t spin_descriptor =
     describe("org.scuff.test.hostile.spin", "Test Hostile Spin", features);
 constexpr clap_plugin_descriptor_t connect_descriptor =
     describe("org.scuff.test.hostile.connect", "Test Hostile Connect", features);
+constexpr clap_plugin_descriptor_t connect_unix_descriptor =
+    describe("org.scuff.test.hostile.connect-unix", "Test Hostile Connect Unix", features);
 constexpr clap_plugin_descriptor_t write_descriptor =
     describe("org.scuff.test.hostile.write", "Test Hostile Write", features);
 constexpr clap_plugin_descriptor_t read_descriptor =
@@ -75,6 +78,17 @@ int attempt(Attempt what) {
         address.sin_family = AF_INET;
         address.sin_port = htons(static_cast<uint16_t>(std::atoi(target())));
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int result = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 ? 0 : errno;
+        close(fd);
+        return result;
+    }
+    case Attempt::connect_unix: {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            return errno;
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::snprintf(address.sun_path, sizeof address.sun_path, "%s", target());
         int result = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 ? 0 : errno;
         close(fd);
         return result;
@@ -180,6 +194,8 @@ const PluginType hostile_allocate_type = {&allocate_descriptor,
 const PluginType hostile_spin_type = {&spin_descriptor, &create_hostile<Attempt::spin, Stage::process, spin_descriptor>};
 const PluginType hostile_connect_type = {&connect_descriptor,
                                          &create_hostile<Attempt::connect, Stage::process, connect_descriptor>};
+const PluginType hostile_connect_unix_type = {
+    &connect_unix_descriptor, &create_hostile<Attempt::connect_unix, Stage::process, connect_unix_descriptor>};
 const PluginType hostile_write_type = {&write_descriptor,
                                        &create_hostile<Attempt::write_file, Stage::process, write_descriptor>};
 const PluginType hostile_read_type = {&read_descriptor,

@@ -24,6 +24,7 @@ extern const PluginType leak_type;
 extern const PluginType hostile_allocate_type;
 extern const PluginType hostile_spin_type;
 extern const PluginType hostile_connect_type;
+extern const PluginType hostile_connect_unix_type;
 extern const PluginType hostile_write_type;
 extern const PluginType hostile_read_type;
 extern const PluginType hostile_exec_type;

@@ -45,6 +45,7 @@ FAULTS_FILE_IDS = (
 HOSTILE_ALLOCATE_ID = "org.scuff.test.hostile.allocate"  # 8 MiB more per step, never freed
 HOSTILE_SPIN_ID = "org.scuff.test.hostile.spin"  # busy loop forever
 HOSTILE_CONNECT_ID = "org.scuff.test.hostile.connect"  # TCP to 127.0.0.1, port = target
+HOSTILE_CONNECT_UNIX_ID = "org.scuff.test.hostile.connect-unix"  # Unix socket, path = target
 HOSTILE_WRITE_ID = "org.scuff.test.hostile.write"  # creates the target file
 HOSTILE_READ_ID = "org.scuff.test.hostile.read"  # reads the target file
 HOSTILE_EXEC_ID = "org.scuff.test.hostile.exec"  # execv("/bin/true")
@@ -52,8 +53,8 @@ HOSTILE_FORK_ID = "org.scuff.test.hostile.fork"  # fork() 20 times
 HOSTILE_SIGNAL_ID = "org.scuff.test.hostile.signal"  # kill(1, 0)
 HOSTILE_EXEC_IN_INIT_ID = "org.scuff.test.hostile.exec-in-init"
 HOSTILE_FILE_IDS = (
-    HOSTILE_ALLOCATE_ID, HOSTILE_SPIN_ID, HOSTILE_CONNECT_ID, HOSTILE_WRITE_ID, HOSTILE_READ_ID, HOSTILE_EXEC_ID,
-    HOSTILE_FORK_ID, HOSTILE_SIGNAL_ID, HOSTILE_EXEC_IN_INIT_ID)
+    HOSTILE_ALLOCATE_ID, HOSTILE_SPIN_ID, HOSTILE_CONNECT_ID, HOSTILE_CONNECT_UNIX_ID, HOSTILE_WRITE_ID,
+    HOSTILE_READ_ID, HOSTILE_EXEC_ID, HOSTILE_FORK_ID, HOSTILE_SIGNAL_ID, HOSTILE_EXEC_IN_INIT_ID)
 HOSTILE_TARGET_VARIABLE = "SCUFF_HOSTILE_TARGET"
 
 # Gain and faulty: "Gain" in dB, output = input * 10 ** (gain / 20).

@@ -5,6 +5,8 @@
 // can name the call on the report descriptor before the process dies.
 #include "scuff/os/confinement.hpp"
 
+#include "confinement_namespaces.hpp"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -522,6 +524,13 @@ std::vector<ConfinementItem> confine(const ConfinementRequest& request, int fd) 
     std::vector<ConfinementItem> items;
     report_fd = fd;
     limit_resources(request, items);
+    int death_signal = 0;
+    prctl(PR_GET_PDEATHSIG, &death_signal);
+    isolate_with_namespaces(request, items);
+    // Kept across the new user namespace by today's kernels; set again all the same.
+    if (death_signal != 0) {
+        prctl(PR_SET_PDEATHSIG, death_signal);
+    }
     bool no_new_privs = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0;
     bool no_capabilities = drop_capabilities();
     items.push_back({"privileges", no_new_privs && no_capabilities,
