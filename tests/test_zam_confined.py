@@ -1,6 +1,6 @@
-"""Real plugins work under the default limits: every ZAM CLAP plugin loads, renders and
-saves its state in a confined sandbox, and renders exactly what it renders unconfined.
-(The VST3 builds join once VST3 hosting lands: the list is the CLAP one for now.)"""
+"""Real plugins work under the default limits: every ZAM plugin loads, renders and saves
+its state in a confined sandbox, and renders exactly what it renders unconfined. The VST3
+builds are skipped while sandboxes cannot host VST3, and taken as soon as they can."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import ZAM_CLAP_FILES, noise
+from conftest import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES, noise
 
 pytestmark = pytest.mark.skipif(len(ZAM_CLAP_FILES) != 17, reason="zam-plugins (17 CLAP builds) not installed")
 
@@ -25,11 +25,20 @@ def sandboxes():
                group.create_sandbox(limits=scuff.SandboxLimits.unconfined()))
 
 
-@pytest.mark.parametrize("path", ZAM_CLAP_FILES, ids=[p.stem for p in ZAM_CLAP_FILES])
+ZAM_FILES = [*ZAM_CLAP_FILES, *ZAM_VST3_BUNDLES]
+
+
+@pytest.mark.parametrize("path", ZAM_FILES, ids=[p.name for p in ZAM_FILES])
 def test_zam_plugin_loads_renders_and_saves_under_the_default_limits(sandboxes, path: pathlib.Path):
     group, confined, unconfined = sandboxes
     assert "files" in confined.confinement.enforced or "files" in confined.confinement.not_enforced
-    device, reference = confined.create_device(path), unconfined.create_device(path)
+    try:
+        device = confined.create_device(path)
+    except scuff.PluginLoadError as error:
+        if path.suffix == ".vst3" and "cannot be hosted yet" in str(error):
+            pytest.skip("VST3 hosting has not landed yet")
+        raise
+    reference = unconfined.create_device(path)
     try:
         inputs = {}
         if device.inputs:
