@@ -67,7 +67,7 @@ def _paths(value: object, name: str) -> tuple[Path, ...]:
     return tuple(paths)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SandboxLimits:
     """What a sandbox may do. The defaults protect the user and let real plugins work: no
     network, no new programs, writes only to a private temporary folder (its TMPDIR) and
@@ -108,6 +108,14 @@ class SandboxLimits:
                 raise LimitsError(f"{name} is True or False, not {getattr(self, name)!r}")
         object.__setattr__(self, "allowed_paths", _paths(self.allowed_paths, "allowed_paths"))
         object.__setattr__(self, "writable_paths", _paths(self.writable_paths, "writable_paths"))
+
+    def __repr__(self) -> str:
+        if not self.confine:
+            return "SandboxLimits.unconfined()"
+        return (f"SandboxLimits(memory_mb={self.memory_mb!r}, cpu_seconds={self.cpu_seconds!r}, "
+                f"allowed_paths={tuple(map(str, self.allowed_paths))!r}, "
+                f"writable_paths={tuple(map(str, self.writable_paths))!r}, network={self.network!r}, "
+                f"allow_exec={self.allow_exec!r})")
 
     @classmethod
     def unconfined(cls) -> SandboxLimits:

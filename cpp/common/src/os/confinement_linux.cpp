@@ -409,6 +409,11 @@ void filter_system_calls(const ConfinementRequest& request, std::vector<Confinem
         scmp_arg_cmp other = SCMP_A0(SCMP_CMP_NE, 0);
         filter.trap(seccomp_syscall_resolve_name("prlimit64"), 0, 1, &other);
     }
+    if (request.cpu_seconds != 0) {
+        // SIGXCPU must end the process, so that the client can tell why it ended.
+        scmp_arg_cmp xcpu = SCMP_A0(SCMP_CMP_EQ, SIGXCPU);
+        filter.trap(seccomp_syscall_resolve_name("rt_sigaction"), EPERM, 1, &xcpu);
+    }
     if (!request.exec) {
         filter.trap("execve");
         filter.trap("execveat");
