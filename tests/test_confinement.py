@@ -328,3 +328,19 @@ def test_a_plugin_reached_through_a_link_is_readable(group, test_plugins, tmp_pa
     device = group.create_sandbox().create_device(linked, plugin_id=PASSTHROUGH_ID)
     x = noise(2, BLOCK)
     np.testing.assert_array_equal(group.render({device: x}, device), x)
+
+
+def test_private_folders_go_with_their_process_or_with_the_next_client(group, tmp_path):
+    sandbox = group.create_sandbox()
+    private = sandbox._process._private_dir
+    assert private.is_dir()
+    sandbox.close()
+    assert not private.exists()
+    # A client killed before it could remove its sandboxes' folders: the next one does.
+    dead_pid = os.getpid() + 1
+    while os.path.exists(f"/proc/{dead_pid}"):
+        dead_pid += 1
+    stale = pathlib.Path(tempfile.mkdtemp(prefix=f"scuff-sbox-{dead_pid}-"))
+    (stale / "left-over").write_text("x")
+    scuff.Client().close()
+    assert not stale.exists()

@@ -17,6 +17,7 @@ from .event_loop import EventLoop
 from .group import Group
 from .limits import SandboxLimits, plugin_folder, remember_plugin_folder
 from .plugin_info import BrokenPlugin, PluginInfo
+from .private_dirs import remove_stale_private_dirs
 from .sandbox_status import SandboxEvent
 from .scan_cache import ScanCache, default_cache_dir
 from .scan_report import SCAN_TIMEOUT
@@ -47,6 +48,7 @@ class Client:
         if default_limits is not None and not isinstance(default_limits, SandboxLimits):
             raise ScuffError(f"default_limits is a scuff.SandboxLimits, not {type(default_limits).__name__}")
         self.default_limits = default_limits if default_limits is not None else SandboxLimits()
+        remove_stale_private_dirs()
         self.control_timeout = float(control_timeout)
         self.load_timeout = float(load_timeout)
         self.autosave_interval = autosave_interval

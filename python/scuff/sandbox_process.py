@@ -6,16 +6,13 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import client_messages as requests
@@ -34,6 +31,7 @@ from .errors import (
 from .event_loop import read_available
 from .executables import executable
 from .limits import SandboxLimits, confinement_arguments
+from .private_dirs import make_private_dir, remove_private_dir
 from .sandbox_messages import FailureReply, ReadyMessage, ReplyBody, ResponseMessage, parse
 from .sandbox_status import Reason
 
@@ -97,7 +95,7 @@ class SandboxProcess:
         self._confinement: Future[Confinement] = Future()
         self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement)
         # The sandbox's TMPDIR, and the only temporary folder it may write to.
-        self._private_dir = tempfile.mkdtemp(prefix="scuff-sbox-") if self.limits.confine else None
+        self._private_dir = make_private_dir("sbox") if self.limits.confine else None
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         report_reader, report_writer = os.pipe()
         args = [
@@ -107,9 +105,9 @@ class SandboxProcess:
             "--sample-rate", repr(float(sample_rate)),
             "--max-frames", str(max_frames),
             "--report-fd", str(report_writer),
-            *confinement_arguments(self.limits, private_dir=self._private_dir and Path(self._private_dir)),
+            *confinement_arguments(self.limits, private_dir=self._private_dir),
         ]
-        env = None if self._private_dir is None else {**os.environ, "TMPDIR": self._private_dir}
+        env = None if self._private_dir is None else {**os.environ, "TMPDIR": str(self._private_dir)}
         output_reader, output_writer = os.pipe()
         try:
             self.process = client._spawn(args, pass_fds=(child.fileno(), signals.fd, report_writer),
@@ -229,7 +227,7 @@ class SandboxProcess:
 
     def _remove_private_dir(self) -> None:
         if self._private_dir is not None:
-            shutil.rmtree(self._private_dir, ignore_errors=True)
+            remove_private_dir(self._private_dir)
 
     def _close_descriptors(self) -> None:
         # On the event-loop thread, after the unwatch calls queued before it.

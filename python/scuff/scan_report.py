@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from .confinement import ReportReader
 from .executables import executable
 from .limits import SandboxLimits, confinement_arguments, plugin_folder
 from .plugin_info import PluginInfo
+from .private_dirs import make_private_dir, remove_private_dir
 from .protocol import ScanReport
 from .sandbox import describe_exit
 from .sandbox_messages import MAX_PORTS, _text
@@ -54,17 +53,17 @@ def scan_file(path: str | os.PathLike[str], timeout: float = SCAN_TIMEOUT, *, in
     the file; the file's own folder is readable.
     """
     limits = limits if limits is not None else SandboxLimits.unconfined()
-    private_dir = tempfile.mkdtemp(prefix="scuff-scan-") if limits.confine else None
+    private_dir = make_private_dir("scan") if limits.confine else None
     try:
         return _run_scanner(path, timeout, instantiate, plugin_id, started, limits, private_dir)
     finally:
         if private_dir is not None:
-            shutil.rmtree(private_dir, ignore_errors=True)
+            remove_private_dir(private_dir)
 
 
 def _run_scanner(path: str | os.PathLike[str], timeout: float, instantiate: bool, plugin_id: str | None,
                  started: Callable[[subprocess.Popen[bytes]], None] | None, limits: SandboxLimits,
-                 private_dir: str | None) -> FileScan:
+                 private_dir: Path | None) -> FileScan:
     path = os.path.abspath(os.fspath(path))
     command = [str(executable("scuff-scan"))]
     if not instantiate:
@@ -73,9 +72,9 @@ def _run_scanner(path: str | os.PathLike[str], timeout: float, instantiate: bool
         command += ["--plugin", plugin_id]
     report_reader, report_writer = os.pipe()
     command += ["--report-fd", str(report_writer)]
-    command += confinement_arguments(limits, private_dir=private_dir and Path(private_dir),
+    command += confinement_arguments(limits, private_dir=private_dir,
                                      extra_readable=[plugin_folder(Path(path)), plugin_folder(Path(path).resolve())])
-    env = None if private_dir is None else {**os.environ, "TMPDIR": private_dir}
+    env = None if private_dir is None else {**os.environ, "TMPDIR": str(private_dir)}
     # Its own process group, so that a timeout also kills whatever the plugin started;
     # stderr (the plugin's chatter and the scanner's notes) is not read.
     try:
