@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages scuff needs to build and test: the compiler and CMake,
-# Python's headers and venv, the plugin SDK headers (CLAP from dpf-source, VST3 from
-# juce-modules-source-data) and real plugins to test with (zam-plugins).
+# Python's headers and venv, libseccomp (the sandbox's system-call filter), the plugin
+# SDK headers (CLAP from dpf-source, VST3 from juce-modules-source-data) and real plugins
+# to test with (zam-plugins).
 set -euo pipefail
 
-packages=(g++ cmake ninja-build python3-dev python3-venv zam-plugins dpf-source juce-modules-source-data)
+packages=(g++ cmake ninja-build python3-dev python3-venv libseccomp-dev zam-plugins dpf-source juce-modules-source-data)
 
 missing=()
 for package in "${packages[@]}"; do

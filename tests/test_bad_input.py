@@ -14,8 +14,9 @@ from support.test_plugins import EMPTY_FILE, PASSTHROUGH_ID, PLUGINS_FILE
 
 
 @pytest.fixture
-def sandbox(group) -> scuff.Sandbox:
-    return group.create_sandbox()
+def sandbox(group, tmp_path) -> scuff.Sandbox:
+    # The bad files are made in tmp_path, which the sandbox must be able to read.
+    return group.create_sandbox(limits=scuff.SandboxLimits(allowed_paths=[tmp_path]))
 
 
 @pytest.fixture

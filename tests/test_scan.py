@@ -36,7 +36,8 @@ ZAM_NAMES = sorted(path.stem for path in ZAM_CLAP_FILES)
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[scuff.PluginInfo], scuff.Client]]:
-    """A scan of the standard folders only: no CLAP_PATH or VST3_PATH, an empty home."""
+    """A scan of the standard folders only: no CLAP_PATH or VST3_PATH, an empty home; every
+    scanner confined by the default limits."""
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HOME", str(home))
@@ -52,6 +53,7 @@ def zam(plugins: list[scuff.PluginInfo], fmt: str) -> dict[str, scuff.PluginInfo
 
 def test_the_zam_plugins_are_all_found_in_both_formats(installed):
     plugins, client = installed
+    assert client.default_limits == scuff.SandboxLimits()
     assert len(ZAM_CLAP_FILES) == 17 and len(ZAM_VST3_BUNDLES) == 17
     assert sorted(zam(plugins, "clap")) == ZAM_NAMES
     assert sorted(zam(plugins, "vst3")) == ZAM_NAMES

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sandbox.hpp"
+#include "scuff/confinement_options.hpp"
 #include "scuff/os/process.hpp"
 
 namespace {
@@ -15,10 +16,18 @@ bool parse_number(std::string_view text, auto& value) {
     return error == std::errc() && end == text.data() + text.size();
 }
 
-bool parse_options(int argc, char** argv, scuff::sbox::SandboxOptions& options) {
+bool parse_options(int argc, char** argv, scuff::sbox::SandboxOptions& options,
+                   scuff::ConfinementOptions& confinement) {
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string_view name = argv[i];
         std::string_view value = argv[i + 1];
+        auto match = scuff::parse_confinement_option(name, value, confinement);
+        if (match != scuff::OptionMatch::NotConfinement) {
+            if (match == scuff::OptionMatch::Invalid) {
+                return false;
+            }
+            continue;
+        }
         bool ok = name == "--control-fd"    ? parse_number(value, options.control_fd)
                   : name == "--signals-fd"  ? parse_number(value, options.signals_fd)
                   : name == "--sample-rate" ? parse_number(value, options.sample_rate)
@@ -36,9 +45,11 @@ bool parse_options(int argc, char** argv, scuff::sbox::SandboxOptions& options) 
 
 int main(int argc, char** argv) {
     scuff::sbox::SandboxOptions options;
-    if (!parse_options(argc, argv, options)) {
+    scuff::ConfinementOptions confinement;
+    if (!parse_options(argc, argv, options, confinement)) {
         std::fprintf(stderr,
                      "usage: scuff-sbox --control-fd N --signals-fd N --sample-rate HZ --max-frames N\n"
+                     "                  [--report-fd N] [--confine 1 --confine-... (see confinement_options.hpp)]\n"
                      "scuff-sbox is started by the scuff client, not by hand.\n");
         return 2;
     }
@@ -47,6 +58,8 @@ int main(int argc, char** argv) {
     }
     // A client that goes away mid-write must not kill us with SIGPIPE before we notice.
     scuff::os::ignore_broken_pipes();
+    // Before the first thread starts and before any plugin is loaded.
+    scuff::apply_confinement(confinement);
     try {
         scuff::sbox::Sandbox sandbox(options);
         return sandbox.run();

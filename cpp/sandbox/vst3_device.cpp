@@ -437,8 +437,15 @@ bool Vst3Device::load_state(std::span<const uint8_t> data) {
     // the processor must not be sent them again after it.
     sync_controller();
     drop_resend_ = true;
-    auto* component_stream = new Vst3MemoryStream(std::move(state->component));
+    auto* component_stream = new Vst3MemoryStream(state->component);
     bool loaded = component_->setState(component_stream) == kResultOk;
+    if (!loaded) {
+        // Some plugins cannot read back a state that holds nothing (DPF writes a single zero
+        // byte): refusing the very state they hold changes nothing, so it is no failure.
+        auto* current = new Vst3MemoryStream();
+        loaded = component_->getState(current) == kResultOk && current->bytes() == state->component;
+        current->release();
+    }
     if (loaded && controller_ && separate_controller_) {
         component_stream->seek(0, IBStream::kIBSeekSet, nullptr);
         controller_->setComponentState(component_stream);

@@ -1,12 +1,15 @@
 """scuff: run CLAP and VST3 plugins in sandbox processes, so a crashing or hanging plugin
 costs one sandbox and never the host."""
 
+import logging
 from importlib.metadata import version as _version
 
 from .client import Client
+from .confinement import Confinement, ConfinementItem
 from .device import Device, InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .errors import (
     AudioFormatError,
+    LimitsError,
     ParamError,
     PluginLoadError,
     ProtocolError,
@@ -19,6 +22,7 @@ from .errors import (
 )
 from .events import Event, Midi, NoteChoke, NoteOff, NoteOn
 from .group import Group
+from .limits import SandboxLimits
 from .midi_file import events_from_midi
 from .param import Param
 from .plugin_info import BrokenPlugin, PluginInfo
@@ -29,14 +33,21 @@ from .transport import Transport
 # The one version number lives in pyproject.toml.
 __version__ = _version("scuff")
 
+# A library logs, the application decides what is shown: without logging configured,
+# nothing scuff logs reaches stderr.
+logging.getLogger("scuff").addHandler(logging.NullHandler())
+
 __all__ = [
     "AudioFormatError",
     "BrokenPlugin",
     "Client",
+    "Confinement",
+    "ConfinementItem",
     "Device",
     "Event",
     "Group",
     "InputPort",
+    "LimitsError",
     "Midi",
     "NoteChoke",
     "NoteInputPort",
@@ -53,6 +64,7 @@ __all__ = [
     "RestartPolicy",
     "Sandbox",
     "SandboxEvent",
+    "SandboxLimits",
     "SandboxCrashedError",
     "SandboxError",
     "SandboxTimeoutError",

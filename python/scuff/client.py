@@ -15,7 +15,9 @@ from . import plugin_folders
 from .errors import PluginLoadError, ScuffError, UnknownPluginError
 from .event_loop import EventLoop
 from .group import Group
+from .limits import SandboxLimits, plugin_folder, remember_plugin_folder
 from .plugin_info import BrokenPlugin, PluginInfo
+from .private_dirs import remove_stale_private_dirs
 from .sandbox_status import SandboxEvent
 from .scan_cache import ScanCache, default_cache_dir
 from .scan_report import SCAN_TIMEOUT
@@ -32,14 +34,21 @@ class Client:
     def __init__(self, *, control_timeout: float = 10.0, load_timeout: float = 30.0,
                  autosave_interval: float | None = 1.0,
                  on_sandbox_state: Callable[[SandboxEvent], None] | None = None,
-                 cache_dir: str | os.PathLike[str] | None = None) -> None:
+                 cache_dir: str | os.PathLike[str] | None = None,
+                 default_limits: SandboxLimits | None = None) -> None:
         """`control_timeout` bounds every control request (parameters, states), and
         `load_timeout` the creation of a device; a sandbox that misses either becomes
         unresponsive. Devices whose parameters or state changed are saved in the
         background every `autosave_interval` seconds (None turns autosave off).
         `on_sandbox_state` is called, on a thread of its own, with every change of a
         sandbox's state. `cache_dir` is where `scan` keeps its cache; by default
-        SCUFF_CACHE_DIR, else `scuff` in the user's cache folder (XDG_CACHE_HOME or ~/.cache)."""
+        SCUFF_CACHE_DIR, else `scuff` in the user's cache folder (XDG_CACHE_HOME or ~/.cache).
+        `default_limits` confines every sandbox created without limits of its own, and every
+        scanner; by default `SandboxLimits()` (see docs/confinement.md)."""
+        if default_limits is not None and not isinstance(default_limits, SandboxLimits):
+            raise ScuffError(f"default_limits is a scuff.SandboxLimits, not {type(default_limits).__name__}")
+        self.default_limits = default_limits if default_limits is not None else SandboxLimits()
+        remove_stale_private_dirs()
         self.control_timeout = float(control_timeout)
         self.load_timeout = float(load_timeout)
         self.autosave_interval = autosave_interval
@@ -117,7 +126,9 @@ class Client:
         # Without use_cache the cache is not read, but what this scan finds is stored.
         cache = ScanCache(self._cache_dir, scanner_stamp())
         outcome = scan_files(files, timeout=timeout, cache=cache, reuse_cache=use_cache,
-                             load_modules=load_modules, progress=progress)
+                             load_modules=load_modules, progress=progress, limits=self.default_limits)
+        for plugin in outcome.plugins:
+            remember_plugin_folder(plugin_folder(Path(plugin.path).resolve()))
         known: dict[str, PluginInfo] = {}
         for plugin in outcome.plugins:
             known.setdefault(plugin.id, plugin)
@@ -183,10 +194,11 @@ class Client:
         with self._lock:
             return next(self._device_ids)
 
-    def _spawn(self, args: Sequence[str], *, pass_fds: Sequence[int], output: int) -> subprocess.Popen[bytes]:
+    def _spawn(self, args: Sequence[str], *, pass_fds: Sequence[int], output: int,
+               env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         def start() -> subprocess.Popen[bytes]:
             return subprocess.Popen(list(args), pass_fds=tuple(pass_fds), stdin=subprocess.DEVNULL,
-                                    stdout=output, stderr=output, close_fds=True)
+                                    stdout=output, stderr=output, close_fds=True, env=env)
 
         return self._spawner.submit(start).result()
 

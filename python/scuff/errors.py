@@ -27,6 +27,11 @@ class AudioFormatError(ScuffError, ValueError):
     """An audio array of the wrong type, shape or length, or a port that does not exist."""
 
 
+class LimitsError(ScuffError, ValueError):
+    """A SandboxLimits that cannot be enforced as given: a negative or tiny memory limit, a
+    path that does not exist."""
+
+
 class SandboxError(ScuffError):
     """A sandbox process failed, stopped answering, or broke the protocol."""
 

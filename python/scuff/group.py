@@ -15,6 +15,7 @@ from .device import Device, InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .errors import AudioFormatError, SandboxError, ScuffError
 from .events import RECORD, Event, block_counts, to_records
 from .graph import Connection, GraphPlan, SandboxPlan, channels_connectable, compile_graph, path_latencies
+from .limits import SandboxLimits
 from .sandbox import Sandbox
 from .sandbox_status import RestartPolicy
 from .transport import Transport
@@ -111,12 +112,15 @@ class Group:
         block (each device is sent the note-offs of the notes it is holding)."""
         self._engine.panic()
 
-    def create_sandbox(self, *, restart_policy: RestartPolicy | None = None) -> Sandbox:
+    def create_sandbox(self, *, restart_policy: RestartPolicy | None = None,
+                       limits: SandboxLimits | None = None) -> Sandbox:
         """Starts a new scuff-sbox process in this group. With a `restart_policy`, the
-        sandbox restarts by itself after a crash or when it is unresponsive."""
+        sandbox restarts by itself after a crash or when it is unresponsive. `limits` says
+        what it may do (by default the client's `default_limits`); `sandbox.confinement`
+        tells what this machine enforces."""
         if self._closed:
             raise ScuffError("the group is closed")
-        sandbox = Sandbox(self, restart_policy)
+        sandbox = Sandbox(self, restart_policy, limits)
         with self._lock:
             self._sandboxes.append(sandbox)
         return sandbox

@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import _native
 from . import client_messages as requests
+from .confinement import Confinement
 from .device import Device
-from .errors import ProtocolError, SandboxCrashedError, SandboxError, SandboxTimeoutError, ScuffError
+from .errors import (
+    PluginLoadError,
+    ProtocolError,
+    SandboxCrashedError,
+    SandboxError,
+    SandboxTimeoutError,
+    ScuffError,
+)
+from .limits import SandboxLimits, may_read, plugin_folder, remember_plugin_folder
 from .plugin_info import PluginInfo
 from .sandbox_messages import DeviceChangedMessage, DeviceDescription, LogMessage, ParamEditedMessage, ReplyBody
 from .sandbox_process import SandboxProcess, describe_exit
@@ -33,9 +44,15 @@ _LOG_LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logg
 class Sandbox:
     """One scuff-sbox process. Created with `Group.create_sandbox`; closed with its group."""
 
-    def __init__(self, group: Group, restart_policy: RestartPolicy | None = None) -> None:
+    def __init__(self, group: Group, restart_policy: RestartPolicy | None = None,
+                 limits: SandboxLimits | None = None) -> None:
+        if limits is not None and not isinstance(limits, SandboxLimits):
+            raise ScuffError(f"limits is a scuff.SandboxLimits, not {type(limits).__name__}")
         self._group = group
         self._client = group.client
+        self._limits = limits if limits is not None else group.client.default_limits
+        # Set while an empty sandbox's process is replaced by one that may read more.
+        self._replacing = False
         self._lock = threading.RLock()
         # Serialises restarts and closing.
         self._life_lock = threading.Lock()
@@ -86,6 +103,17 @@ class Sandbox:
         return self._current.pid
 
     @property
+    def limits(self) -> SandboxLimits:
+        """The limits this sandbox was created with."""
+        return self._limits
+
+    @property
+    def confinement(self) -> Confinement:
+        """What the current process actually enforces on this machine: each limit with its
+        mechanism, and each limit that this kernel could not enforce, with the reason."""
+        return self._current.confinement
+
+    @property
     def late(self) -> bool:
         """Missed the deadline of its last audio cycle and has not caught up yet."""
         return self._signals.late
@@ -116,6 +144,9 @@ class Sandbox:
         PluginInfo from a scan, or the id of a scanned plugin.
         """
         path, plugin_id = self._client._resolve_plugin(plugin, plugin_id)
+        self._make_readable(Path(path))
+        # One deadline for the whole call, however many requests it takes.
+        deadline = time.monotonic() + self._client.load_timeout
         device_id = self._client._next_device_id()
         reply = self._call(requests.create_device(device_id, str(path), plugin_id),
                            timeout=self._client.load_timeout)
@@ -129,7 +160,7 @@ class Sandbox:
         self._devices[device_id] = device
         try:
             reply = self._call(requests.attach_device_memory(device_id, memory.size),
-                               fds=[memory.fd], timeout=self._client.load_timeout)
+                               fds=[memory.fd], timeout=max(0.001, deadline - time.monotonic()))
             device._update(self._expect_description(reply, device_id))
         except BaseException:
             del self._devices[device_id]
@@ -146,7 +177,7 @@ class Sandbox:
         del self._devices[device.id]
         self._group._forget_devices([device])
         self._group._engine.remove_device(device._memory)
-        if self._state in ("running", "unresponsive"):
+        if self._state == "running":
             self._call(requests.destroy_device(device.id))
 
     def restart(self) -> None:
@@ -166,9 +197,13 @@ class Sandbox:
             with self._lock:
                 if self._state == "stopped":
                     return
+            # One that stopped answering will not exit when asked: it is not waited for.
+            unresponsive = self._state == "unresponsive"
             self._signals.alive = False
             self._group._engine.remove_sandbox(self._signals)
             self._set_state("stopped", Reason.CLOSED, "closed by the client")
+            if unresponsive:
+                self._current.kill("closed while unresponsive")
             self._current.close(timeout=2.0)
         self._group._forget_sandbox(self)
 
@@ -181,6 +216,11 @@ class Sandbox:
         with self._lock:
             if self._state in ("crashed", "stopped"):
                 raise SandboxCrashedError(f"sandbox {self.pid} is {self._state}: {self._detail}")
+            # A sandbox known to be unresponsive answers at once: waiting for it again would
+            # cost every call its whole deadline. restart() brings it back.
+            if self._state == "unresponsive":
+                raise SandboxTimeoutError(f"sandbox {self.pid} is unresponsive ({self._detail}); "
+                                          "restart() it")
             process = self._current
         try:
             return process.call(body, fds=fds, timeout=timeout or self._client.control_timeout)
@@ -205,7 +245,7 @@ class Sandbox:
 
     def _start_process(self) -> SandboxProcess:
         process = SandboxProcess(self._client, self._signals, self._group.sample_rate, self._group.block_size,
-                                 self._on_message, self._on_exit)
+                                 self._on_message, self._on_exit, self._limits)
         try:
             process.wait_ready(START_TIMEOUT)
             if self._group.offline:
@@ -215,6 +255,31 @@ class Sandbox:
             self._set_state("crashed", Reason.FAILED_TO_START, str(error))
             raise
         return process
+
+    def _make_readable(self, path: Path) -> None:
+        """A plugin's own files must be readable in its sandbox. Landlock can only narrow a
+        process's rights, so a sandbox without devices is replaced by a process that may
+        read the plugin's folder; one that hosts devices already cannot be widened."""
+        if may_read(self._limits, path):
+            return
+        folder = plugin_folder(path.resolve())
+        remember_plugin_folder(folder)
+        with self._life_lock:
+            if self._devices or self._state != "running":
+                raise PluginLoadError(
+                    f"{path} is outside the folders sandbox {self.pid} may read; create the sandbox with "
+                    f"limits=scuff.SandboxLimits(allowed_paths=[{str(folder)!r}]), or create a device from "
+                    "that folder in a new sandbox first")
+            old = self._current
+            self._replacing = True
+            try:
+                self._signals.alive = False
+                old.kill("replaced by a process that may read the plugin's folder")
+                old.close(timeout=2.0)
+                self._process = self._start_process()
+            finally:
+                self._replacing = False
+            self._signals.revive()
 
     def _restart_locked(self) -> None:
         old = self._current
@@ -257,19 +322,29 @@ class Sandbox:
     def _on_exit(self, process: SandboxProcess, returncode: int) -> None:
         """Event-loop thread: a process ended. Only the current one may report its end: a
         replaced one is ignored."""
-        if process is not self._process:
+        if process is not self._process or self._replacing:
             return
         self._signals.alive = False
         with self._lock:
             if self._state in ("stopped", "starting"):
                 return
+        reports = process.reports
+        detail = describe_exit(returncode)
         if process.kill_code is not None:
             reason = process.kill_code
+        elif reports.forbidden_syscall is not None or returncode == -signal.SIGSYS:
+            reason = Reason.FORBIDDEN_SYSCALL
+            detail = f"{detail}: the plugin made a forbidden system call, {reports.forbidden_syscall or 'unknown'}"
+        elif reports.memory_limit_reached:
+            reason = Reason.MEMORY_LIMIT
+            detail = f"{detail}: the plugin reached the memory limit ({self._limits.memory_mb} MB)"
+        elif returncode == -signal.SIGXCPU:
+            reason = Reason.CPU_LIMIT
+            detail = f"{detail}: the plugin used up its CPU time ({self._limits.cpu_seconds:g} s)"
         elif returncode < 0:
             reason = Reason.CRASHED
         else:
             reason = Reason.EXITED
-        detail = describe_exit(returncode)
         if process.kill_reason:
             detail = f"{detail} ({process.kill_reason})"
         self._set_state("crashed", reason, f"scuff-sbox {detail}")

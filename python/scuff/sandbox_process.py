@@ -16,6 +16,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
 from . import client_messages as requests
+from .confinement import Confinement, ReportReader, unreported
 from .control_channel import ControlChannel
 from .errors import (
     ParamError,
@@ -29,6 +30,8 @@ from .errors import (
 )
 from .event_loop import read_available
 from .executables import executable
+from .limits import SandboxLimits, confinement_arguments
+from .private_dirs import make_private_dir, remove_private_dir
 from .sandbox_messages import FailureReply, ReadyMessage, ReplyBody, ResponseMessage, parse
 from .sandbox_status import Reason
 
@@ -51,6 +54,9 @@ _FAILURE_ERRORS: dict[str, type[ScuffError]] = {
 
 # After its control socket closes, a process gets this long to exit before it is killed.
 EXIT_GRACE = 0.5
+# The confinement report is written before the ready message; this bounds the wait for it
+# once the process is ready.
+REPORT_GRACE = 1.0
 
 
 def describe_exit(returncode: int | None) -> str:
@@ -71,7 +77,8 @@ class SandboxProcess:
 
     def __init__(self, client: Client, signals: _native.SandboxSignals, sample_rate: float, max_frames: int,
                  on_message: Callable[[object], None],
-                 on_exit: Callable[[SandboxProcess, int], None]) -> None:
+                 on_exit: Callable[[SandboxProcess, int], None],
+                 limits: SandboxLimits | None = None) -> None:
         self._client = client
         self._on_message = on_message
         self._on_exit = on_exit
@@ -85,24 +92,39 @@ class SandboxProcess:
         # Why the client ended the process, when it did: in words, and as a code.
         self.kill_reason = ""
         self.kill_code: Reason | None = None
+        self.limits = limits if limits is not None else SandboxLimits.unconfined()
+        self._confinement: Future[Confinement] = Future()
+        self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement)
+        # The sandbox's TMPDIR, and the only temporary folder it may write to.
+        self._private_dir = make_private_dir("sbox") if self.limits.confine else None
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        report_reader, report_writer = os.pipe()
         args = [
             str(executable("scuff-sbox")),
             "--control-fd", str(child.fileno()),
             "--signals-fd", str(signals.fd),
             "--sample-rate", repr(float(sample_rate)),
             "--max-frames", str(max_frames),
+            "--report-fd", str(report_writer),
+            *confinement_arguments(self.limits, private_dir=self._private_dir),
         ]
+        env = None if self._private_dir is None else {**os.environ, "TMPDIR": str(self._private_dir)}
         output_reader, output_writer = os.pipe()
         try:
-            self.process = client._spawn(args, pass_fds=(child.fileno(), signals.fd), output=output_writer)
+            self.process = client._spawn(args, pass_fds=(child.fileno(), signals.fd, report_writer),
+                                         output=output_writer, env=env)
         except BaseException:
             parent.close()
             os.close(output_reader)
+            os.close(report_reader)
+            self._remove_private_dir()
             raise
         finally:
             child.close()
             os.close(output_writer)
+            os.close(report_writer)
+        self._report = report_reader
+        os.set_blocking(report_reader, False)
         self._channel = ControlChannel(parent)
         self._output = output_reader
         os.set_blocking(output_reader, False)
@@ -111,6 +133,7 @@ class SandboxProcess:
         events = client._events
         events.watch(parent.fileno(), self._on_readable)
         events.watch(output_reader, self._on_output)
+        events.watch(report_reader, self._on_report)
         events.watch(self._pidfd, self._on_pidfd)
 
     @property
@@ -121,6 +144,13 @@ class SandboxProcess:
     def gone(self) -> bool:
         return self._gone
 
+    @property
+    def confinement(self) -> Confinement:
+        """What the process reported it enforces (known once it is ready)."""
+        if self._confinement.done() and self._confinement.exception() is None:
+            return self._confinement.result()
+        return unreported(self.limits, "the sandbox process has not reported its confinement")
+
     def wait_ready(self, timeout: float) -> None:
         try:
             self._ready.result(timeout)
@@ -129,6 +159,10 @@ class SandboxProcess:
             raise SandboxTimeoutError(f"scuff-sbox did not start within {timeout:g} s") from None
         except SandboxError as error:
             raise SandboxError(f"scuff-sbox failed to start: {error}") from None
+        try:
+            self._confinement.result(REPORT_GRACE)
+        except FutureTimeout:
+            self._set_confinement(unreported(self.limits, "the sandbox process sent no confinement report"))
 
     def call(self, body: requests.RequestBody, *, fds: Sequence[int] = (), timeout: float) -> ReplyBody:
         """Sends a request and waits for its reply; raises the error a failure stands for."""
@@ -188,11 +222,17 @@ class SandboxProcess:
         events = self._client._events
         events.unwatch(self._pidfd)
         events.unwatch(self._output)
+        events.unwatch(self._report)
         events.call_soon(self._close_descriptors)
+        self._remove_private_dir()
+
+    def _remove_private_dir(self) -> None:
+        if self._private_dir is not None:
+            remove_private_dir(self._private_dir)
 
     def _close_descriptors(self) -> None:
         # On the event-loop thread, after the unwatch calls queued before it.
-        for fd in (self._pidfd, self._output):
+        for fd in (self._pidfd, self._output, self._report):
             try:
                 os.close(fd)
             except OSError:
@@ -241,8 +281,25 @@ class SandboxProcess:
             if line.strip():
                 log.debug("sandbox %d: %s", self.pid, line)
 
+    def _on_report(self) -> None:
+        data = read_available(self._report)
+        if data is None:
+            self._client._events.unwatch(self._report)
+            return
+        self.reports.feed(data)
+
+    def _set_confinement(self, confinement: Confinement) -> None:
+        if not self._confinement.done():
+            self._confinement.set_result(confinement)
+
     def _on_pidfd(self) -> None:
         returncode = self.process.wait()
+        # What the process reported just before it died is read before its end is judged.
+        try:
+            while data := read_available(self._report):
+                self.reports.feed(data)
+        except OSError:
+            pass
         with self._lock:
             already_gone = self._gone
             self._gone = True

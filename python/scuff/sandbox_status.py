@@ -28,6 +28,12 @@ class Reason(enum.Enum):
     PROTOCOL_ERROR = "protocol error"
     # The client closed it.
     CLOSED = "closed"
+    # It reached its memory limit (SandboxLimits.memory_mb).
+    MEMORY_LIMIT = "memory limit"
+    # It used up its CPU time (SandboxLimits.cpu_seconds).
+    CPU_LIMIT = "cpu limit"
+    # The plugin made a system call its limits forbid (the call is named in the detail).
+    FORBIDDEN_SYSCALL = "forbidden syscall"
 
 
 @dataclass(frozen=True)

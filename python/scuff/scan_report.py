@@ -9,11 +9,15 @@ import signal
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import _native
+from .confinement import ReportReader
 from .executables import executable
+from .limits import SandboxLimits, confinement_arguments, plugin_folder
 from .plugin_info import PluginInfo
+from .private_dirs import make_private_dir, remove_private_dir
 from .protocol import ScanReport
 from .sandbox_messages import MAX_PORTS, _text
 from .sandbox_process import describe_exit
@@ -43,38 +47,82 @@ class FileScan:
 
 def scan_file(path: str | os.PathLike[str], timeout: float = SCAN_TIMEOUT, *, instantiate: bool = True,
               plugin_id: str | None = None,
-              started: Callable[[subprocess.Popen[bytes]], None] | None = None) -> FileScan:
+              started: Callable[[subprocess.Popen[bytes]], None] | None = None,
+              limits: SandboxLimits | None = None) -> FileScan:
     """Runs scuff-scan on one file; a crash, hang or garbage output becomes `error`.
 
     With `instantiate` false, the scanner reports only what the file's factory says, and
     creates no plugin; with `plugin_id`, it reads only that plugin. A scanner still
     running after `timeout` seconds is killed with everything it started. `started` is
     given the scanner process as soon as it runs, for a caller that may have to kill it
-    sooner.
+    sooner. The scanner confines itself to `limits` (unconfined when None) before it loads
+    the file; the file's own folder is readable.
     """
+    limits = limits if limits is not None else SandboxLimits.unconfined()
+    private_dir = make_private_dir("scan") if limits.confine else None
+    try:
+        return _run_scanner(path, timeout, instantiate, plugin_id, started, limits, private_dir)
+    finally:
+        if private_dir is not None:
+            remove_private_dir(private_dir)
+
+
+def _run_scanner(path: str | os.PathLike[str], timeout: float, instantiate: bool, plugin_id: str | None,
+                 started: Callable[[subprocess.Popen[bytes]], None] | None, limits: SandboxLimits,
+                 private_dir: Path | None) -> FileScan:
     path = os.path.abspath(os.fspath(path))
     command = [str(executable("scuff-scan"))]
     if not instantiate:
         command.append("--list")
     if plugin_id is not None:
         command += ["--plugin", plugin_id]
+    report_reader, report_writer = os.pipe()
+    command += ["--report-fd", str(report_writer)]
+    command += confinement_arguments(limits, private_dir=private_dir,
+                                     extra_readable=[plugin_folder(Path(path)), plugin_folder(Path(path).resolve())])
+    env = None if private_dir is None else {**os.environ, "TMPDIR": str(private_dir)}
     # Its own process group, so that a timeout also kills whatever the plugin started;
     # stderr (the plugin's chatter and the scanner's notes) is not read.
-    process = subprocess.Popen([*command, path], stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    with process:
-        if started is not None:
-            started(process)
-        try:
-            report, _ = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            # Not yet reaped, so the group id still belongs to this scanner.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            return FileScan(path, (), f"the scanner did not finish within {timeout:g} s and was killed",
-                            scanner_failed=True)
+    try:
+        process = subprocess.Popen([*command, path], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                   start_new_session=True, pass_fds=(report_writer,), env=env)
+    finally:
+        os.close(report_writer)
+    os.set_blocking(report_reader, False)
+    try:
+        with process:
+            result = _wait_for_report(process, path, timeout, started)
+        if not result.scanner_failed:
+            return result
+        # What the scanner reported before it died: a few short lines, written by now.
+        reader = ReportReader(limits, lambda: f"the scanner of {path}", lambda _: None)
+        with contextlib.suppress(BlockingIOError):
+            reader.feed(os.read(report_reader, 1 << 16))
+    finally:
+        os.close(report_reader)
+    if reader.forbidden_syscall is not None:
+        return FileScan(path, (), f"the scanner was stopped: the plugin made a forbidden system call, "
+                                  f"{reader.forbidden_syscall}", scanner_failed=True)
+    if reader.memory_limit_reached:
+        return FileScan(path, (), f"the scanner was stopped: the plugin reached the memory limit "
+                                  f"({limits.memory_mb} MB)", scanner_failed=True)
+    return result
+
+
+def _wait_for_report(process: subprocess.Popen[bytes], path: str, timeout: float,
+                     started: Callable[[subprocess.Popen[bytes]], None] | None) -> FileScan:
+    if started is not None:
+        started(process)
+    try:
+        report, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        # Not yet reaped, so the group id still belongs to this scanner.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return FileScan(path, (), f"the scanner did not finish within {timeout:g} s and was killed",
+                        scanner_failed=True)
     # The report is written before the plugin file is unloaded: a plugin that crashes on
     # unload still has its whole report on stdout.
     if process.returncode != 0 and not (report and _native.verify_scan_report(report)):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .executables import executable
+from .limits import SandboxLimits
 from .plugin_info import BrokenPlugin, PluginInfo
 from .scan_cache import ScanCache, Stamp, file_stamp
 from .scan_report import SCAN_TIMEOUT, FileScan, scan_file
@@ -43,10 +44,11 @@ def scanner_stamp() -> Stamp:
 
 def scan_files(paths: Iterable[str], *, timeout: float = SCAN_TIMEOUT, cache: ScanCache | None = None,
                reuse_cache: bool = True, load_modules: bool = False, progress: Progress | None = None,
-               workers: int | None = None) -> ScanOutcome:
+               workers: int | None = None, limits: SandboxLimits | None = None) -> ScanOutcome:
     """Scans every file of `paths` (absolute, each once) in scanner processes, at most
     `workers` at a time (the number of cores by default). Files whose scan `cache` holds
-    are not run again, unless `reuse_cache` is false; every new scan is stored in it.
+    are not run again, unless `reuse_cache` is false; every new scan is stored in it. Each
+    scanner confines itself to `limits` (unconfined when None).
 
     A VST3 bundle with a usable moduleinfo.json is read from that file, not run, unless
     `load_modules` is true; then a cached scan read from such a file is not reused either.
@@ -77,7 +79,7 @@ def scan_files(paths: Iterable[str], *, timeout: float = SCAN_TIMEOUT, cache: Sc
     if progress is not None:
         for done, path in enumerate(scans, start=1):
             progress(done, total, path)
-    with _ScannerRuns(timeout, workers or os.cpu_count() or 1) as runs:
+    with _ScannerRuns(timeout, workers or os.cpu_count() or 1, limits) as runs:
         for scan in runs.scan_all(to_run):
             scans[scan.path] = scan
             # Failures are cached too: a file that hangs the scanner would otherwise cost
@@ -108,8 +110,9 @@ class _ScannerRuns:
     """A pool of threads, each waiting on one scanner process. Leaving it early (an
     exception, Ctrl+C) cancels the files not started and kills the scanners running."""
 
-    def __init__(self, timeout: float, workers: int) -> None:
+    def __init__(self, timeout: float, workers: int, limits: SandboxLimits | None = None) -> None:
         self._timeout = timeout
+        self._limits = limits
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scuff-scan")
         self._lock = threading.Lock()
         self._running: set[subprocess.Popen[bytes]] = set()
@@ -166,7 +169,7 @@ class _ScannerRuns:
                 _kill_group(process)
 
         try:
-            return scan_file(path, timeout or self._timeout, started=started, **options)
+            return scan_file(path, timeout or self._timeout, started=started, limits=self._limits, **options)
         finally:
             with self._lock:
                 self._running.difference_update(processes)

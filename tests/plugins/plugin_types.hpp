@@ -20,4 +20,16 @@ extern const PluginType hang_in_init_type;
 extern const PluginType hang_in_activate_type;
 extern const PluginType leak_type;
 
+// scuff-test-hostile.clap
+extern const PluginType hostile_allocate_type;
+extern const PluginType hostile_spin_type;
+extern const PluginType hostile_connect_type;
+extern const PluginType hostile_connect_unix_type;
+extern const PluginType hostile_write_type;
+extern const PluginType hostile_read_type;
+extern const PluginType hostile_exec_type;
+extern const PluginType hostile_fork_type;
+extern const PluginType hostile_signal_type;
+extern const PluginType hostile_exec_in_init_type;
+
 } // namespace scuff_test

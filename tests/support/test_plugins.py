@@ -15,6 +15,7 @@ FAULTS_FILE = "scuff-test-faults.clap"
 CRASH_ON_LOAD_FILE = "scuff-test-crash-on-load.clap"
 HANG_ON_LOAD_FILE = "scuff-test-hang-on-load.clap"
 EMPTY_FILE = "scuff-test-empty.clap"
+HOSTILE_FILE = "scuff-test-hostile.clap"
 
 # In PLUGINS_FILE.
 GAIN_ID = "org.scuff.test.gain"
@@ -36,6 +37,25 @@ HANG_IN_ACTIVATE_ID = "org.scuff.test.hang-in-activate"
 LEAK_ID = "org.scuff.test.leak"
 FAULTS_FILE_IDS = (
     FAULTY_ID, CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID, HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID, LEAK_ID)
+
+# In HOSTILE_FILE: each tries one thing a sandbox's limits forbid, at its first processed
+# block (exec-in-init: in init, for the scanner). The target of a file or network attempt is
+# the environment variable HOSTILE_TARGET_VARIABLE at the sandbox's start; the read-only
+# "Result" parameter is -1 before the attempt, 0 if it succeeded, else its errno.
+HOSTILE_ALLOCATE_ID = "org.scuff.test.hostile.allocate"  # 8 MiB more per step, never freed
+HOSTILE_SPIN_ID = "org.scuff.test.hostile.spin"  # busy loop forever
+HOSTILE_CONNECT_ID = "org.scuff.test.hostile.connect"  # TCP to 127.0.0.1, port = target
+HOSTILE_CONNECT_UNIX_ID = "org.scuff.test.hostile.connect-unix"  # Unix socket, path = target
+HOSTILE_WRITE_ID = "org.scuff.test.hostile.write"  # creates the target file
+HOSTILE_READ_ID = "org.scuff.test.hostile.read"  # reads the target file
+HOSTILE_EXEC_ID = "org.scuff.test.hostile.exec"  # execv("/bin/true")
+HOSTILE_FORK_ID = "org.scuff.test.hostile.fork"  # fork() 20 times
+HOSTILE_SIGNAL_ID = "org.scuff.test.hostile.signal"  # kill(1, 0)
+HOSTILE_EXEC_IN_INIT_ID = "org.scuff.test.hostile.exec-in-init"
+HOSTILE_FILE_IDS = (
+    HOSTILE_ALLOCATE_ID, HOSTILE_SPIN_ID, HOSTILE_CONNECT_ID, HOSTILE_CONNECT_UNIX_ID, HOSTILE_WRITE_ID,
+    HOSTILE_READ_ID, HOSTILE_EXEC_ID, HOSTILE_FORK_ID, HOSTILE_SIGNAL_ID, HOSTILE_EXEC_IN_INIT_ID)
+HOSTILE_TARGET_VARIABLE = "SCUFF_HOSTILE_TARGET"
 
 # Gain and faulty: "Gain" in dB, output = input * 10 ** (gain / 20).
 GAIN_PARAM_ID = 0

@@ -108,6 +108,10 @@ bool receive_available(int socket, std::vector<uint8_t>& bytes, std::deque<int>&
     }
 }
 
+void set_close_on_exec(int fd) {
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 bool close_descriptor(int fd) { return close(fd) == 0; }
 
 int set_stdout_aside() {

@@ -29,6 +29,9 @@ bool send_with_fds(int socket, std::span<const uint8_t> data, std::span<const in
 // stream or on an error.
 bool receive_available(int socket, std::vector<uint8_t>& bytes, std::deque<int>& fds);
 
+// Keeps `fd` from being inherited by programs this process starts.
+void set_close_on_exec(int fd);
+
 // Returns false when closing reports an error (for a file: the data may not be written).
 bool close_descriptor(int fd);
 

@@ -1,0 +1,29 @@
+#pragma once
+// The command-line options by which the client confines scuff-sbox and scuff-scan:
+//   --report-fd N            where confinement reports and limit reports go
+//   --confine 1              confine at all (without it, only the report is written)
+//   --confine-read PATH      repeated: readable folders and files
+//   --confine-write PATH     repeated: writable folders and files
+//   --confine-memory-mb N    --confine-cpu-seconds N
+//   --confine-network 1      --confine-exec 1
+#include <string_view>
+
+#include "scuff/os/confinement.hpp"
+
+namespace scuff {
+
+struct ConfinementOptions {
+    bool confine = false;
+    int report_fd = -1;
+    os::ConfinementRequest request;
+};
+
+enum class OptionMatch { NotConfinement, Parsed, Invalid };
+
+OptionMatch parse_confinement_option(std::string_view name, std::string_view value, ConfinementOptions& options);
+
+// Confines the process as asked (if asked) and writes "confinement {JSON}" on the report
+// descriptor. Must run while the process has a single thread, before any plugin loads.
+void apply_confinement(const ConfinementOptions& options);
+
+} // namespace scuff
