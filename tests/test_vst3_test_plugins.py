@@ -221,6 +221,14 @@ def test_instrument_renders_its_formula_from_the_note_on_frame(test_plugins, blo
     assert np.array_equal(out[0], expected)
 
 
+def test_instrument_volume_follows_midi_cc_7_through_its_midi_mapping(test_plugins):
+    instrument = load(test_plugins, VST3_PLUGINS_BUNDLE, "Test Instrument")
+    messages = [mido.Message("control_change", control=7, value=64, time=0.0),
+                mido.Message("note_on", note=69, velocity=127, time=100 / SAMPLE_RATE)]
+    out = instrument(messages, duration=1000 / SAMPLE_RATE, sample_rate=SAMPLE_RATE, num_channels=2, buffer_size=64)
+    assert out[0, 100] == pytest.approx(INSTRUMENT_AMPLITUDE * 64 / 127, rel=1e-6)
+
+
 def test_transport_probe_has_8_outputs_and_shows_pedalboards_offline_stopped_transport(test_plugins):
     probe = load(test_plugins, VST3_PLUGINS_BUNDLE, "Test Transport Probe")
     assert list(probe.parameters) == []
@@ -229,8 +237,7 @@ def test_transport_probe_has_8_outputs_and_shows_pedalboards_offline_stopped_tra
                 buffer_size=512)
     assert out.shape == (TRANSPORT_PROBE_CHANNELS, frames)
     # pedalboard's ProcessContext: 120 bpm in 4/4, stopped at 0, no loop; it renders offline.
-    tempo, beats, seconds, playing, numerator, denominator, loop_start, offline = (
-        out[:, 0].tolist())
+    tempo, beats, seconds, playing, numerator, denominator, loop_start, offline = out[:, 0].tolist()
     assert (tempo, beats, seconds, playing) == (120.0, 0.0, 0.0, 0.0)
     assert (numerator, denominator, loop_start, offline) == (4.0, 4.0, -1.0, 1.0)
     assert (out == out[:, :1]).all()

@@ -38,8 +38,9 @@ scuff_dsp::Transport from_context(const ProcessContext* context, double setup_ra
 // arrangement a host sets), reading ProcessContext; offline is processMode == kOffline.
 class TransportProbe : public EditControllerOf<Component> {
 public:
-    TransportProbe() : EditControllerOf(nullptr, 0, nullptr, std::vector<Bus>{},
-                                        std::vector<Bus>{{"probe", scuff_dsp::probe_channels, Steinberg::Vst::kMain}}) {}
+    TransportProbe()
+        : EditControllerOf(nullptr, 0, nullptr, std::vector<Bus>{},
+                           std::vector<Bus>{{"probe", scuff_dsp::probe_channels, Steinberg::Vst::kMain}}) {}
 
 protected:
     void process_block(ProcessData& data) override {
