@@ -16,7 +16,7 @@ from conftest import ZAM_VST3_DIR
 from scuff.scan_cache import CACHE_FILE_NAME, ScanCache, default_cache_dir, file_stamp
 from scuff.scan_report import scan_file
 from support.scanner_runs import ScannerRuns
-from support.test_plugins import CRASH_ON_LOAD_FILE, EMPTY_FILE, PLUGINS_FILE
+from support.test_plugins import CRASH_ON_LOAD_FILE, EMPTY_FILE, PLUGINS_FILE, PLUGINS_FILE_IDS
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_a_cached_rescan_runs_no_scanner_and_finds_the_same(tmp_path, plugin_fol
     runs = ScannerRuns(monkeypatch)
     assert scan(tmp_path / "cache", plugin_folder) == first
     assert runs.paths == []
-    assert len(first[0]) == 8 and len(first[1]) == 2
+    assert len(first[0]) == len(PLUGINS_FILE_IDS) + 1 and len(first[1]) == 2  # the CLAP file's plugins and ZamComp
 
 
 def test_a_touched_file_is_scanned_again_and_only_it(tmp_path, plugin_folder, monkeypatch):
@@ -129,7 +129,7 @@ def test_a_cache_folder_that_cannot_be_made_only_costs_the_cache(tmp_path, plugi
     in_the_way = tmp_path / "a file"
     in_the_way.write_text("")
     first = scan(in_the_way / "cache", plugin_folder)
-    assert first == scan(tmp_path / "cache", plugin_folder) and len(first[0]) == 8
+    assert first == scan(tmp_path / "cache", plugin_folder) and len(first[0]) == len(PLUGINS_FILE_IDS) + 1
 
 
 def test_entries_from_another_scanner_build_are_not_used(tmp_path, plugin_folder):

@@ -6,6 +6,7 @@ module info are checked."""
 from __future__ import annotations
 
 import json
+import math
 import pathlib
 
 import numpy as np
@@ -15,7 +16,9 @@ from conftest import noise
 from support.test_plugins import (
     GAIN_MAX_DB,
     GAIN_MIN_DB,
+    INSTRUMENT_AMPLITUDE,
     LATENCY_SAMPLES,
+    TRANSPORT_PROBE_CHANNELS,
     VST3_FAULTS_BUNDLE,
     VST3_FAULTS_BUNDLE_IDS,
     VST3_PLUGINS_BUNDLE,
@@ -26,6 +29,7 @@ from support.test_plugins import (
 )
 
 pedalboard = pytest.importorskip("pedalboard")
+mido = pytest.importorskip("mido")
 
 SAMPLE_RATE = 48000
 FRAMES = 4096
@@ -174,3 +178,74 @@ def test_host_callbacks_latency_parameter_sets_the_delay_at_the_next_activation(
     out = plugin.process(signal, SAMPLE_RATE, buffer_size=512)
     assert plugin.reported_latency_samples == 100
     assert np.array_equal(out, signal)
+
+
+def expected_instrument(notes, frames: int, volume: float = 1.0, bend: float = 0.0) -> np.ndarray:
+    """The instrument's own formula for (on frame, off frame, key, velocity) notes, oldest first: each
+    voice in double with its phase accumulated sample by sample, summed, then rounded to float32."""
+    out = np.zeros(frames)
+    for on, off, key, velocity in notes:
+        increment = 2 * math.pi * (440.0 * 2.0 ** ((key - 69 + 2.0 * bend) / 12.0)) / SAMPLE_RATE
+        length = min(off, frames) - on
+        phase = np.concatenate([[0.0], np.full(length - 1, increment)]).cumsum()
+        out[on:on + length] += velocity * INSTRUMENT_AMPLITUDE * volume * np.cos(phase)
+    return out.astype(np.float32)
+
+
+def midi_notes(notes) -> list:
+    """mido messages for the notes, pedalboard taking each message's time in seconds from the start."""
+    messages = []
+    for on, off, key, midi_velocity in notes:
+        messages.append(mido.Message("note_on", note=key, velocity=midi_velocity, time=on / SAMPLE_RATE))
+        messages.append(mido.Message("note_off", note=key, velocity=0, time=off / SAMPLE_RATE))
+    return sorted(messages, key=lambda message: message.time)
+
+
+@pytest.mark.parametrize("block", [64, 512])
+def test_instrument_renders_its_formula_from_the_note_on_frame(test_plugins, block):
+    instrument = load(test_plugins, VST3_PLUGINS_BUNDLE, "Test Instrument")
+    assert instrument.is_instrument
+    assert list(instrument.parameters) == ["volume", "pitch_bend"]
+    # Notes cross block boundaries, overlap, and one starts at the frame another ends.
+    notes = [(100, 1300, 69, 100), (700, 2000, 76, 64), (1300, 3100, 60, 127), (2047, 2600, 72, 1)]
+    frames = 3000
+    out = instrument(midi_notes(notes), duration=frames / SAMPLE_RATE, sample_rate=SAMPLE_RATE, num_channels=2,
+                     buffer_size=block)
+    assert out.shape == (2, frames) and out.dtype == np.float32
+    # JUCE hands the plugin velocity / 127 in float32.
+    expected = expected_instrument(
+        [(on, off, key, float(np.float32(velocity / 127))) for on, off, key, velocity in notes], frames)
+    assert np.array_equal(out[0], out[1])
+    assert not out[0, :100].any()
+    assert out[0, 100] == np.float32(float(np.float32(100 / 127)) * INSTRUMENT_AMPLITUDE)
+    assert np.array_equal(out[0], expected)
+
+
+def test_instrument_volume_follows_midi_cc_7_through_its_midi_mapping(test_plugins):
+    instrument = load(test_plugins, VST3_PLUGINS_BUNDLE, "Test Instrument")
+    messages = [mido.Message("control_change", control=7, value=64, time=0.0),
+                mido.Message("note_on", note=69, velocity=127, time=100 / SAMPLE_RATE)]
+    out = instrument(messages, duration=1000 / SAMPLE_RATE, sample_rate=SAMPLE_RATE, num_channels=2, buffer_size=64)
+    assert out[0, 100] == pytest.approx(INSTRUMENT_AMPLITUDE * 64 / 127, rel=1e-6)
+
+
+def test_transport_probe_has_8_outputs_and_shows_pedalboards_offline_stopped_transport(test_plugins):
+    probe = load(test_plugins, VST3_PLUGINS_BUNDLE, "Test Transport Probe")
+    assert list(probe.parameters) == []
+    frames = 1500
+    out = probe([], duration=frames / SAMPLE_RATE, sample_rate=SAMPLE_RATE, num_channels=TRANSPORT_PROBE_CHANNELS,
+                buffer_size=512)
+    assert out.shape == (TRANSPORT_PROBE_CHANNELS, frames)
+    # pedalboard's ProcessContext: 120 bpm in 4/4, stopped at 0, no loop; it renders offline.
+    tempo, beats, seconds, playing, numerator, denominator, loop_start, offline = out[:, 0].tolist()
+    assert (tempo, beats, seconds, playing) == (120.0, 0.0, 0.0, 0.0)
+    assert (numerator, denominator, loop_start, offline) == (4.0, 4.0, -1.0, 1.0)
+    assert (out == out[:, :1]).all()
+
+
+@pytest.mark.parametrize("name", ["Test Note Generator", "Test MIDI Effect"])
+def test_note_generator_and_midi_effect_are_instantiated_but_pedalboard_needs_audio(test_plugins, name):
+    assert name in pedalboard.VST3Plugin.get_plugin_names_for_file(str(test_plugins / VST3_PLUGINS_BUNDLE))
+    # pedalboard refuses a plugin without audio buses only after JUCE has created and queried it.
+    with pytest.raises(ValueError, match="does not produce audio output"):
+        load(test_plugins, VST3_PLUGINS_BUNDLE, name)

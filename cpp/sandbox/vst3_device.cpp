@@ -722,7 +722,8 @@ void Vst3Device::gather_input_events(std::span<const NoteEvent> events) {
                 add_controller_change(on_channel, Vst::kAfterTouch, data1 / 127.0);
                 continue;
             case 0xE0:
-                add_controller_change(on_channel, Vst::kPitchBend, ((data2 << 7) | data1) / 16383.0);
+                // Over 16384, so that the centre, 8192, is exactly 0.5: no bend.
+                add_controller_change(on_channel, Vst::kPitchBend, ((data2 << 7) | data1) / 16384.0);
                 continue;
             default:
                 continue;  // System messages and program changes have no VST3 event.

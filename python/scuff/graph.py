@@ -194,18 +194,21 @@ def _compensation(devices: Sequence[Device], connections: Sequence[Connection],
     return result
 
 
-def path_latencies(source: InputPort | OutputPort, target: InputPort | OutputPort,
-                   connections: Sequence[PlannedConnection], block_size: int) -> list[int]:
+Port = InputPort | OutputPort | NoteInputPort | NoteOutputPort
+
+
+def path_latencies(source: Port, target: Port, connections: Sequence[PlannedConnection], block_size: int) -> list[int]:
     """The latency in frames of every path (visiting no device twice) from `source` to
-    `target`, sorted and without repeats. A path from an input port starts before its
-    device; a path to an output port ends after its device."""
+    `target`, sorted and without repeats. A path from an input port (audio or note) starts
+    before its device; a path to an output port ends after its device."""
     outgoing: dict[Device, list[PlannedConnection]] = {}
     for planned in connections:
         outgoing.setdefault(planned.connection.source.device, []).append(planned)
     found: set[int] = set()
     start = source.device
-    initial = start.latency if isinstance(source, InputPort) else 0
-    if isinstance(source, InputPort) and isinstance(target, OutputPort) and target.device is start:
+    inputs, outputs = (InputPort, NoteInputPort), (OutputPort, NoteOutputPort)
+    initial = start.latency if isinstance(source, inputs) else 0
+    if isinstance(source, inputs) and isinstance(target, outputs) and target.device is start:
         found.add(initial)
 
     def walk(device: Device, latency: int, visited: frozenset[Device],
@@ -216,16 +219,16 @@ def path_latencies(source: InputPort | OutputPort, target: InputPort | OutputPor
             connection = planned.connection
             arrived = latency + connection_delay(planned.delayed, block_size) + planned.compensation
             reached = connection.target.device
-            if isinstance(target, InputPort) and connection.target == target:
+            if isinstance(target, inputs) and connection.target == target:
                 found.add(arrived)
             if reached in visited:
                 continue
             through = arrived + reached.latency
-            if isinstance(target, OutputPort) and target.device is reached:
+            if isinstance(target, outputs) and target.device is reached:
                 found.add(through)
             walk(reached, through, visited | {reached}, lambda _: True)
 
-    if isinstance(source, OutputPort):
+    if isinstance(source, outputs):
         walk(start, initial, frozenset({start}), lambda planned: planned.connection.source == source)
     else:
         walk(start, initial, frozenset({start}), lambda _: True)

@@ -35,6 +35,9 @@ EventMap: TypeAlias = (
     "Mapping[NoteInputPort, Sequence[Event]] | Mapping[Device, Sequence[Event]] "
     "| Mapping[NoteInputPort | Device, Sequence[Event]]")
 
+# Any port, audio or note, as latency() takes them.
+Port: TypeAlias = "InputPort | OutputPort | NoteInputPort | NoteOutputPort"
+
 # Room in a device's event ring for one block (EventRing in shared_layout.hpp).
 EVENTS_PER_BLOCK = 1024
 
@@ -182,7 +185,7 @@ class Group:
             self._latency_compensation = bool(enabled)
             self._apply_graph()
 
-    def latency(self, source: InputKey | OutputKey, target: InputKey | OutputKey) -> int:
+    def latency(self, source: InputKey | OutputKey | Port, target: InputKey | OutputKey | Port) -> int:
         """Latency in frames from `source` to `target` along the graph: each device's
         reported latency, one block for every connection that reads the previous cycle,
         and any compensation delay. A path from an input port starts before its device (as
@@ -193,7 +196,7 @@ class Group:
             raise ScuffError(f"no path leads from {source!r} to {target!r}")
         return latencies[-1]
 
-    def path_latencies(self, source: InputKey | OutputKey, target: InputKey | OutputKey) -> list[int]:
+    def path_latencies(self, source: InputKey | OutputKey | Port, target: InputKey | OutputKey | Port) -> list[int]:
         """The latency of every path from `source` to `target`, sorted, without repeats."""
         source_port = self._any_port(source, prefer_output=True)
         target_port = self._any_port(target, prefer_output=False)
@@ -212,10 +215,10 @@ class Group:
             return Connection(source, target)
         return Connection(self._output_port(source), self._input_port(target))
 
-    def _any_port(self, key: object, *, prefer_output: bool) -> InputPort | OutputPort:
+    def _any_port(self, key: object, *, prefer_output: bool) -> Port:
         if isinstance(key, Device):
             key = key.output(0) if prefer_output else key.input(0)
-        if not isinstance(key, (InputPort, OutputPort)):
+        if not isinstance(key, (InputPort, OutputPort, NoteInputPort, NoteOutputPort)):
             raise AudioFormatError(f"{key!r} is not a port")
         self._check_member(key.device)
         return key

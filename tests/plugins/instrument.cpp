@@ -1,8 +1,6 @@
+#include "dsp/instrument.hpp"
+#include "param_table.hpp"
 #include "plugin_types.hpp"
-
-#include "clap/ext/note-ports.h"
-
-#include <cmath>
 
 namespace scuff_test {
 
@@ -12,82 +10,84 @@ const char* features[] = {CLAP_PLUGIN_FEATURE_INSTRUMENT, CLAP_PLUGIN_FEATURE_SY
                           nullptr};
 constexpr clap_plugin_descriptor_t descriptor = describe("org.scuff.test.instrument", "Test Instrument", features);
 
-constexpr double two_pi = 6.283185307179586;
-
-const clap_plugin_note_ports_t note_ports_ext = {
-    [](const clap_plugin_t*, bool is_input) -> uint32_t { return is_input ? 1 : 0; },
-    [](const clap_plugin_t*, uint32_t index, bool is_input, clap_note_port_info_t* info) {
-        if (!is_input || index != 0)
-            return false;
-        *info = clap_note_port_info_t{};
-        info->id = 0;
-        info->supported_dialects = CLAP_NOTE_DIALECT_CLAP;
-        info->preferred_dialect = CLAP_NOTE_DIALECT_CLAP;
-        std::snprintf(info->name, sizeof(info->name), "notes");
-        return true;
-    },
-};
-
-// A single sine voice: the most recent note on sounds until its note off, so the output is predictable.
-class Instrument : public Plugin {
+// The CLAP build of dsp/instrument.hpp: one note port taking CLAP and MIDI events (CLAP preferred), one
+// stereo output. A MIDI controller or pitch bend that moves a parameter is reported to the host as an
+// output parameter event at its frame.
+class Instrument : public ParamTablePlugin<2> {
 public:
-    Instrument() : Plugin(&descriptor, {}, {{"main", 2, true}}) {}
+    Instrument() : ParamTablePlugin(&descriptor, {}, {{"main", 2, true}}) {
+        set_note_ports({{"notes", CLAP_NOTE_DIALECT_CLAP | CLAP_NOTE_DIALECT_MIDI, CLAP_NOTE_DIALECT_CLAP}}, {});
+    }
 
 protected:
+    scuff_dsp::ParamValues<2>& values() override { return dsp_.params; }
+
     bool activate() override {
-        reset();
+        dsp_.activate(sample_rate_);
         return true;
     }
 
-    void reset() override {
-        key_ = -1;
-        amplitude_ = 0.0;
-        phase_ = 0.0;
+    void reset() override { dsp_.stop_all(); }
+
+    const void* extension(const char* id) override {
+        if (std::strcmp(id, CLAP_EXT_NOTE_PORTS) == 0)
+            return &note_ports_ext;
+        return ParamTablePlugin::extension(id);
     }
 
-    void on_event(const clap_event_header_t& event) override {
+    void set_param(clap_id id, double value) override { dsp_.set_param(id, value); }
+
+    void on_note(const clap_event_header_t& event) override {
         if (event.space_id != CLAP_CORE_EVENT_SPACE_ID)
             return;
         const auto& note = reinterpret_cast<const clap_event_note_t&>(event);
         switch (event.type) {
         case CLAP_EVENT_NOTE_ON:
-            key_ = note.key;
-            amplitude_ = note.velocity * 0.25;
-            phase_ = 0.0;
-            increment_ = two_pi * 440.0 * std::pow(2.0, (note.key - 69) / 12.0) / sample_rate_;
+            dsp_.note_on(note.channel, note.key, note.note_id, note.velocity);
             break;
         case CLAP_EVENT_NOTE_OFF:
         case CLAP_EVENT_NOTE_CHOKE:
-            // Key -1 is CLAP's wildcard.
-            if (note.key == -1 || note.key == key_)
-                reset();
+            dsp_.note_off(note.channel, note.key, note.note_id);
             break;
+        case CLAP_EVENT_MIDI: {
+            const int changed = dsp_.midi(reinterpret_cast<const clap_event_midi_t&>(event).data);
+            if (changed >= 0)
+                report(event.time, static_cast<clap_id>(changed));
+            break;
+        }
         default:
             break;
         }
     }
 
     clap_process_status process(const clap_process_t& process) override {
+        out_ = process.out_events;
         render_between_events(process, [&](uint32_t start, uint32_t end) {
-            for (uint32_t i = start; i < end; ++i) {
-                const float sample = key_ < 0 ? 0.0f : static_cast<float>(amplitude_ * std::sin(phase_));
-                phase_ = std::fmod(phase_ + increment_, two_pi);
-                for (uint32_t c = 0; float* out = output(process, 0, c); ++c)
-                    out[i] = sample;
-            }
+            float* outputs[2] = {output(process, 0, 0), output(process, 0, 1)};
+            dsp_.render(outputs, 2, start, end);
         });
+        out_ = nullptr;
         return CLAP_PROCESS_CONTINUE;
     }
 
-    const void* extension(const char* id) override {
-        return std::strcmp(id, CLAP_EXT_NOTE_PORTS) == 0 ? &note_ports_ext : nullptr;
+private:
+    void report(uint32_t time, clap_id id) {
+        if (!out_)
+            return;
+        clap_event_param_value_t event{};
+        event.header = {sizeof(event), time, CLAP_CORE_EVENT_SPACE_ID, CLAP_EVENT_PARAM_VALUE, 0};
+        event.param_id = id;
+        event.note_id = -1;
+        event.port_index = -1;
+        event.channel = -1;
+        event.key = -1;
+        event.value = dsp_.params.get(id);
+        out_->try_push(out_, &event.header);
     }
 
-private:
-    int key_ = -1;
-    double amplitude_ = 0.0;
-    double phase_ = 0.0;
-    double increment_ = 0.0;
+    scuff_dsp::Instrument dsp_;
+    // Only while process() runs: MIDI reaching flush() moves parameters the host reads back anyway.
+    const clap_output_events_t* out_ = nullptr;
 };
 
 } // namespace

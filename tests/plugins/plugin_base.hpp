@@ -4,6 +4,7 @@
 
 #include "clap/ext/audio-ports.h"
 #include "clap/ext/latency.h"
+#include "clap/ext/note-ports.h"
 #include "clap/ext/params.h"
 #include "clap/ext/state.h"
 #include "clap/plugin.h"
@@ -20,6 +21,13 @@ struct AudioPort {
     const char* name;
     uint32_t channel_count;
     bool is_main;
+};
+
+struct NotePort {
+    const char* name;
+    // CLAP_NOTE_DIALECT_* flags.
+    uint32_t supported_dialects;
+    clap_note_dialect preferred_dialect;
 };
 
 // What a factory lists, and how it makes one.
@@ -99,6 +107,13 @@ protected:
     static const clap_plugin_params_t params_ext;
     static const clap_plugin_state_t state_ext;
     static const clap_plugin_latency_t latency_ext;
+    // clap.note-ports over the ports given to set_note_ports.
+    static const clap_plugin_note_ports_t note_ports_ext;
+
+    void set_note_ports(std::vector<NotePort> inputs, std::vector<NotePort> outputs) {
+        note_inputs_ = std::move(inputs);
+        note_outputs_ = std::move(outputs);
+    }
 
     void apply_events(const clap_input_events_t& in) {
         for (uint32_t i = 0, n = in.size(&in); i < n; ++i)
@@ -159,6 +174,8 @@ private:
     clap_plugin_t clap_{};
     const std::vector<AudioPort> inputs_;
     const std::vector<AudioPort> outputs_;
+    std::vector<NotePort> note_inputs_;
+    std::vector<NotePort> note_outputs_;
 };
 
 inline const clap_plugin_audio_ports_t Plugin::audio_ports_ext = {
@@ -174,8 +191,27 @@ inline const clap_plugin_audio_ports_t Plugin::audio_ports_ext = {
         std::snprintf(info->name, sizeof(info->name), "%s", port.name);
         info->flags = port.is_main ? CLAP_AUDIO_PORT_IS_MAIN : 0;
         info->channel_count = port.channel_count;
-        info->port_type = port.channel_count == 1 ? CLAP_PORT_MONO : CLAP_PORT_STEREO;
+        info->port_type = port.channel_count == 1   ? CLAP_PORT_MONO
+                          : port.channel_count == 2 ? CLAP_PORT_STEREO
+                                                    : nullptr;
         info->in_place_pair = CLAP_INVALID_ID;
+        return true;
+    },
+};
+
+inline const clap_plugin_note_ports_t Plugin::note_ports_ext = {
+    [](const clap_plugin_t* p, bool is_input) {
+        return static_cast<uint32_t>((is_input ? self(p)->note_inputs_ : self(p)->note_outputs_).size());
+    },
+    [](const clap_plugin_t* p, uint32_t index, bool is_input, clap_note_port_info_t* info) {
+        const auto& ports = is_input ? self(p)->note_inputs_ : self(p)->note_outputs_;
+        if (index >= ports.size())
+            return false;
+        *info = clap_note_port_info_t{};
+        info->id = index;
+        info->supported_dialects = ports[index].supported_dialects;
+        info->preferred_dialect = ports[index].preferred_dialect;
+        std::snprintf(info->name, sizeof(info->name), "%s", ports[index].name);
         return true;
     },
 };

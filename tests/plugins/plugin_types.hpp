@@ -11,6 +11,9 @@ extern const PluginType latency_type;
 extern const PluginType sidechain_type;
 extern const PluginType mono_type;
 extern const PluginType instrument_type;
+extern const PluginType note_generator_type;
+extern const PluginType midi_effect_type;
+extern const PluginType transport_probe_type;
 
 // scuff-test-faults.clap
 extern const PluginType faulty_type;

@@ -25,8 +25,12 @@ SIDECHAIN_ID = "org.scuff.test.sidechain"
 MONO_ID = "org.scuff.test.mono"
 INSTRUMENT_ID = "org.scuff.test.instrument"
 HOST_CALLBACKS_ID = "org.scuff.test.host-callbacks"
+NOTE_GENERATOR_ID = "org.scuff.test.note-generator"
+MIDI_EFFECT_ID = "org.scuff.test.midi-effect"
+TRANSPORT_PROBE_ID = "org.scuff.test.transport-probe"
 PLUGINS_FILE_IDS = (
-    GAIN_ID, PASSTHROUGH_ID, LATENCY_ID, SIDECHAIN_ID, MONO_ID, INSTRUMENT_ID, HOST_CALLBACKS_ID)
+    GAIN_ID, PASSTHROUGH_ID, LATENCY_ID, SIDECHAIN_ID, MONO_ID, INSTRUMENT_ID, HOST_CALLBACKS_ID,
+    NOTE_GENERATOR_ID, MIDI_EFFECT_ID, TRANSPORT_PROBE_ID)
 
 # In FAULTS_FILE.
 FAULTY_ID = "org.scuff.test.faulty"
@@ -79,6 +83,64 @@ HOST_CALLBACKS_MAX_LATENCY = 4096
 HOST_CALLBACKS_TIMER_MS = 10
 HOST_CALLBACKS_PONG = "pong"
 
+# The event plugins. Each has one source of its behaviour (tests/plugins/dsp) shared by its CLAP and VST3
+# builds, which therefore give the same samples and events. Parameters are automatable; stepped ones take
+# integers; each change takes effect at its frame. Their states are 8 + 8 * (parameter count) bytes,
+# little-endian: a magic ("SCIN", "SCNG", "SCMF"), uint32 version 1, each parameter as float64 by id;
+# the probe's state is empty.
+#
+# Instrument: no audio input; one stereo output, both channels equal; one note input (CLAP: CLAP and MIDI
+# dialects, preferring CLAP; VST3: event bus "notes", kMain). Up to 16 voices, one per (channel, key); a
+# note-on for a sounding (channel, key) restarts that voice, a 17th replaces the oldest, a note-on with
+# velocity 0 is a note-off. A voice started at frame f with velocity v (clamped to 1) outputs at frame
+# f + n: v * 0.25 * Volume * cos(phase_n), with phase_0 = 0, phase_{n+1} = phase_n + 2 * pi * freq /
+# sample_rate accumulated in double (freq = 440 * 2 ** ((key - 69 + 2 * Pitch Bend) / 12), as Pitch
+# Bend is at each frame). A sample is the double sum of the voices, oldest first, rounded once to
+# float32; the first sample of a note is exactly float32(v * 0.25 * Volume) at its note-on frame. A
+# note-off or choke silences the voice from its frame on (no release); -1 in its channel, key or
+# (CLAP) note id matches every voice. Voices stop at activation, CLAP reset() and VST3
+# setProcessing(true). CLAP MIDI dialect: 0x9n note on (velocity / 127), 0x8n or velocity 0 note off,
+# CC 7 sets Volume = value / 127, pitch bend sets Pitch Bend = (value14 - 8192) / 8192, CC 123 ends
+# every note of that channel; a MIDI change of a parameter is also output as a CLAP_EVENT_PARAM_VALUE at
+# its frame. VST3: noteOn (float velocity) and noteOff at their sampleOffset, and IMidiMapping maps
+# kPitchBend to Pitch Bend (normalized 0.5 = 0) and CC 7 to Volume, on any channel of bus 0.
+INSTRUMENT_VOLUME_PARAM_ID = 0  # "Volume", 0..1, default 1
+INSTRUMENT_BEND_PARAM_ID = 1  # "Pitch Bend", -1..1 (semitones / 2), default 0
+INSTRUMENT_MAX_VOICES = 16
+INSTRUMENT_AMPLITUDE = 0.25
+# Note generator: no audio; one note output (CLAP dialect; VST3 event output bus). With t the frames
+# processed since activation (0 at the first, never reset by transport, reset(), or setProcessing), it
+# outputs at every t with t % Interval == 0 a note-on (channel 0, key Key, velocity Velocity, note id /
+# VST3 noteId = the note's index counted from 0 since activation), and at every t with t % Interval ==
+# Length the note-off (velocity 0) of the most recent note-on, same key and note id, unless already
+# ended. Length >= Interval means no note-offs; Length 0 ends each note at its own frame, after its
+# note-on. Events are in time order within the block.
+NOTE_GENERATOR_INTERVAL_PARAM_ID = 0  # "Interval", stepped, 1..48000 samples, default 1000
+NOTE_GENERATOR_LENGTH_PARAM_ID = 1  # "Length", stepped, 0..48000 samples, default 500
+NOTE_GENERATOR_KEY_PARAM_ID = 2  # "Key", stepped, 0..127, default 60
+NOTE_GENERATOR_VELOCITY_PARAM_ID = 3  # "Velocity", 0..1, default 0.8
+# MIDI effect: no audio; one note input and one note output. Every note-on, note-off and choke goes out
+# at its own frame with its key + Transpose (as Transpose is at that frame), dropped if that leaves
+# 0..127; key -1 passes unchanged, everything else about the note is kept; other events are dropped.
+# CLAP: the input takes CLAP and MIDI dialects and prefers MIDI, so a host must convert for it; a MIDI
+# note becomes a CLAP note event with note id -1 and velocity / 127; the output is CLAP dialect. VST3:
+# event buses "notes in" and "notes out" (kMain), noteOn and noteOff events.
+MIDI_EFFECT_TRANSPOSE_PARAM_ID = 0  # "Transpose", stepped, -24..24 semitones, default 12
+# Transport probe: no inputs, no parameters; one audio output of 8 channels (VST3: 7.1 cinema, and any
+# 8-speaker arrangement is accepted). At each frame n of the block, each value in double rounded to
+# float32: 0 tempo (bpm; 0 when unknown), 1 position in beats (the block's start + n * (tempo / 60 /
+# sample_rate) while playing, the start when stopped, 0 when unknown), 2 position in seconds (start +
+# n / sample_rate while playing, likewise), 3 1.0 while playing else 0.0, 4 and 5 time signature
+# numerator and denominator (0 when unknown), 6 loop start in beats while a loop is active else -1, 7
+# 1.0 when rendering offline else 0.0. CLAP: process->transport (fixed point song_pos_beats /
+# CLAP_BEATTIME_FACTOR, song_pos_seconds / CLAP_SECTIME_FACTOR, loop_start_beats, tsig_num/denom, with
+# the HAS_* flags saying what is known) for the block's first frame, a CLAP_EVENT_TRANSPORT in the block
+# from its own frame on (n counting from there); offline is the clap.render extension's last set()
+# (CLAP_RENDER_OFFLINE). VST3: ProcessContext (kTempoValid tempo, kProjectTimeMusicValid
+# projectTimeMusic, projectTimeSamples / sampleRate for seconds, kPlaying, kTimeSigValid, kCycleActive
+# cycleStartMusic; no context: all unknown), offline when processMode == kOffline.
+TRANSPORT_PROBE_CHANNELS = 8
+
 # VST3 twins, bundles relative to the same folder. Class ids are the 32 hex digits of the 16-byte
 # VST3 class id, as scuff's scanner reports them: 5C0FF7E5, then FA in the faults bundle (C0 for a
 # controller class), then the class number. Every class but the separate-controller gain is a single
@@ -98,8 +160,13 @@ VST3_LATENCY_ID = "5C0FF7E5000000000000000000000003"
 VST3_SIDECHAIN_ID = "5C0FF7E5000000000000000000000004"  # inputs: "main" and "sidechain" (kAux), summed
 VST3_MONO_ID = "5C0FF7E5000000000000000000000005"
 VST3_HOST_CALLBACKS_ID = "5C0FF7E5000000000000000000000007"
+VST3_INSTRUMENT_ID = "5C0FF7E5000000000000000000000008"  # "Instrument|Synth"
+VST3_NOTE_GENERATOR_ID = "5C0FF7E5000000000000000000000009"  # "Fx|Generator"
+VST3_MIDI_EFFECT_ID = "5C0FF7E500000000000000000000000A"  # "Fx|Tools"
+VST3_TRANSPORT_PROBE_ID = "5C0FF7E500000000000000000000000B"  # "Instrument|Generator", for hosts to run a source
 VST3_PLUGINS_BUNDLE_IDS = (
-    VST3_GAIN_ID, VST3_PASSTHROUGH_ID, VST3_LATENCY_ID, VST3_SIDECHAIN_ID, VST3_MONO_ID, VST3_HOST_CALLBACKS_ID)
+    VST3_GAIN_ID, VST3_PASSTHROUGH_ID, VST3_LATENCY_ID, VST3_SIDECHAIN_ID, VST3_MONO_ID, VST3_HOST_CALLBACKS_ID,
+    VST3_INSTRUMENT_ID, VST3_NOTE_GENERATOR_ID, VST3_MIDI_EFFECT_ID, VST3_TRANSPORT_PROBE_ID)
 
 # In VST3_SEPARATE_CONTROLLER_BUNDLE: the gain, its controller in a class of its own (connected through
 # IConnectionPoint, learning the gain from setComponentState). The controller's own state is 8 bytes.
@@ -137,6 +204,10 @@ TWINS = {
     LATENCY_ID: ((PLUGINS_FILE, LATENCY_ID), (VST3_PLUGINS_BUNDLE, VST3_LATENCY_ID)),
     SIDECHAIN_ID: ((PLUGINS_FILE, SIDECHAIN_ID), (VST3_PLUGINS_BUNDLE, VST3_SIDECHAIN_ID)),
     MONO_ID: ((PLUGINS_FILE, MONO_ID), (VST3_PLUGINS_BUNDLE, VST3_MONO_ID)),
+    INSTRUMENT_ID: ((PLUGINS_FILE, INSTRUMENT_ID), (VST3_PLUGINS_BUNDLE, VST3_INSTRUMENT_ID)),
+    NOTE_GENERATOR_ID: ((PLUGINS_FILE, NOTE_GENERATOR_ID), (VST3_PLUGINS_BUNDLE, VST3_NOTE_GENERATOR_ID)),
+    MIDI_EFFECT_ID: ((PLUGINS_FILE, MIDI_EFFECT_ID), (VST3_PLUGINS_BUNDLE, VST3_MIDI_EFFECT_ID)),
+    TRANSPORT_PROBE_ID: ((PLUGINS_FILE, TRANSPORT_PROBE_ID), (VST3_PLUGINS_BUNDLE, VST3_TRANSPORT_PROBE_ID)),
     FAULTY_ID: ((FAULTS_FILE, FAULTY_ID), (VST3_FAULTS_BUNDLE, VST3_FAULTY_ID)),
     CRASH_IN_INIT_ID: ((FAULTS_FILE, CRASH_IN_INIT_ID), (VST3_FAULTS_BUNDLE, VST3_CRASH_IN_INIT_ID)),
     CRASH_IN_ACTIVATE_ID: ((FAULTS_FILE, CRASH_IN_ACTIVATE_ID), (VST3_FAULTS_BUNDLE, VST3_CRASH_IN_ACTIVATE_ID)),

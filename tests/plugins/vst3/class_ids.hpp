@@ -18,6 +18,10 @@ constexpr Steinberg::TUID latency_cid = SCUFF_VST3_CID(0x00, 0x03);
 constexpr Steinberg::TUID sidechain_cid = SCUFF_VST3_CID(0x00, 0x04);
 constexpr Steinberg::TUID mono_cid = SCUFF_VST3_CID(0x00, 0x05);
 constexpr Steinberg::TUID host_callbacks_cid = SCUFF_VST3_CID(0x00, 0x07);
+constexpr Steinberg::TUID instrument_cid = SCUFF_VST3_CID(0x00, 0x08);
+constexpr Steinberg::TUID note_generator_cid = SCUFF_VST3_CID(0x00, 0x09);
+constexpr Steinberg::TUID midi_effect_cid = SCUFF_VST3_CID(0x00, 0x0A);
+constexpr Steinberg::TUID transport_probe_cid = SCUFF_VST3_CID(0x00, 0x0B);
 
 // In scuff-test-separate-controller.vst3.
 constexpr Steinberg::TUID separate_controller_cid = SCUFF_VST3_CID(0x00, 0x06);

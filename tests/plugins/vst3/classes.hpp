@@ -11,6 +11,10 @@ extern const ClassEntry latency_class;
 extern const ClassEntry sidechain_class;
 extern const ClassEntry mono_class;
 extern const ClassEntry host_callbacks_class;
+extern const ClassEntry instrument_class;
+extern const ClassEntry note_generator_class;
+extern const ClassEntry midi_effect_class;
+extern const ClassEntry transport_probe_class;
 
 // In scuff-test-separate-controller.vst3.
 extern const ClassEntry separate_controller_class;

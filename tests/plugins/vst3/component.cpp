@@ -14,15 +14,30 @@ using namespace Steinberg::Vst;
 
 namespace {
 
+// Mono and stereo by name; wider buses as the first `channels` speakers (8: 7.1 cinema).
 SpeakerArrangement arrangement_of(int32 channels) {
-    return channels == 1 ? SpeakerArr::kMono : SpeakerArr::kStereo;
+    if (channels == 1)
+        return SpeakerArr::kMono;
+    if (channels == 2)
+        return SpeakerArr::kStereo;
+    return (SpeakerArrangement{1} << channels) - 1;
+}
+
+// Mono and stereo buses take only their own arrangement; a wider bus takes any with its channel count.
+bool fits(SpeakerArrangement arrangement, int32 channels) {
+    if (channels <= 2)
+        return arrangement == arrangement_of(channels);
+    return SpeakerArr::getChannelCount(arrangement) == channels;
 }
 
 } // namespace
 
-Component::Component(const TUID controller_cid, std::vector<Bus> inputs, std::vector<Bus> outputs)
+Component::Component(const TUID controller_cid, std::vector<Bus> inputs, std::vector<Bus> outputs,
+                     std::vector<Bus> event_inputs, std::vector<Bus> event_outputs)
     : has_controller_(controller_cid != nullptr), inputs_(std::move(inputs)), outputs_(std::move(outputs)),
-      input_active_(inputs_.size(), true), output_active_(outputs_.size(), true) {
+      event_inputs_(std::move(event_inputs)), event_outputs_(std::move(event_outputs)),
+      input_active_(inputs_.size(), true), output_active_(outputs_.size(), true),
+      event_input_active_(event_inputs_.size(), true), event_output_active_(event_outputs_.size(), true) {
     if (controller_cid)
         std::memcpy(controller_cid_, controller_cid, sizeof(TUID));
     setup_.symbolicSampleSize = kSample32;
@@ -65,16 +80,26 @@ tresult PLUGIN_API Component::getControllerClassId(TUID class_id) {
     return has_controller_ ? kResultOk : kResultFalse;
 }
 
+std::vector<bool>* Component::active_flags(MediaType type, BusDirection dir) {
+    if (type == kAudio)
+        return dir == kInput ? &input_active_ : &output_active_;
+    if (type == kEvent)
+        return dir == kInput ? &event_input_active_ : &event_output_active_;
+    return nullptr;
+}
+
 int32 PLUGIN_API Component::getBusCount(MediaType type, BusDirection dir) {
-    return type == kAudio ? static_cast<int32>(buses(dir).size()) : 0;
+    return type == kAudio || type == kEvent ? static_cast<int32>(buses(type, dir).size()) : 0;
 }
 
 tresult PLUGIN_API Component::getBusInfo(MediaType type, BusDirection dir, int32 index, BusInfo& info) {
-    const std::vector<Bus>& list = buses(dir);
-    if (type != kAudio || index < 0 || index >= static_cast<int32>(list.size()))
+    if (type != kAudio && type != kEvent)
+        return kInvalidArgument;
+    const std::vector<Bus>& list = buses(type, dir);
+    if (index < 0 || index >= static_cast<int32>(list.size()))
         return kInvalidArgument;
     const Bus& bus = list[index];
-    info.mediaType = kAudio;
+    info.mediaType = type;
     info.direction = dir;
     info.channelCount = bus.channels;
     copy16(info.name, bus.name);
@@ -84,10 +109,10 @@ tresult PLUGIN_API Component::getBusInfo(MediaType type, BusDirection dir, int32
 }
 
 tresult PLUGIN_API Component::activateBus(MediaType type, BusDirection dir, int32 index, TBool state) {
-    std::vector<bool>& flags = dir == kInput ? input_active_ : output_active_;
-    if (type != kAudio || index < 0 || index >= static_cast<int32>(flags.size()))
+    std::vector<bool>* flags = active_flags(type, dir);
+    if (!flags || index < 0 || index >= static_cast<int32>(flags->size()))
         return kInvalidArgument;
-    flags[index] = state != 0;
+    (*flags)[index] = state != 0;
     return kResultOk;
 }
 
@@ -109,7 +134,7 @@ tresult PLUGIN_API Component::getState(IBStream* state) {
     return save(state) ? kResultOk : kResultFalse;
 }
 
-// Only the arrangement each bus already has: the test plugins never change their channel counts.
+// Only arrangements of the channel count each bus already has: the test plugins never change theirs.
 tresult PLUGIN_API Component::setBusArrangements(SpeakerArrangement* inputs, int32 input_count,
                                                  SpeakerArrangement* outputs, int32 output_count) {
     if (input_count != static_cast<int32>(inputs_.size()) || output_count != static_cast<int32>(outputs_.size()))
@@ -117,16 +142,16 @@ tresult PLUGIN_API Component::setBusArrangements(SpeakerArrangement* inputs, int
     if ((input_count > 0 && !inputs) || (output_count > 0 && !outputs))
         return kInvalidArgument;
     for (int32 i = 0; i < input_count; ++i)
-        if (inputs[i] != arrangement_of(inputs_[i].channels))
+        if (!fits(inputs[i], inputs_[i].channels))
             return kResultFalse;
     for (int32 i = 0; i < output_count; ++i)
-        if (outputs[i] != arrangement_of(outputs_[i].channels))
+        if (!fits(outputs[i], outputs_[i].channels))
             return kResultFalse;
     return kResultTrue;
 }
 
 tresult PLUGIN_API Component::getBusArrangement(BusDirection dir, int32 index, SpeakerArrangement& arrangement) {
-    const std::vector<Bus>& list = buses(dir);
+    const std::vector<Bus>& list = buses(kAudio, dir);
     if (index < 0 || index >= static_cast<int32>(list.size()))
         return kInvalidArgument;
     arrangement = arrangement_of(list[index].channels);

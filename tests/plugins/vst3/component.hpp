@@ -25,12 +25,19 @@ inline std::vector<Bus> main_bus(int32 channels) {
     return {{"main", channels, Steinberg::Vst::kMain}};
 }
 
-// The audio side every test plugin shares: IComponent and IAudioProcessor over fixed audio buses.
+// One main event bus of 16 MIDI channels.
+inline std::vector<Bus> event_bus(const char* name) {
+    return {{name, 16, Steinberg::Vst::kMain}};
+}
+
+// The audio side every test plugin shares: IComponent and IAudioProcessor over fixed audio buses and
+// event buses.
 // Plugins override the virtuals below to spell out only the behaviour a test relies on.
 class Component : public IComponent, public IAudioProcessor {
 public:
     // `controller_cid` names a separate controller class, or is null for a single component.
-    Component(const TUID controller_cid, std::vector<Bus> inputs, std::vector<Bus> outputs);
+    Component(const TUID controller_cid, std::vector<Bus> inputs, std::vector<Bus> outputs,
+              std::vector<Bus> event_inputs = {}, std::vector<Bus> event_outputs = {});
     Component(const Component&) = delete;
     Component& operator=(const Component&) = delete;
 
@@ -89,16 +96,23 @@ protected:
     double sample_rate() const { return setup_.sampleRate; }
 
 private:
-    const std::vector<Bus>& buses(Steinberg::Vst::BusDirection dir) const {
+    const std::vector<Bus>& buses(Steinberg::Vst::MediaType type, Steinberg::Vst::BusDirection dir) const {
+        if (type == Steinberg::Vst::kEvent)
+            return dir == Steinberg::Vst::kInput ? event_inputs_ : event_outputs_;
         return dir == Steinberg::Vst::kInput ? inputs_ : outputs_;
     }
+    std::vector<bool>* active_flags(Steinberg::Vst::MediaType type, Steinberg::Vst::BusDirection dir);
 
     TUID controller_cid_{};
     const bool has_controller_;
     const std::vector<Bus> inputs_;
     const std::vector<Bus> outputs_;
+    const std::vector<Bus> event_inputs_;
+    const std::vector<Bus> event_outputs_;
     std::vector<bool> input_active_;
     std::vector<bool> output_active_;
+    std::vector<bool> event_input_active_;
+    std::vector<bool> event_output_active_;
     int initialize_count_ = 0;
     bool active_ = false;
     Steinberg::Vst::ProcessSetup setup_{};
