@@ -1,5 +1,6 @@
 #include "gain.hpp"
 
+#include "dsp/gain_state.hpp"
 #include "param_text.hpp"
 #include "plugin_types.hpp"
 
@@ -9,23 +10,6 @@
 namespace scuff_test {
 
 namespace {
-
-// State blob, 16 bytes, little-endian: "SCGN", uint32 version, float64 gain in dB.
-constexpr uint8_t state_magic[4] = {'S', 'C', 'G', 'N'};
-constexpr uint32_t state_version = 1;
-constexpr size_t state_size = 16;
-
-void put_le(uint8_t* out, uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i)
-        out[i] = static_cast<uint8_t>(value >> (8 * i));
-}
-
-uint64_t get_le(const uint8_t* in, int bytes) {
-    uint64_t value = 0;
-    for (int i = 0; i < bytes; ++i)
-        value |= static_cast<uint64_t>(in[i]) << (8 * i);
-    return value;
-}
 
 const char* features[] = {CLAP_PLUGIN_FEATURE_AUDIO_EFFECT, CLAP_PLUGIN_FEATURE_STEREO, CLAP_PLUGIN_FEATURE_UTILITY,
                           nullptr};
@@ -98,26 +82,14 @@ bool Gain::text_to_param(clap_id id, const char* display, double& value) {
 }
 
 bool Gain::save(const clap_ostream_t& stream) {
-    uint8_t blob[state_size];
-    std::memcpy(blob, state_magic, sizeof(state_magic));
-    put_le(blob + 4, state_version, 4);
-    const double gain = gain_db_;
-    uint64_t bits;
-    std::memcpy(&bits, &gain, sizeof(bits));
-    put_le(blob + 8, bits, 8);
-    return write_all(stream, blob, sizeof(blob));
+    const auto blob = scuff_dsp::encode_gain_state(gain_db_);
+    return write_all(stream, blob.data(), blob.size());
 }
 
 bool Gain::load(const clap_istream_t& stream) {
-    uint8_t blob[state_size];
-    if (!read_exactly(stream, blob, sizeof(blob)))
-        return false;
-    if (std::memcmp(blob, state_magic, sizeof(state_magic)) != 0 || get_le(blob + 4, 4) != state_version)
-        return false;
-    const uint64_t bits = get_le(blob + 8, 8);
+    uint8_t blob[scuff_dsp::gain_state_size];
     double gain;
-    std::memcpy(&gain, &bits, sizeof(gain));
-    if (!std::isfinite(gain) || gain < min_db || gain > max_db)
+    if (!read_exactly(stream, blob, sizeof(blob)) || !scuff_dsp::decode_gain_state(blob, min_db, max_db, gain))
         return false;
     gain_db_ = gain;
     return true;

@@ -1,3 +1,4 @@
+#include "../dsp/faults.hpp"
 #include "../misbehave.hpp"
 #include "audio_buffers.hpp"
 #include "class_ids.hpp"
@@ -20,31 +21,7 @@ using scuff_test::crash;
 using scuff_test::hang;
 using scuff_test::spin;
 
-// Values of the "Fault" parameter, numbered as Fault in tests/support/test_plugins.py; each names
-// the call that misbehaves once it is armed.
-enum Fault : int {
-    no_fault,
-    crash_in_process,
-    hang_in_process,
-    exit_in_process,
-    abort_in_process,
-    spin_in_process,
-    nan_in_process,
-    crash_in_save,
-    hang_in_save,
-    crash_in_load,
-    hang_in_load,
-    crash_in_flush,
-    hang_in_flush,
-};
-
-constexpr const char* fault_names[] = {
-    "None",         "Crash in process", "Hang in process", "Exit in process", "Abort in process",
-    "Spin in process", "NaN in process", "Crash in save",  "Hang in save",    "Crash in load",
-    "Hang in load", "Crash in flush",   "Hang in flush",
-};
-constexpr int last_fault = hang_in_flush;
-static_assert(std::size(fault_names) == last_fault + 1);
+using namespace scuff_dsp;  // the Fault values and their names
 
 constexpr ParamID fault_param = 1;
 const ParamSpec specs[] = {

@@ -1,5 +1,6 @@
 #include "gain_dsp.hpp"
 
+#include "../dsp/gain_state.hpp"
 #include "audio_buffers.hpp"
 #include "param_changes.hpp"
 #include "stream.hpp"
@@ -8,26 +9,6 @@
 #include <cstring>
 
 namespace scuff_vst3 {
-
-namespace {
-
-constexpr uint8_t state_magic[4] = {'S', 'C', 'G', 'N'};
-constexpr uint32_t state_version = 1;
-constexpr size_t state_size = 16;
-
-void put_le(uint8_t* out, uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i)
-        out[i] = static_cast<uint8_t>(value >> (8 * i));
-}
-
-uint64_t get_le(const uint8_t* in, int bytes) {
-    uint64_t value = 0;
-    for (int i = 0; i < bytes; ++i)
-        value |= static_cast<uint64_t>(in[i]) << (8 * i);
-    return value;
-}
-
-} // namespace
 
 const ParamSpec GainDsp::spec = {
     param_id, "Gain", "dB", -60.0, 24.0, 0.0, 0, ParameterInfo::kCanAutomate, 2,
@@ -51,29 +32,13 @@ void GainDsp::process(ProcessData& data) {
 }
 
 bool GainDsp::save(Steinberg::IBStream* stream) const {
-    uint8_t blob[state_size];
-    std::memcpy(blob, state_magic, sizeof(state_magic));
-    put_le(blob + 4, state_version, 4);
-    const double gain = db_;
-    uint64_t bits;
-    std::memcpy(&bits, &gain, sizeof(bits));
-    put_le(blob + 8, bits, 8);
-    return write_all(stream, blob, sizeof(blob));
+    const auto blob = scuff_dsp::encode_gain_state(db_);
+    return write_all(stream, blob.data(), blob.size());
 }
 
 bool GainDsp::read(Steinberg::IBStream* stream, double& db) {
-    uint8_t blob[state_size];
-    if (!read_all(stream, blob, sizeof(blob)))
-        return false;
-    if (std::memcmp(blob, state_magic, sizeof(state_magic)) != 0 || get_le(blob + 4, 4) != state_version)
-        return false;
-    const uint64_t bits = get_le(blob + 8, 8);
-    double gain;
-    std::memcpy(&gain, &bits, sizeof(gain));
-    if (!std::isfinite(gain) || gain < spec.min || gain > spec.max)
-        return false;
-    db = gain;
-    return true;
+    uint8_t blob[scuff_dsp::gain_state_size];
+    return read_all(stream, blob, sizeof(blob)) && scuff_dsp::decode_gain_state(blob, spec.min, spec.max, db);
 }
 
 bool GainDsp::load(Steinberg::IBStream* stream) {
