@@ -17,7 +17,7 @@ import pytest
 
 import scuff
 import scuff.limits
-from conftest import REPO_ROOT, noise
+from conftest import noise
 from support.test_plugins import (
     FAULTS_FILE,
     FAULTY_ID,
@@ -158,11 +158,19 @@ def test_a_unix_socket_in_a_hidden_folder_is_out_of_reach(group, bystander, test
         listener.accept()[0].close()
 
 
+# What a sandbox's mount namespace hides (cpp/common/src/os/confinement_namespaces_linux.cpp).
+HIDDEN_ROOTS = ("/tmp", "/var/tmp", "/dev/shm", f"/run/user/{os.getuid()}", "/run/dbus")
+
+
 @pytest.fixture
-def unhidden_path(tmp_path_factory):
+def unhidden_path():
     """A folder outside the temporary folders a sandbox's namespace hides, so that only
-    Landlock stands between it and a plugin."""
-    folder = pathlib.Path(tempfile.mkdtemp(dir=REPO_ROOT / "build", prefix="confinement-test-"))
+    Landlock stands between it and a plugin: in the user's cache folder, which the default
+    limits neither read nor write. (The project may well lie in /tmp, as a clean clone can.)"""
+    cache = pathlib.Path.home() / ".cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    folder = pathlib.Path(tempfile.mkdtemp(dir=cache, prefix="scuff-confinement-test-")).resolve()
+    assert not any(folder.is_relative_to(root) for root in HIDDEN_ROOTS), f"{folder} lies in a hidden folder"
     yield folder
     shutil.rmtree(folder)
 

@@ -356,11 +356,13 @@ class Sandbox:
             if (self._state, self._reason, self._detail) == (state, reason, detail):
                 return
             self._state, self._reason, self._detail = state, reason, detail
+            # Queued under the lock: listeners hear the states in the order they were taken,
+            # even when two threads change the state one right after the other.
+            self._client._notify(SandboxEvent(self, state, reason, detail))
         if state in ("crashed", "unresponsive"):
             # No pid yet when the first process fails to start.
             pid = self._process.pid if self._process is not None else "(never started)"
             log.warning("sandbox %s is %s: %s", pid, state, detail)
-        self._client._notify(SandboxEvent(self, state, reason, detail))
 
     # --- supervision (the client's supervisor thread) ---
 
