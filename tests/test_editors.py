@@ -157,7 +157,9 @@ def _drag_every_knob_until_a_param_moves(device: scuff.Device, group: scuff.Grou
     """Drags upwards at points of the editor until a parameter changes; returns it."""
     window = device.editor_window
     width, height = device.editor_size
-    before = {p.id: device.get_param(p) for p in device.params}
+    # Meters (read-only) move with the audio; a gesture moves a parameter the user can set.
+    settable = [p for p in device.params if not p.is_readonly]
+    before = {p.id: device.get_param(p) for p in settable}
     for fy in (0.5, 0.35, 0.65, 0.25, 0.8):
         for fx in (0.15, 0.3, 0.45, 0.6, 0.75, 0.9):
             px, py = int(width * fx), int(height * fy)
@@ -169,7 +171,7 @@ def _drag_every_knob_until_a_param_moves(device: scuff.Device, group: scuff.Grou
             time.sleep(0.15)
             # DPF's CLAP builds hand editor gestures to the host in their next process call.
             group.render({}, device.output(0), frames=group.block_size * 2)
-            after = {p.id: device.get_param(p) for p in device.params}
+            after = {p.id: device.get_param(p) for p in settable}
             changed = [pid for pid in before if after[pid] != before[pid]]
             if changed:
                 return changed[0], after[changed[0]]
@@ -190,8 +192,10 @@ def test_a_drag_on_a_knob_reaches_the_client_and_survives_a_crash(x_display: str
         param_id, value = _drag_every_knob_until_a_param_moves(device, group, x, x_display)
         name = device.param(param_id).name
         wait_until(lambda: any(edited == name for edited, _ in edits), timeout=5, what="on_param_edit called")
-        # Autosave takes the edited state; then the sandbox dies.
-        wait_until(lambda: device.saved_state is not None and not device._dirty, timeout=5, what="autosave")
+        # The host keeps rendering, autosave takes the edited state; then the sandbox dies.
+        group.render({}, device.output(0), frames=1024)
+        edited_at = time.time()
+        wait_until(lambda: (device.saved_at or 0) > edited_at, timeout=5, what="autosave")
         os.kill(sandbox.pid, signal.SIGKILL)
         wait_until(lambda: sandbox.state == "crashed", timeout=5, what="the crash seen")
         assert not device.editor_visible
