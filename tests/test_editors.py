@@ -204,3 +204,13 @@ def test_a_drag_on_a_knob_reaches_the_client_and_survives_a_crash(x_display: str
         # The editor that was open opens again.
         assert device.editor_visible
         x.wait_viewable(device.editor_window)
+
+
+def test_scuff_editor_command_opens_the_editor(x_display: str, x: XClient) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "scuff", "editor", "/usr/lib/clap/ZamGate.clap", "--seconds", "1"],
+                            capture_output=True, text=True, timeout=30, env={**os.environ, "DISPLAY": x_display})
+    assert result.returncode == 0, result.stderr
+    assert "ZamGate: editor open in window" in result.stdout
