@@ -194,6 +194,7 @@ def test_a_drag_on_a_knob_reaches_the_client_and_survives_a_crash(x_display: str
         wait_until(lambda: any(edited == name for edited, _ in edits), timeout=5, what="on_param_edit called")
         # The host keeps rendering, autosave takes the edited state; then the sandbox dies.
         group.render({}, device.output(0), frames=1024)
+        value = device.get_param(param_id)
         edited_at = time.time()
         wait_until(lambda: (device.saved_at or 0) > edited_at, timeout=5, what="autosave")
         os.kill(sandbox.pid, signal.SIGKILL)
