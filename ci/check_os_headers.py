@@ -26,7 +26,10 @@ SOURCE_SUFFIXES = {".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx", ".i
 
 # Folders of system headers: everything in them is OS-specific.
 OS_HEADER_FOLDERS = ("sys/", "linux/", "asm/", "asm-generic/", "bits/", "netinet/", "arpa/", "net/",
-                     "mach/", "mach-o/", "libkern/", "dispatch/", "CoreFoundation/", "CoreServices/")
+                     "mach/", "mach-o/", "libkern/", "dispatch/", "CoreFoundation/", "CoreServices/",
+                     # The window system: editors' windows are OS-specific too (X11 now, Win32 and
+                     # Cocoa later), so their calls stay in the OS layer with the rest.
+                     "X11/", "xcb/")
 # Single headers: POSIX and the C library's OS extensions, and the Windows API.
 OS_HEADERS = {
     "unistd.h", "fcntl.h", "poll.h", "dlfcn.h", "pthread.h", "sched.h", "signal.h", "spawn.h",

@@ -2,10 +2,12 @@
 # Installs the Debian packages scuff needs to build and test: the compiler and CMake,
 # Python's headers and venv, libseccomp (the sandbox's system-call filter), the plugin
 # SDK headers (CLAP from dpf-source, VST3 from juce-modules-source-data) and real plugins
-# to test with (zam-plugins).
+# to test with (zam-plugins), Xlib for the editors' windows (libx11-dev), and an X server with
+# software OpenGL and X clients for the editor tests (xvfb, libgl1-mesa-dri, xdotool, x11-utils).
 set -euo pipefail
 
-packages=(g++ cmake ninja-build python3-dev python3-venv libseccomp-dev zam-plugins dpf-source juce-modules-source-data)
+packages=(g++ cmake ninja-build python3-dev python3-venv libseccomp-dev libx11-dev zam-plugins dpf-source juce-modules-source-data
+          xvfb libgl1-mesa-dri xdotool x11-utils)
 
 missing=()
 for package in "${packages[@]}"; do

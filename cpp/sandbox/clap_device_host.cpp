@@ -62,6 +62,29 @@ struct ClapDeviceHost {
     }
     static void audio_ports_rescan(const clap_host_t*, uint32_t) {}
 
+    // --- clap.gui ---
+    static void gui_resize_hints_changed(const clap_host_t*) {
+        // Read again at the next resize.
+    }
+    static bool gui_request_resize(const clap_host_t* host, uint32_t width, uint32_t height) {
+        // The windows belong to the main thread; a request from elsewhere is refused.
+        if (!thread_roles().is_main_thread()) return false;
+        return device(host).services_.editor_resize_requested(device(host).id(), width, height);
+    }
+    static bool gui_request_show(const clap_host_t*) {
+        // Editors open when the client asks for them.
+        return false;
+    }
+    static bool gui_request_hide(const clap_host_t*) { return false; }
+    static void gui_closed(const clap_host_t* host, bool was_destroyed) {
+        if (!thread_roles().is_main_thread()) return;
+        ClapDevice& self = device(host);
+        if (was_destroyed) {
+            self.gui_created_ = false;
+        }
+        self.services_.editor_closed(self.id());
+    }
+
     // --- clap.timer-support ---
     static bool register_timer(const clap_host_t* host, uint32_t period_ms, clap_id* timer_id) {
         SCUFF_ASSERT_MAIN_THREAD();
@@ -83,6 +106,9 @@ const clap_host_state_t kState{ClapDeviceHost::state_mark_dirty};
 const clap_host_latency_t kLatency{ClapDeviceHost::latency_changed};
 const clap_host_audio_ports_t kAudioPorts{ClapDeviceHost::audio_ports_is_rescan_flag_supported,
                                           ClapDeviceHost::audio_ports_rescan};
+const clap_host_gui_t kGui{ClapDeviceHost::gui_resize_hints_changed, ClapDeviceHost::gui_request_resize,
+                           ClapDeviceHost::gui_request_show, ClapDeviceHost::gui_request_hide,
+                           ClapDeviceHost::gui_closed};
 const clap_host_timer_support_t kTimerSupport{ClapDeviceHost::register_timer, ClapDeviceHost::unregister_timer};
 
 } // namespace
@@ -96,6 +122,7 @@ const void* ClapDeviceHost::get_extension(const clap_host_t*, const char* id) {
     if (std::strcmp(id, CLAP_EXT_LATENCY) == 0) return &kLatency;
     if (std::strcmp(id, CLAP_EXT_AUDIO_PORTS) == 0) return &kAudioPorts;
     if (std::strcmp(id, CLAP_EXT_TIMER_SUPPORT) == 0) return &kTimerSupport;
+    if (std::strcmp(id, CLAP_EXT_GUI) == 0) return &kGui;
     return nullptr;
 }
 

@@ -123,7 +123,22 @@ Device::Requests Device::take_requests() {
     requests.restart = wants_restart_.exchange(false);
     requests.state_dirty = state_dirty_.exchange(false);
     requests.non_finite_blocks = non_finite_blocks_.exchange(0);
+    uint32_t written = edits_written_.load(std::memory_order_acquire);
+    for (uint32_t read = edits_read_.load(std::memory_order_relaxed); read != written; ++read) {
+        requests.edits.push_back(edits_[read % kEditCapacity]);
+    }
+    edits_read_.store(written, std::memory_order_release);
     return requests;
+}
+
+void Device::record_own_edit(uint32_t param_id, double plain_value) {
+    uint32_t written = edits_written_.load(std::memory_order_relaxed);
+    if (written - edits_read_.load(std::memory_order_acquire) >= kEditCapacity) {
+        return;
+    }
+    edits_[written % kEditCapacity] = {param_id, 0, plain_value};
+    edits_written_.store(written + 1, std::memory_order_release);
+    services_.wake_main_loop();
 }
 
 std::span<const ParamChange> Device::collect_param_changes(uint32_t frames) {

@@ -41,6 +41,12 @@ struct PluginIdentity {
     std::string version;
 };
 
+struct EditorSize {
+    uint32_t width = 0;
+    uint32_t height = 0;
+    bool operator==(const EditorSize&) const = default;
+};
+
 // What the audio thread hands every device in a cycle besides its frame count.
 struct CycleContext {
     const TransportState* transport = nullptr;
@@ -101,6 +107,20 @@ public:
     // Renders offline (as fast as it likes, never real time) or not. Returns true when the
     // plugin takes the change only through a restart.
     virtual bool set_offline(bool offline) = 0;
+
+    // --- the editor (main thread); each call that reaches the plugin throws RequestError ---
+    // The plugin has an X11 editor.
+    virtual bool has_editor() const = 0;
+    // The plugin can live inside a window of the sandbox's (else it floats a window of its own).
+    virtual bool editor_embeddable() = 0;
+    // Creates the editor inside the X11 window `parent` and shows it, or, with `parent` 0,
+    // in a floating window of the plugin's, transient for `transient_for` and titled `title`.
+    virtual EditorSize open_editor(uint64_t parent, uint64_t transient_for, const std::string& title) = 0;
+    virtual void close_editor() = 0;
+    virtual bool editor_resizable() = 0;
+    // Asks the editor for a size: returns the one it took, the closest its constraints allow.
+    virtual EditorSize resize_editor(EditorSize wanted) = 0;
+
     // What the plugin asked for through its callbacks since the last call.
     struct Requests {
         bool params_changed = false;
@@ -109,6 +129,8 @@ public:
         bool restart = false;
         bool state_dirty = false;
         uint32_t non_finite_blocks = 0;
+        // Parameters the plugin changed itself on its audio thread (a CLAP editor's gestures).
+        std::vector<ParamChange> edits;
     };
     Requests take_requests();
 
@@ -152,6 +174,9 @@ protected:
 
     // Audio thread: an event the plugin output, on one of its note outputs.
     void emit(const NoteEvent& event);
+    // The thread that runs the plugin's process or flush (one at a time): the plugin changed a
+    // parameter itself; the main loop tells the client.
+    void record_own_edit(uint32_t param_id, double plain_value);
 
     // Sets a request flag and wakes the main loop; safe from any thread.
     void raise(std::atomic<bool>& flag);
@@ -210,6 +235,13 @@ private:
     };
     std::vector<SoundingNote> sounding_;
     uint32_t sounding_count_ = 0;
+    // Edits from the audio thread for the main loop: a single-producer, single-consumer
+    // ring, preallocated; edits beyond its capacity between two main-loop turns keep
+    // only the values already queued (the plugin's own state still has the latest).
+    static constexpr uint32_t kEditCapacity = 256;
+    std::vector<ParamChange> edits_ = std::vector<ParamChange>(kEditCapacity);
+    std::atomic<uint32_t> edits_written_{0};
+    std::atomic<uint32_t> edits_read_{0};
     // Blocks whose output held NaN or infinity and was silenced, since the main loop last looked.
     std::atomic<uint32_t> non_finite_blocks_{0};
 };

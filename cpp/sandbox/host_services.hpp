@@ -24,6 +24,10 @@ public:
     // Main thread: the plugin changed a parameter on its own initiative (a gesture in its
     // editor); the client records it like a value it set itself.
     virtual void param_edited(uint32_t device, uint32_t param_id, double plain_value) = 0;
+    // Main thread: the plugin asks for its editor's window to take this size; false refuses.
+    virtual bool editor_resize_requested(uint32_t device, uint32_t width, uint32_t height) = 0;
+    // Main thread: a floating editor the plugin owns was closed by the user.
+    virtual void editor_closed(uint32_t device) = 0;
 };
 
 } // namespace scuff::sbox

@@ -44,7 +44,11 @@ fb::Offset<DeviceInfo> device_info(fb::FlatBufferBuilder& builder, const Device&
     return CreateDeviceInfo(builder, device.id(), builder.CreateString(identity.id),
                             builder.CreateString(identity.name), builder.CreateString(identity.vendor),
                             builder.CreateString(identity.version), inputs, outputs, param_vector,
-                            device.latency(), device.note_inputs(), device.note_outputs());
+                            device.latency(), device.note_inputs(), device.note_outputs(), device.has_editor());
+}
+
+fb::Offset<EditorInfo> editor_info(fb::FlatBufferBuilder& builder, uint32_t device, const EditorState& state) {
+    return CreateEditorInfo(builder, device, state.visible, state.window, state.width, state.height, state.resizable);
 }
 
 } // namespace
@@ -101,6 +105,16 @@ Message device_changed_message(const Device& device, bool state_dirty) {
 Message param_edited_message(uint32_t device, uint32_t param_id, double value) {
     fb::FlatBufferBuilder builder;
     return finish(builder, Body::ParamEdited, CreateParamEdited(builder, device, param_id, value).Union());
+}
+
+Message editor_reply(uint64_t request, uint32_t device, const EditorState& state) {
+    fb::FlatBufferBuilder builder;
+    return response(builder, request, Reply::EditorInfo, editor_info(builder, device, state).Union());
+}
+
+Message editor_changed_message(uint32_t device, const EditorState& state) {
+    fb::FlatBufferBuilder builder;
+    return finish(builder, Body::EditorInfo, editor_info(builder, device, state).Union());
 }
 
 } // namespace scuff::sbox

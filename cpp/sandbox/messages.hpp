@@ -13,6 +13,15 @@ namespace scuff::sbox {
 
 class Device;
 
+// A device's editor as the client sees it.
+struct EditorState {
+    bool visible = false;
+    // The top-level window, or the window inside the client's; 0 when the plugin floats its own.
+    uint64_t window = 0;
+    uint32_t width = 0, height = 0;
+    bool resizable = false;
+};
+
 using Message = flatbuffers::DetachedBuffer;
 
 inline constexpr uint32_t kProtocolVersion = 1;
@@ -28,5 +37,9 @@ Message log_message(uint32_t device, clap_log_severity severity, const std::stri
 Message device_changed_message(const Device& device, bool state_dirty);
 // The plugin changed a parameter itself (a gesture in its editor), in plain units.
 Message param_edited_message(uint32_t device, uint32_t param_id, double value);
+
+Message editor_reply(uint64_t request, uint32_t device, const EditorState& state);
+// The editor changed on the user's or the plugin's initiative (closed, resized).
+Message editor_changed_message(uint32_t device, const EditorState& state);
 
 } // namespace scuff::sbox

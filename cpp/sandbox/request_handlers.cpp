@@ -92,6 +92,7 @@ Message Sandbox::destroy_device(uint64_t id, const protocol::DestroyDevice& requ
         target.stop_processing();
         audio_->plan().remove(&target);
     });
+    editors_.forget(target);
     devices_.erase(request.device());
     // After the plugin is destroyed: it may unregister its own timers while it goes.
     forget_device(request.device());
@@ -168,6 +169,22 @@ Message Sandbox::param_from_text(uint64_t id, const protocol::ParamFromText& req
         throw RequestError(ErrorCode::BadParamText, "the plugin cannot read '" + request.text()->str() + "' as a value");
     }
     return param_value_reply(id, *value);
+}
+
+Message Sandbox::show_editor(uint64_t id, const protocol::ShowEditor& request) {
+    auto& target = device(request.device());
+    ShowEditorRequest show{request.parent(), request.embed(), request.app_name() ? request.app_name()->str() : ""};
+    return editor_reply(id, target.id(), editors_.show(target, show));
+}
+
+Message Sandbox::hide_editor(uint64_t id, const protocol::HideEditor& request) {
+    auto& target = device(request.device());
+    return editor_reply(id, target.id(), editors_.hide(target));
+}
+
+Message Sandbox::resize_editor(uint64_t id, const protocol::ResizeEditor& request) {
+    auto& target = device(request.device());
+    return editor_reply(id, target.id(), editors_.resize(target, {request.width(), request.height()}));
 }
 
 } // namespace scuff::sbox

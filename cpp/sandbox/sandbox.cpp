@@ -1,8 +1,10 @@
 #include "sandbox.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
+#include "clap/ext/params.h"
 #include "request_error.hpp"
 #include "thread_roles.hpp"
 
@@ -34,6 +36,9 @@ Sandbox::~Sandbox() {
         },
         std::chrono::seconds(2));
     audio_.reset();
+    for (auto& [id, device] : devices_) {
+        editors_.forget(*device);
+    }
     devices_.clear();
 }
 
@@ -46,6 +51,11 @@ int Sandbox::run() {
         poller.add(wake_.fd());
         for (const auto& watched : watched_fds_) {
             poller.add(watched.fd);
+        }
+        // Last, so the watched descriptors keep their places; serve_editor_events reads
+        // what Xlib already queued whether or not the descriptor is ready.
+        if (editors_.fd() >= 0) {
+            poller.add(editors_.fd());
         }
         if (!poller.wait(timers_.milliseconds_until_next())) {
             return 1;
@@ -66,6 +76,7 @@ int Sandbox::run() {
         }
         fire_timers();
         serve_watched_fds(poller);
+        serve_editor_events();
     }
 }
 
@@ -121,6 +132,15 @@ void Sandbox::handle_frame(const std::vector<uint8_t>& frame) {
         case Request::ParamFromText:
             send(param_from_text(id, *message->request_as_ParamFromText()));
             break;
+        case Request::ShowEditor:
+            send(show_editor(id, *message->request_as_ShowEditor()));
+            break;
+        case Request::HideEditor:
+            send(hide_editor(id, *message->request_as_HideEditor()));
+            break;
+        case Request::ResizeEditor:
+            send(resize_editor(id, *message->request_as_ResizeEditor()));
+            break;
         default:
             send(failure_reply(id, ErrorCode::BadRequest, "unknown request"));
         }
@@ -144,6 +164,7 @@ void Sandbox::service_devices() {
         } catch (const std::exception& error) {
             log(id, CLAP_LOG_ERROR, error.what());
         }
+        send_own_edits(*device, requests.edits);
         if (requests.non_finite_blocks > 0) {
             log(id, CLAP_LOG_WARNING,
                 "the plugin's output held NaN or infinity in " + std::to_string(requests.non_finite_blocks) +
@@ -204,6 +225,38 @@ void Sandbox::forget_device(uint32_t device) {
 
 void Sandbox::param_edited(uint32_t device, uint32_t param_id, double plain_value) {
     send(param_edited_message(device, param_id, plain_value));
+}
+
+bool Sandbox::editor_resize_requested(uint32_t device, uint32_t width, uint32_t height) {
+    auto found = devices_.find(device);
+    return found != devices_.end() && editors_.plugin_resized(*found->second, {width, height});
+}
+
+void Sandbox::editor_closed(uint32_t device) { editors_.closed(device); }
+
+void Sandbox::send_own_edits(Device& device, const std::vector<ParamChange>& edits) {
+    if (edits.empty()) {
+        return;
+    }
+    // Read-only parameters (meters) are the plugin's to change, not edits to record.
+    auto params = device.params();
+    for (const auto& edit : edits) {
+        auto param = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.id == edit.param_id; });
+        if (param != params.end() && !(param->flags & CLAP_PARAM_IS_READONLY)) {
+            param_edited(device.id(), edit.param_id, edit.value);
+        }
+    }
+}
+
+void Sandbox::serve_editor_events() {
+    try {
+        editors_.serve_events([this](uint32_t id) -> Device* {
+            auto found = devices_.find(id);
+            return found == devices_.end() ? nullptr : found->second.get();
+        });
+    } catch (const std::exception& error) {
+        log(0, CLAP_LOG_ERROR, std::string("editor: ") + error.what());
+    }
 }
 
 void Sandbox::serve_watched_fds(const os::Poller& polled) {

@@ -12,6 +12,7 @@
 
 #include "audio_thread.hpp"
 #include "device.hpp"
+#include "editor_windows.hpp"
 #include "host_services.hpp"
 #include "main_thread_timers.hpp"
 #include "plugin_modules.hpp"
@@ -47,6 +48,8 @@ public:
     bool watch_fd(uint32_t device, int fd) override;
     void unwatch_fd(uint32_t device, int fd) override;
     void param_edited(uint32_t device, uint32_t param_id, double plain_value) override;
+    bool editor_resize_requested(uint32_t device, uint32_t width, uint32_t height) override;
+    void editor_closed(uint32_t device) override;
 
 private:
     void handle_frame(const std::vector<uint8_t>& frame);
@@ -55,6 +58,9 @@ private:
     void send_queued_logs();
     void fire_timers();
     void serve_watched_fds(const os::Poller& polled);
+    void serve_editor_events();
+    // Tells the client of the parameters the plugin changed itself on its audio thread.
+    void send_own_edits(Device& device, const std::vector<ParamChange>& edits);
     // Drops the timers and watched descriptors a device left behind.
     void forget_device(uint32_t device);
 
@@ -71,6 +77,9 @@ private:
     Message set_process_mode(uint64_t id, const protocol::SetProcessMode& request);
     Message param_to_text(uint64_t id, const protocol::ParamToText& request);
     Message param_from_text(uint64_t id, const protocol::ParamFromText& request);
+    Message show_editor(uint64_t id, const protocol::ShowEditor& request);
+    Message hide_editor(uint64_t id, const protocol::HideEditor& request);
+    Message resize_editor(uint64_t id, const protocol::ResizeEditor& request);
 
     Device& device(uint32_t id);
     void flush(Device& device);
@@ -94,6 +103,9 @@ private:
         int fd;
     };
     std::vector<WatchedFd> watched_fds_;
+    EditorWindows editors_{[this](uint32_t device, const EditorState& state) {
+        send(editor_changed_message(device, state));
+    }};
 
     std::mutex log_mutex_;
     std::deque<Message> queued_logs_;

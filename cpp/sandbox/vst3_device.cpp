@@ -67,6 +67,7 @@ Vst3Device::Vst3Device(uint32_t id, std::shared_ptr<Vst3Module> module, const st
         settle_buses();
         read_params();
         read_midi_mapping();
+        probe_editor();
     } catch (...) {
         release_plugin();
         throw;
@@ -82,6 +83,7 @@ Vst3Device::~Vst3Device() {
 }
 
 void Vst3Device::release_plugin() {
+    close_editor();
     if (component_connection_ && controller_connection_) {
         component_connection_->disconnect(controller_connection_);
         controller_connection_->disconnect(component_connection_);
@@ -465,6 +467,91 @@ bool Vst3Device::load_state(std::span<const uint8_t> data) {
 }
 
 // --- The main loop's work ---
+
+// --- The editor: IPlugView in an X11 window, framed by the host object ---
+
+void Vst3Device::probe_editor() {
+    IPlugView* view = controller_->createView(Vst::ViewType::kEditor);
+    if (!view) {
+        return;
+    }
+    has_editor_ = view->isPlatformTypeSupported(kPlatformTypeX11EmbedWindowID) == kResultTrue;
+    view->release();
+}
+
+EditorSize Vst3Device::open_editor(uint64_t parent, uint64_t, const std::string&) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    close_editor();
+    auto fail = [this](const std::string& what) {
+        close_editor();
+        return RequestError(ErrorCode::EditorFailed, identity().name + ": " + what);
+    };
+    if (parent == 0) {
+        throw fail("a VST3 editor needs a window to embed in");
+    }
+    view_ = controller_->createView(Vst::ViewType::kEditor);
+    if (!view_) {
+        throw fail("the plugin made no editor view");
+    }
+    view_->setFrame(static_cast<IPlugFrame*>(host_));
+    if (view_->attached(reinterpret_cast<void*>(static_cast<uintptr_t>(parent)), kPlatformTypeX11EmbedWindowID) !=
+        kResultOk) {
+        throw fail("the plugin's editor failed to attach to its window");
+    }
+    ViewRect rect;
+    if (view_->getSize(&rect) != kResultOk || rect.getWidth() <= 0 || rect.getHeight() <= 0) {
+        throw fail("the plugin's editor has no size");
+    }
+    return {static_cast<uint32_t>(rect.getWidth()), static_cast<uint32_t>(rect.getHeight())};
+}
+
+void Vst3Device::close_editor() {
+    if (!view_) {
+        return;
+    }
+    IPlugView* view = view_;
+    view_ = nullptr;
+    view->removed();
+    view->setFrame(nullptr);
+    view->release();
+}
+
+bool Vst3Device::editor_resizable() {
+    SCUFF_ASSERT_MAIN_THREAD();
+    return view_ && view_->canResize() == kResultTrue;
+}
+
+EditorSize Vst3Device::resize_editor(EditorSize wanted) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    ViewRect current;
+    if (!view_ || view_->getSize(&current) != kResultOk) {
+        throw RequestError(ErrorCode::EditorFailed, identity().name + ": the editor is not open");
+    }
+    EditorSize kept{static_cast<uint32_t>(current.getWidth()), static_cast<uint32_t>(current.getHeight())};
+    if (!editor_resizable()) {
+        return kept;
+    }
+    ViewRect rect(0, 0, static_cast<int32>(wanted.width), static_cast<int32>(wanted.height));
+    view_->checkSizeConstraint(&rect);
+    if (rect.getWidth() <= 0 || rect.getHeight() <= 0 || view_->onSize(&rect) != kResultOk) {
+        return kept;
+    }
+    return {static_cast<uint32_t>(rect.getWidth()), static_cast<uint32_t>(rect.getHeight())};
+}
+
+bool Vst3Device::resize_view(IPlugView* view, ViewRect* size) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (view != view_ || size->getWidth() <= 0 || size->getHeight() <= 0) {
+        return false;
+    }
+    if (!services_.editor_resize_requested(id(), static_cast<uint32_t>(size->getWidth()),
+                                           static_cast<uint32_t>(size->getHeight()))) {
+        return false;
+    }
+    // The frame took the size; the view hears it through onSize, as the SDK asks.
+    view_->onSize(size);
+    return true;
+}
 
 void Vst3Device::on_timer(uint32_t timer_id) {
     SCUFF_ASSERT_MAIN_THREAD();

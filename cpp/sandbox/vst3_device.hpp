@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "device.hpp"
+#include "pluginterfaces/gui/iplugview.h"
 #include "pluginterfaces/vst/ivstaudioprocessor.h"
 #include "pluginterfaces/vst/ivstcomponent.h"
 #include "pluginterfaces/vst/ivsteditcontroller.h"
@@ -44,6 +45,12 @@ public:
     void on_timer(uint32_t timer_id) override;
     void on_fd_ready(int fd) override;
     bool set_offline(bool offline) override;
+    bool has_editor() const override { return has_editor_; }
+    bool editor_embeddable() override { return has_editor_; }
+    EditorSize open_editor(uint64_t parent, uint64_t transient_for, const std::string& title) override;
+    void close_editor() override;
+    bool editor_resizable() override;
+    EditorSize resize_editor(EditorSize wanted) override;
 
 private:
     // --- Device ---
@@ -67,6 +74,7 @@ private:
     bool unregister_timer(Steinberg::Linux::ITimerHandler* handler) override;
     bool register_fd(Steinberg::Linux::IEventHandler* handler, int fd) override;
     bool unregister_fd(Steinberg::Linux::IEventHandler* handler) override;
+    bool resize_view(Steinberg::IPlugView* view, Steinberg::ViewRect* size) override;
 
     // Creation steps, in order; each throws RequestError.
     void find_class(const std::string& class_id);
@@ -75,6 +83,9 @@ private:
     void settle_buses();
     void read_params();
     void read_midi_mapping();
+    // Whether the controller makes an editor that embeds in an X11 window; the view is
+    // released unattached, before the plugin builds anything.
+    void probe_editor();
     // Undoes whatever creation did, in reverse.
     void release_plugin();
 
@@ -105,6 +116,9 @@ private:
     bool separate_controller_ = false;
     Steinberg::Vst::IConnectionPoint* component_connection_ = nullptr;
     Steinberg::Vst::IConnectionPoint* controller_connection_ = nullptr;
+    bool has_editor_ = false;
+    // The editor's view while it is open (attached to a window), else null.
+    Steinberg::IPlugView* view_ = nullptr;
 
     struct Param {
         ParamDescription description;

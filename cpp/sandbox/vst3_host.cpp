@@ -28,6 +28,8 @@ tresult PLUGIN_API Vst3Host::queryInterface(const TUID iid, void** object) {
         *object = static_cast<Vst::IComponentHandler2*>(this);
     } else if (same_iid(iid, Linux::IRunLoop_iid)) {
         *object = static_cast<Linux::IRunLoop*>(this);
+    } else if (same_iid(iid, IPlugFrame_iid)) {
+        *object = static_cast<IPlugFrame*>(this);
     } else {
         *object = nullptr;
         return kNoInterface;
@@ -118,6 +120,14 @@ tresult PLUGIN_API Vst3Host::registerTimer(Linux::ITimerHandler* handler, Linux:
 tresult PLUGIN_API Vst3Host::unregisterTimer(Linux::ITimerHandler* handler) {
     SCUFF_ASSERT_MAIN_THREAD();
     return result(device_ && handler && device_->unregister_timer(handler));
+}
+
+// --- IPlugFrame ---
+
+tresult PLUGIN_API Vst3Host::resizeView(IPlugView* view, ViewRect* newSize) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (!view || !newSize) return kInvalidArgument;
+    return result(device_ && device_->resize_view(view, newSize));
 }
 
 } // namespace scuff::sbox

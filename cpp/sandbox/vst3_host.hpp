@@ -1,7 +1,8 @@
 #pragma once
 // What a VST3 device's plugin sees of its host: one object per device that is the
 // context given to initialize (IHostApplication, which also offers the Linux IRunLoop
-// that plugins ask for timers and descriptors) and the controller's IComponentHandler.
+// that plugins ask for timers and descriptors), the controller's IComponentHandler and
+// the editor's IPlugFrame (of which plugins ask the IRunLoop too).
 // Each call is a thin trampoline to the device; after the device is gone (a plugin may
 // keep a reference longer) the calls do nothing.
 #include "pluginterfaces/gui/iplugview.h"
@@ -24,12 +25,14 @@ public:
     virtual bool unregister_timer(Steinberg::Linux::ITimerHandler* handler) = 0;
     virtual bool register_fd(Steinberg::Linux::IEventHandler* handler, int fd) = 0;
     virtual bool unregister_fd(Steinberg::Linux::IEventHandler* handler) = 0;
+    virtual bool resize_view(Steinberg::IPlugView* view, Steinberg::ViewRect* size) = 0;
 };
 
 class Vst3Host final : public Steinberg::Vst::IHostApplication,
                        public Steinberg::Vst::IComponentHandler,
                        public Steinberg::Vst::IComponentHandler2,
-                       public Steinberg::Linux::IRunLoop {
+                       public Steinberg::Linux::IRunLoop,
+                       public Steinberg::IPlugFrame {
 public:
     explicit Vst3Host(Vst3HostEvents& device) : device_(&device) {}
     // The device is going away: later calls from the plugin are ignored.
@@ -62,6 +65,9 @@ public:
     Steinberg::tresult PLUGIN_API registerTimer(Steinberg::Linux::ITimerHandler* handler,
                                                 Steinberg::Linux::TimerInterval milliseconds) override;
     Steinberg::tresult PLUGIN_API unregisterTimer(Steinberg::Linux::ITimerHandler* handler) override;
+
+    // --- IPlugFrame: the editor's frame, which also answers for IRunLoop ---
+    Steinberg::tresult PLUGIN_API resizeView(Steinberg::IPlugView* view, Steinberg::ViewRect* newSize) override;
 
 private:
     Vst3HostEvents* device_;

@@ -9,7 +9,9 @@ from .confinement import Confinement, ConfinementItem
 from .device import Device, InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .errors import (
     AudioFormatError,
+    EditorError,
     LimitsError,
+    NoDisplayError,
     ParamError,
     PluginLoadError,
     ProtocolError,
@@ -39,6 +41,8 @@ logging.getLogger("scuff").addHandler(logging.NullHandler())
 
 __all__ = [
     "AudioFormatError",
+    "EditorError",
+    "NoDisplayError",
     "BrokenPlugin",
     "Client",
     "Confinement",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_demo import DEFAULT_DEMO_PLUGIN, run_demo
+from .cli_editor import run_editor
 from .cli_scan import run_scan
 from .errors import ScuffError
 from .scan_report import SCAN_TIMEOUT
@@ -39,12 +40,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="render a test signal through a plugin in a sandbox")
     demo.add_argument("plugin", nargs="?", default=DEFAULT_DEMO_PLUGIN, help="a CLAP plugin file")
     demo.add_argument("--seconds", type=float, default=2.0)
+    editor = commands.add_parser(
+        "editor", help="open a plugin's editor and print the parameters changed in it",
+        description="Opens the editor of PLUGIN (a file, a VST3 bundle or a scanned id) in a sandbox on the "
+                    "X display and prints each parameter change made in it, until the window is closed.")
+    editor.add_argument("plugin", help="a CLAP file, a VST3 bundle or a scanned plugin id")
+    editor.add_argument("--plugin-id", default=None, help="the plugin inside a file that holds several")
+    editor.add_argument("--seconds", type=float, default=None, help="close after this long")
     args = parser.parse_args(argv)
     try:
         if args.command == "scan":
             return run_scan(args.paths, as_json=args.json, use_cache=not args.no_cache,
                             timeout=args.timeout, standard_folders=not args.paths_only,
                             load_modules=args.load)
+        if args.command == "editor":
+            return run_editor(args.plugin, args.plugin_id, args.seconds)
         return run_demo(args.plugin, args.seconds)
     except ScuffError as error:
         print(f"scuff: {error}", file=sys.stderr)

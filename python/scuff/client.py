@@ -6,10 +6,12 @@ import itertools
 import logging
 import os
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import plugin_folders
 from .errors import PluginLoadError, ScuffError, UnknownPluginError
@@ -24,6 +26,10 @@ from .scan_report import SCAN_TIMEOUT
 from .scanner import Progress, scan_files, scanner_stamp
 from .supervisor import Supervisor
 
+if TYPE_CHECKING:
+    from .device import Device
+    from .param import Param
+
 log = logging.getLogger("scuff")
 
 
@@ -35,7 +41,9 @@ class Client:
                  autosave_interval: float | None = 1.0,
                  on_sandbox_state: Callable[[SandboxEvent], None] | None = None,
                  cache_dir: str | os.PathLike[str] | None = None,
-                 default_limits: SandboxLimits | None = None) -> None:
+                 default_limits: SandboxLimits | None = None,
+                 app_name: str | None = None, parent_window: int | None = None,
+                 on_param_edit: Callable[[Device, Param, float], None] | None = None) -> None:
         """`control_timeout` bounds every control request (parameters, states), and
         `load_timeout` the creation of a device; a sandbox that misses either becomes
         unresponsive. Devices whose parameters or state changed are saved in the
@@ -44,7 +52,13 @@ class Client:
         sandbox's state. `cache_dir` is where `scan` keeps its cache; by default
         SCUFF_CACHE_DIR, else `scuff` in the user's cache folder (XDG_CACHE_HOME or ~/.cache).
         `default_limits` confines every sandbox created without limits of its own, and every
-        scanner; by default `SandboxLimits()` (see docs/confinement.md)."""
+        scanner; by default `SandboxLimits()` (see docs/confinement.md).
+        `app_name` (by default the program's name) and `parent_window` (the X11 id of the
+        application's main window) are what plugin editors are parented to: each editor's
+        window is titled with the application's name, carries it as `WM_CLASS` and is
+        transient for `parent_window` (see docs/editors.md). `on_param_edit` is called, on a
+        thread of its own, with the device, the parameter and its plain value each time a
+        plugin changes a parameter itself, as from a gesture in its editor."""
         if default_limits is not None and not isinstance(default_limits, SandboxLimits):
             raise ScuffError(f"default_limits is a scuff.SandboxLimits, not {type(default_limits).__name__}")
         self.default_limits = default_limits if default_limits is not None else SandboxLimits()
@@ -53,6 +67,11 @@ class Client:
         self.load_timeout = float(load_timeout)
         self.autosave_interval = autosave_interval
         self.on_sandbox_state = on_sandbox_state
+        self.app_name = app_name if app_name else (Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "scuff")
+        if parent_window is not None and not (isinstance(parent_window, int) and 0 <= parent_window < 1 << 32):
+            raise ScuffError(f"parent_window is an X11 window id, not {parent_window!r}")
+        self.parent_window = parent_window
+        self.on_param_edit = on_param_edit
         self._cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self._events = EventLoop()
         # Sandboxes die with the thread that started them (PR_SET_PDEATHSIG), so they are
@@ -178,6 +197,20 @@ class Client:
                 callback(event)
             except Exception:
                 log.exception("the on_sandbox_state callback failed")
+
+        try:
+            self._notifier.submit(deliver)
+        except RuntimeError:
+            pass  # the client is closing
+
+    def _call_back(self, callback: Callable[..., object], *args: object) -> None:
+        """Runs a user's callback in order with the others, on the notifier thread."""
+
+        def deliver() -> None:
+            try:
+                callback(*args)
+            except Exception:
+                log.exception("a scuff callback failed")
 
         try:
             self._notifier.submit(deliver)

@@ -17,12 +17,15 @@ from .protocol import (
     DestroyDevice,
     FlushParams,
     GetParamValue,
+    HideEditor,
     LoadState,
     ParamFromText,
     ParamToText,
+    ResizeEditor,
     SaveState,
     SetPlan,
     SetProcessMode,
+    ShowEditor,
 )
 from .protocol.Request import Request
 
@@ -161,6 +164,30 @@ def param_from_text(device: int, param: int, text: str) -> RequestBody:
     return build
 
 
+def show_editor(device: int, parent: int, embed: bool, app_name: str) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        name_offset = builder.CreateString(app_name)
+        ShowEditor.Start(builder)
+        ShowEditor.AddDevice(builder, device)
+        ShowEditor.AddParent(builder, parent)
+        ShowEditor.AddEmbed(builder, embed)
+        ShowEditor.AddAppName(builder, name_offset)
+        return Request.ShowEditor, ShowEditor.End(builder)
+
+    return build
+
+
+def resize_editor(device: int, width: int, height: int) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        ResizeEditor.Start(builder)
+        ResizeEditor.AddDevice(builder, device)
+        ResizeEditor.AddWidth(builder, width)
+        ResizeEditor.AddHeight(builder, height)
+        return Request.ResizeEditor, ResizeEditor.End(builder)
+
+    return build
+
+
 # `module` is a table module flatc generated, with no type hints.
 def _device_request(module: Any, request_type: int) -> Callable[[int], RequestBody]:
     """Requests whose only field is the device id."""
@@ -180,3 +207,4 @@ destroy_device = _device_request(DestroyDevice, Request.DestroyDevice)
 flush_params = _device_request(FlushParams, Request.FlushParams)
 save_state = _device_request(SaveState, Request.SaveState)
 describe_device = _device_request(DescribeDevice, Request.DescribeDevice)
+hide_editor = _device_request(HideEditor, Request.HideEditor)

@@ -7,14 +7,15 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import _native
 from . import client_messages as requests
-from .errors import AudioFormatError, ParamError, ProtocolError, StateError
+from .errors import AudioFormatError, EditorError, ParamError, ProtocolError, StateError
 from .events import RECORD, Event, from_records
 from .param import Param
-from .sandbox_messages import DeviceDescription, ParamValueReply, StateReply, TextReply
+from .sandbox_messages import DeviceDescription, EditorReply, ParamValueReply, StateReply, TextReply
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -87,6 +88,16 @@ class Device:
         self._values_since_save: dict[int, tuple[float, int]] = {}
         self._change_count = 0
         self._dirty = False
+        # The editor as the sandbox last described it, and how it was asked for (parent,
+        # embed), so that a restart opens it again; None while it is not shown.
+        self._editor: EditorReply | None = None
+        self._editor_request: tuple[int, bool] | None = None
+        self.on_param_edit: Callable[[Device, Param, float], None] | None = None
+        """Called (on a thread of scuff's) with this device, the parameter and its plain value
+        each time the plugin changes a parameter itself, as from a gesture in its editor;
+        `Client(on_param_edit=...)` is called too."""
+        self.on_editor_closed: Callable[[Device], None] | None = None
+        """Called (on a thread of scuff's) when the user closes the editor's window."""
 
     def __repr__(self) -> str:
         return f"<scuff.Device {self._id} {self.plugin_id!r} in sandbox {self._sandbox.pid}>"
@@ -295,6 +306,112 @@ class Device:
             self._sandbox._call(requests.load_state(self._id, data))
         self._remember_state(data, changes_before)
 
+    # --- the editor ---
+
+    @property
+    def has_editor(self) -> bool:
+        """Whether the plugin has an editor scuff can show (X11: CLAP gui, VST3 IPlugView)."""
+        return self._description.has_editor
+
+    @property
+    def editor_visible(self) -> bool:
+        """Whether the editor is shown (a crashed sandbox shows none; its restart opens it again)."""
+        return self._editor is not None and self._editor.visible and self._sandbox.state == "running"
+
+    @property
+    def editor_window(self) -> int | None:
+        """The X11 id of the editor's window: the top-level window of the sandbox's that
+        holds it, or, when embedded, the window inside the client's `parent` that holds
+        the plugin's. None while the editor is not shown, or when the plugin floats a window
+        of its own."""
+        editor = self._editor
+        return (editor.window or None) if editor is not None and self.editor_visible else None
+
+    @property
+    def editor_size(self) -> tuple[int, int] | None:
+        """The editor's (width, height) in pixels, None while it is not shown."""
+        editor = self._editor
+        return (editor.width, editor.height) if editor is not None and self.editor_visible else None
+
+    @property
+    def editor_resizable(self) -> bool:
+        """Whether the plugin lets its editor be resized."""
+        return self._editor is not None and self._editor.resizable
+
+    def show_editor(self, parent: int | None = None, *, embed: bool = False) -> None:
+        """Shows the plugin's editor, in its sandbox's process. Without `embed`, it lives in
+        a top-level window that is transient for `parent` (else the client's
+        `parent_window`), carries the sandbox's pid and the application's `WM_CLASS`, and is
+        titled with the plugin's and the application's names, so the window manager keeps
+        it with the host's windows. With `embed=True` it is embedded in the X11 window
+        `parent`, which the host owns. Raises NoDisplayError without an X display (audio
+        goes on), EditorError when the plugin has no editor or it fails."""
+        client = self._sandbox.group.client
+        if parent is None:
+            parent = client.parent_window
+        if embed and not parent:
+            raise EditorError("embedding an editor needs the window to embed it in: pass parent=")
+        window = int(parent or 0)
+        if not 0 <= window < 1 << 32:
+            raise EditorError(f"{parent!r} is not an X11 window id")
+        if not self.has_editor:
+            raise EditorError(f"{self.name} has no editor")
+        self._open_editor(window, embed)
+
+    def _open_editor(self, parent: int, embed: bool) -> None:
+        client = self._sandbox.group.client
+        reply = self._sandbox._call(requests.show_editor(self._id, parent, embed, client.app_name))
+        if not isinstance(reply, EditorReply):
+            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a show_editor request with {reply!r}")
+        self._editor = reply
+        self._editor_request = (parent, embed)
+
+    def hide_editor(self) -> None:
+        """Closes the editor (`show_editor` opens it again)."""
+        self._editor_request = None
+        if self._editor is None:
+            return
+        self._editor = None
+        if self._sandbox.state != "crashed":
+            self._sandbox._call(requests.hide_editor(self._id))
+
+    def resize_editor(self, width: int, height: int) -> tuple[int, int]:
+        """Asks the editor for a size; the plugin adjusts it to its constraints (or keeps
+        its size if it cannot resize). Returns the size it took."""
+        if not self.editor_visible:
+            raise EditorError(f"the editor of {self.name} is not shown")
+        if not (isinstance(width, int) and isinstance(height, int) and 0 < width <= 16384 and 0 < height <= 16384):
+            raise EditorError(f"an editor's size is 1 to 16384 pixels each way, not {width!r} x {height!r}")
+        reply = self._sandbox._call(requests.resize_editor(self._id, width, height))
+        if not isinstance(reply, EditorReply):
+            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a resize_editor request with {reply!r}")
+        self._editor = reply
+        return reply.width, reply.height
+
+    def _on_editor_changed(self, editor: EditorReply) -> None:
+        """Event-loop thread: the user closed or resized the editor, or the plugin resized it."""
+        if self._editor is None:
+            return
+        self._editor = editor if editor.visible else None
+        if not editor.visible:
+            self._editor_request = None
+            callback = self.on_editor_closed
+            if callback is not None:
+                self._sandbox.group.client._call_back(callback, self)
+
+    def _reopen_editor(self) -> None:
+        """After a restart: the editor that was open opens again. A failure is logged, never
+        raised: the device itself is back."""
+        request = self._editor_request
+        self._editor = None
+        if request is None:
+            return
+        try:
+            self._open_editor(*request)
+        except Exception as error:
+            self._editor_request = None
+            log.warning("the editor of %s did not open again after the restart: %s", self.name, error)
+
     def _update(self, description: DeviceDescription) -> None:
         self._description = description
 
@@ -314,6 +431,10 @@ class Device:
             self._change_count += 1
             self._values_since_save[param_id] = (value, self._change_count)
             self._dirty = True
+        client = self._sandbox.group.client
+        for callback in (self.on_param_edit, client.on_param_edit):
+            if callback is not None:
+                client._call_back(callback, self, param, value)
 
     def _remember_state(self, data: bytes, changes_before: int) -> None:
         """`data` holds every parameter change made before `changes_before`."""

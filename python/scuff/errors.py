@@ -46,3 +46,13 @@ class SandboxTimeoutError(SandboxError, TimeoutError):
 
 class ProtocolError(SandboxError):
     """The sandbox sent a message that is malformed or makes no sense."""
+
+
+class EditorError(ScuffError):
+    """A plugin's editor could not be shown or resized: the plugin has none, it failed, or
+    the window to embed it in does not exist."""
+
+
+class NoDisplayError(EditorError):
+    """Editors need an X display and the sandbox has none (DISPLAY unset or unreachable).
+    Audio is not affected."""

@@ -26,7 +26,14 @@ from .errors import (
 )
 from .limits import SandboxLimits, may_read, plugin_folder, remember_plugin_folder
 from .plugin_info import PluginInfo
-from .sandbox_messages import DeviceChangedMessage, DeviceDescription, LogMessage, ParamEditedMessage, ReplyBody
+from .sandbox_messages import (
+    DeviceChangedMessage,
+    DeviceDescription,
+    EditorChangedMessage,
+    LogMessage,
+    ParamEditedMessage,
+    ReplyBody,
+)
 from .sandbox_process import SandboxProcess, describe_exit
 from .sandbox_status import Reason, RestartPolicy, SandboxEvent, SandboxState
 
@@ -292,6 +299,8 @@ class Sandbox:
             for device in sorted(self._devices.values(), key=lambda d: d.id):
                 device._restore()
             self._group._resend_plan(self)
+            for device in sorted(self._devices.values(), key=lambda d: d.id):
+                device._reopen_editor()
         except ScuffError as error:
             self._current.kill("failed to restart")
             self._set_state("crashed", Reason.FAILED_TO_START, f"restart failed: {error}")
@@ -318,6 +327,10 @@ class Sandbox:
             device = self._devices.get(message.device)
             if device is not None:
                 device._on_param_edited(message.param, message.value)
+        elif isinstance(message, EditorChangedMessage):
+            device = self._devices.get(message.editor.device)
+            if device is not None:
+                device._on_editor_changed(message.editor)
 
     def _on_exit(self, process: SandboxProcess, returncode: int) -> None:
         """Event-loop thread: a process ended. Only the current one may report its end: a

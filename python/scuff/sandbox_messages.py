@@ -12,6 +12,7 @@ from .errors import ProtocolError
 from .param import Param
 from .protocol import (
     DeviceChanged,
+    EditorInfo,
     Failure,
     Log,
     ParamEdited,
@@ -56,6 +57,7 @@ class DeviceDescription:
     latency: int
     note_inputs: int = 0
     note_outputs: int = 0
+    has_editor: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,20 @@ class TextReply:
     text: str
 
 
-ReplyBody = Ok | FailureReply | DeviceDescription | ParamValueReply | StateReply | TextReply
+@dataclass(frozen=True)
+class EditorReply:
+    """A device's editor as the sandbox has it: shown or not, its X11 window (0 when the
+    plugin floats a window of its own), its size."""
+
+    device: int
+    visible: bool
+    window: int
+    width: int
+    height: int
+    resizable: bool
+
+
+ReplyBody = Ok | FailureReply | DeviceDescription | ParamValueReply | StateReply | TextReply | EditorReply
 
 
 @dataclass(frozen=True)
@@ -121,7 +136,15 @@ class ParamEditedMessage:
     value: float
 
 
-SandboxMessageBody = ResponseMessage | ReadyMessage | LogMessage | DeviceChangedMessage | ParamEditedMessage
+@dataclass(frozen=True)
+class EditorChangedMessage:
+    """The user or the plugin changed an editor: closed it, or resized it."""
+
+    editor: EditorReply
+
+
+SandboxMessageBody = (ResponseMessage | ReadyMessage | LogMessage | DeviceChangedMessage | ParamEditedMessage
+                      | EditorChangedMessage)
 
 
 def _text(value: bytes | None) -> str:
@@ -178,7 +201,19 @@ def device_description(info: Any) -> DeviceDescription:
         latency=info.Latency(),
         note_inputs=info.NoteInputs(),
         note_outputs=info.NoteOutputs(),
+        has_editor=bool(info.HasEditor()),
     )
+
+
+MAX_EDITOR_SIDE = 16384
+
+
+def _editor(table: Any) -> EditorReply:
+    info = _table(EditorInfo.EditorInfo, table)
+    if info.Width() > MAX_EDITOR_SIDE or info.Height() > MAX_EDITOR_SIDE or info.Window() >= 1 << 32:
+        raise ProtocolError("sandbox reported an impossible editor window")
+    return EditorReply(info.Device(), bool(info.Visible()), info.Window(), info.Width(), info.Height(),
+                       bool(info.Resizable()))
 
 
 def _reply(response: Any) -> ReplyBody:
@@ -198,6 +233,8 @@ def _reply(response: Any) -> ReplyBody:
         return StateReply(b"" if isinstance(data, int) else data.tobytes())
     if kind == Reply.Text:
         return TextReply(_text(_table(Text.Text, table).Text()))
+    if kind == Reply.EditorInfo:
+        return _editor(table)
     raise ProtocolError(f"sandbox sent an unknown reply type {kind}")
 
 
@@ -223,4 +260,6 @@ def parse(frame: bytes) -> SandboxMessageBody:
         if not math.isfinite(edited.Value()):
             raise ProtocolError(f"sandbox reported a non-finite value for parameter {edited.Param()}")
         return ParamEditedMessage(edited.Device(), edited.Param(), edited.Value())
+    if kind == Body.EditorInfo:
+        return EditorChangedMessage(_editor(table))
     raise ProtocolError(f"sandbox sent an unknown message type {kind}")

@@ -19,6 +19,8 @@ from . import client_messages as requests
 from .confinement import Confinement, ReportReader, unreported
 from .control_channel import ControlChannel
 from .errors import (
+    EditorError,
+    NoDisplayError,
     ParamError,
     PluginLoadError,
     ProtocolError,
@@ -50,6 +52,8 @@ _FAILURE_ERRORS: dict[str, type[ScuffError]] = {
     "BadParamText": ParamError,
     "BadState": StateError,
     "Timeout": SandboxTimeoutError,
+    "NoDisplay": NoDisplayError,
+    "EditorFailed": EditorError,
 }
 
 # After its control socket closes, a process gets this long to exit before it is killed.

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import confinement_overhead
 import crash_recovery
+import editor_open
 import cycle_round_trip
 import event_cost
 import render_vs_in_process
@@ -135,6 +136,10 @@ def main() -> int:
         sizes.confinement_starts, sizes.confinement_render_seconds, sizes.confinement_repetitions))
     confinement_overhead.report(overhead, sizes.confinement_render_seconds)
 
+    editor_rounds = 2 if args.quick else 5
+    editors = timed_section("editors", durations, lambda: editor_open.run(editor_rounds))
+    editor_open.report(editors, editor_rounds)
+
     if args.spin_sweep:
         sweep = timed_section("spin sweep", durations, lambda: spin_settings.run(
             sizes.sweep_cycles, sizes.crowd_cycles, sizes.chunks, sizes.sweep_render_seconds,
@@ -154,7 +159,7 @@ def main() -> int:
           f"{fmt_ratio(empty / spin_p50):>7}  {goal(empty / spin_p50, cycle_round_trip.GOAL)}")
     for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans),
                  *crash_recovery.goal_lines(recovery), *event_cost.goal_lines(events),
-                 *confinement_overhead.goal_lines(overhead)]:
+                 *confinement_overhead.goal_lines(overhead), *editor_open.goal_lines(editors)]:
         print(line)
 
     print()
