@@ -5,7 +5,6 @@ survive a crash, and the sandbox never needs X until an editor is shown."""
 from __future__ import annotations
 
 import os
-import pathlib
 import signal
 import time
 from collections.abc import Iterator
@@ -62,7 +61,7 @@ def test_every_zam_editor_opens_and_draws(editor_client: scuff.Client, x: XClien
         width, height = device.editor_size
         assert x.size(window) == (width, height) and width > 50 and height > 50
         # Drawn by the plugin through Mesa's software OpenGL: not one flat colour.
-        def drawn() -> bool:
+        def drawn(window: int = window) -> bool:
             time.sleep(0.02)
             pixels = x.pixels(window)[::4, ::4].astype(np.uint32)
             packed = (pixels[:, :, 0] << 16) | (pixels[:, :, 1] << 8) | pixels[:, :, 2]
@@ -71,7 +70,7 @@ def test_every_zam_editor_opens_and_draws(editor_client: scuff.Client, x: XClien
         save_png(x.pixels(window), ARTIFACTS / f"{path.name}.png")
         device.hide_editor()
         assert not device.editor_visible and device.editor_window is None
-        wait_until(lambda: not x.exists(window), timeout=5, what="the editor's window destroyed")
+        wait_until(lambda window=window: not x.exists(window), timeout=5, what="the editor's window destroyed")
 
 
 @pytest.mark.parametrize("plugin", ["ZamComp.clap", "ZamComp.vst3"])

@@ -58,12 +58,15 @@ class ModelDevice:
 Edge = tuple[int, int, int]  # source device, target device, target port (every source uses output 0)
 
 
-def mix(source: np.ndarray, target_channels: int) -> np.ndarray:
-    if source.shape[0] == target_channels:
-        return source
-    if source.shape[0] == 1:
-        return np.repeat(source, target_channels, axis=0)
-    return source.sum(axis=0, keepdims=True)
+def add_into(signal: np.ndarray, source: np.ndarray) -> None:
+    """Adds `source` into `signal` as a connection does: channel to channel, a mono source
+    into every channel, and into a mono input each source channel in channel order (which
+    rounds differently from adding their sum once values grow large)."""
+    if source.shape[0] == signal.shape[0] or source.shape[0] == 1:
+        signal += source
+    else:
+        for channel in source:
+            signal[0] += channel
 
 
 def loop_closing(devices: list[ModelDevice], edges: list[Edge]) -> set[Edge]:
@@ -113,10 +116,16 @@ def model_cycle(devices: list[ModelDevice], edges: list[Edge], host: dict[tuple[
         inputs = []
         for port, channels in enumerate(kind.inputs):
             signal = host.get((index, port), np.zeros((channels, frames), np.float32)).copy()
-            for edge in edges:
-                if edge[1] == index and edge[2] == port:
-                    source = compute(edge[0]) if same_cycle(edge) else previous(edge[0])
-                    signal += mix(source, channels)
+            into = [edge for edge in edges if edge[1] == index and edge[2] == port]
+            across = [e for e in into if devices[e[0]].sandbox != device.sandbox]
+            looping = [e for e in into if e not in across and not same_cycle(e)]
+            # The order docs/graph.md gives: other sandboxes', loops' (previous cycle), then
+            # this cycle's, each in the order made.
+            for edge in [*across, *looping]:
+                add_into(signal, previous(edge[0]))
+            for edge in into:
+                if same_cycle(edge):
+                    add_into(signal, compute(edge[0]))
             inputs.append(signal)
         if device.kind == "sidechain":
             out = inputs[0] + inputs[1]

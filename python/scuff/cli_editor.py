@@ -28,9 +28,10 @@ def run_editor(plugin: str, plugin_id: str | None, seconds: float | None) -> int
         device = group.create_sandbox().create_device(plugin, plugin_id=plugin_id)
         device.on_editor_closed = lambda _: closed.set()
         device.show_editor()
+        size = device.editor_size
+        shown = f"{size[0]}x{size[1]}" if size else "size unknown"
         print(f"{device.name}: editor open in window {device.editor_window or 'of its own'} "
-              f"({device.editor_size[0]}x{device.editor_size[1]}); close it or press Ctrl+C to stop",
-              flush=True)
+              f"({shown}); close it or press Ctrl+C to stop", flush=True)
         deadline = None if seconds is None else time.monotonic() + seconds
         block = group.block_size / group.sample_rate
         while not closed.is_set() and (deadline is None or time.monotonic() < deadline):

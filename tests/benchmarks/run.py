@@ -18,8 +18,8 @@ from pathlib import Path
 
 import confinement_overhead
 import crash_recovery
-import editor_open
 import cycle_round_trip
+import editor_open
 import event_cost
 import render_vs_in_process
 import sandbox_count

@@ -39,8 +39,10 @@ CRASH_IN_ACTIVATE_ID = "org.scuff.test.crash-in-activate"
 HANG_IN_INIT_ID = "org.scuff.test.hang-in-init"
 HANG_IN_ACTIVATE_ID = "org.scuff.test.hang-in-activate"
 LEAK_ID = "org.scuff.test.leak"
+EDITOR_FAULTS_ID = "org.scuff.test.editor-faults"
 FAULTS_FILE_IDS = (
-    FAULTY_ID, CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID, HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID, LEAK_ID)
+    FAULTY_ID, CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID, HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID, LEAK_ID,
+    EDITOR_FAULTS_ID)
 
 # In HOSTILE_FILE: each tries one thing a sandbox's limits forbid, at its first processed
 # block (exec-in-init: in init, for the scanner). The target of a file or network attempt is
@@ -220,6 +222,22 @@ FORMATS = ("clap", "vst3")
 def twin(plugin_id: str, plugin_format: str) -> tuple[str, str]:
     """The file and id of CLAP test plugin `plugin_id` in `plugin_format`."""
     return TWINS[plugin_id][FORMATS.index(plugin_format)]
+
+
+class EditorFault(enum.IntEnum):
+    """Values of the editor-faults plugin's "Editor fault" parameter (a stereo passthrough with an
+    embeddable X11 editor that draws nothing, 320x200, resizable, with a 10 ms timer while open):
+    the editor call that misbehaves once armed. Not part of the state."""
+
+    NONE = 0
+    CRASH_IN_CREATE = 1
+    HANG_IN_CREATE = 2
+    CRASH_IN_SHOW = 3
+    HANG_IN_SHOW = 4
+    CRASH_IN_TIMER = 5
+    HANG_IN_TIMER = 6
+    CRASH_IN_RESIZE = 7
+    HANG_IN_RESIZE = 8
 
 
 class Fault(enum.IntEnum):

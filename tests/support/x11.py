@@ -29,8 +29,9 @@ def xvfb_display() -> Iterator[str]:
     log = log_path.open("wb")
     read_fd, write_fd = os.pipe()
     # -displayfd: Xvfb picks a free number and writes it once it accepts connections.
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1200x24", "-nolisten", "tcp", "-noreset"],
-                              pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=log)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1200x24", "-nolisten", "tcp", "-noreset"],
+        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=log)
     os.close(write_fd)
     try:
         with os.fdopen(read_fd) as numbers:
