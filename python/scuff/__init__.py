@@ -28,6 +28,7 @@ from .param import Param
 from .plugin_info import BrokenPlugin, PluginInfo
 from .sandbox import Sandbox
 from .sandbox_status import Reason, RestartPolicy, SandboxEvent
+from .stats import DeviceStats, ProcessTimeHistogram, SandboxStats
 from .transport import Transport
 
 # The one version number lives in pyproject.toml.
@@ -44,6 +45,7 @@ __all__ = [
     "Confinement",
     "ConfinementItem",
     "Device",
+    "DeviceStats",
     "Event",
     "Group",
     "InputPort",
@@ -59,12 +61,14 @@ __all__ = [
     "ParamError",
     "PluginInfo",
     "PluginLoadError",
+    "ProcessTimeHistogram",
     "ProtocolError",
     "Reason",
     "RestartPolicy",
     "Sandbox",
     "SandboxEvent",
     "SandboxLimits",
+    "SandboxStats",
     "SandboxCrashedError",
     "SandboxError",
     "SandboxTimeoutError",
