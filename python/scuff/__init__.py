@@ -22,6 +22,8 @@ from .errors import (
 )
 from .events import Event, Midi, NoteChoke, NoteOff, NoteOn
 from .group import Group
+from .inspector import InspectionReport, inspect
+from .latency_diff import LatencyDiff, Significance, latency_diff
 from .limits import SandboxLimits
 from .midi_file import events_from_midi
 from .param import Param
@@ -48,7 +50,9 @@ __all__ = [
     "DeviceStats",
     "Event",
     "Group",
+    "InspectionReport",
     "InputPort",
+    "LatencyDiff",
     "LimitsError",
     "Midi",
     "NoteChoke",
@@ -73,8 +77,11 @@ __all__ = [
     "SandboxError",
     "SandboxTimeoutError",
     "ScuffError",
+    "Significance",
     "StateError",
     "Transport",
     "UnknownPluginError",
     "events_from_midi",
+    "inspect",
+    "latency_diff",
 ]
