@@ -31,7 +31,7 @@ ARTIFACTS = REPO_ROOT / "build" / "artifacts"
 
 def scuff_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "scuff.cli", *map(str, args)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120)
 
 
 def write(path: Path, audio: np.ndarray, rate: int = 48000, **options) -> Path:

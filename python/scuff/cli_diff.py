@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 
+from .cli_render import plugin_and_id
 from .client import Client
 from .errors import AudioFormatError
 from .latency_diff import latency_diff
-from .cli_render import plugin_and_id
 
 SECONDS = 2.0
 LEVEL = 0.25

@@ -20,7 +20,7 @@ import numpy as np
 
 from .client import Client
 from .device import Device
-from .errors import AudioFormatError, ParamError, ScuffError, SandboxError
+from .errors import AudioFormatError, ParamError, SandboxError, ScuffError
 from .group import Group
 from .plugin_lookup import find_plugin
 
@@ -61,7 +61,7 @@ def build_chain(client: Client, group: Group, plugins: Sequence[str], params: Se
         if not 0 <= setting.index < len(devices):
             raise ParamError(f"--param {setting.index}:{setting.name}: there are plugins 0 to {len(devices) - 1}")
         set_param_from_text(devices[setting.index], setting)
-    for source, target in zip(devices, devices[1:]):
+    for source, target in zip(devices, devices[1:], strict=False):
         if not source.outputs or not target.inputs:
             raise AudioFormatError(f"{source.name} cannot feed {target.name}: one has no audio port")
         group.connect(source.output(0), target.input(0))
@@ -197,7 +197,8 @@ def resample_audio(audio: np.ndarray, rate: float, new_rate: float) -> np.ndarra
     resized = np.zeros((audio.shape[0], size), complex)
     keep = min(size, spectrum.shape[1])
     resized[:, :keep] = spectrum[:, :keep]
-    return (np.fft.irfft(resized, new_frames, axis=1) * (new_frames / frames)).astype(np.float32)
+    resampled: np.ndarray = (np.fft.irfft(resized, new_frames, axis=1) * (new_frames / frames)).astype(np.float32)
+    return resampled
 
 
 class Progress:

@@ -172,13 +172,14 @@ def _inspect_in(group: Any, found: Any, plugin_id: str | None, seconds: float, s
     sample_rate, block_size = group.sample_rate, group.block_size
     budget_us = block_size / sample_rate * 1e6
     name = getattr(found, "name", None) or str(found)
-    identity = {"plugin": name, "plugin_id": getattr(found, "id", plugin_id or ""),
+    identity: dict[str, str] = {"plugin": name, "plugin_id": getattr(found, "id", plugin_id or ""),
                 "format": getattr(found, "format", "vst3" if str(found).endswith(".vst3") else "clap"),
                 "path": str(getattr(found, "path", found))}
 
     def failed(health: Health, problem: str, sandbox: Any = None, **more: Any) -> InspectionReport:
         return InspectionReport(
-            **identity, sample_rate=sample_rate, block_size=block_size, health=health, problems=(problem,),
+            identity["plugin"], identity["plugin_id"], identity["format"], identity["path"],
+            sample_rate=sample_rate, block_size=block_size, health=health, problems=(problem,),
             reported_latency=more.get("reported"), measured_latency=None, process=more.get("process", DeviceStats()),
             sandbox=sandbox.stats if sandbox is not None else SandboxStats(), jitter_us=0.0,
             block_budget_us=budget_us, dropouts=sandbox.missed_cycles if sandbox is not None else 0,
@@ -201,8 +202,9 @@ def _inspect_in(group: Any, found: Any, plugin_id: str | None, seconds: float, s
     total = max(int(seconds * sample_rate), block_size)
     rng = np.random.default_rng(seed)
     signal = rng.uniform(-LEVEL, LEVEL, total).astype(np.float32)
-    inputs_for = (lambda start, stop: {device.input(0): np.tile(signal[start:stop], (channels_in, 1))}
-                  if channels_in else {})
+
+    def inputs_for(start: int, stop: int) -> dict[Any, np.ndarray]:
+        return {device.input(0): np.tile(signal[start:stop], (channels_in, 1))} if channels_in else {}
 
     # A plugin may settle (and change its latency) in its first blocks: warm it up on silence.
     warm = 4 * block_size
@@ -210,8 +212,8 @@ def _inspect_in(group: Any, found: Any, plugin_id: str | None, seconds: float, s
         group.render({device.input(0): np.zeros((channels_in, warm), np.float32)} if channels_in else {},
                      [], frames=warm)
     except SandboxError:
-        health, problem = _failure(sandbox)
-        return failed(health, f"{problem} in its first blocks: {sandbox.reason or 'missed its deadline'}",
+        early, problem = _failure(sandbox)
+        return failed(early, f"{problem} in its first blocks: {sandbox.reason or 'missed its deadline'}",
                       sandbox, process=device.stats)
     reported = device.latency
     sandbox.reset_stats()
@@ -233,7 +235,8 @@ def _inspect_in(group: Any, found: Any, plugin_id: str | None, seconds: float, s
                 group.render({}, [], frames=stop - start)
         except SandboxError:
             health, problem = _failure(sandbox)
-            problems.append(f"{problem} {stop / sample_rate:.2f} s into the signal: {sandbox.reason or 'missed its deadline'}")
+            reason = sandbox.reason or "missed its deadline"
+            problems.append(f"{problem} {stop / sample_rate:.2f} s into the signal: {reason}")
             break
         stats, now = sandbox.stats, time.monotonic()
         timeline.append((now - started, 100 * (stats.cpu_time_s - last_cpu) / max(now - last_time, 1e-9),
@@ -267,7 +270,8 @@ def _inspect_in(group: Any, found: Any, plugin_id: str | None, seconds: float, s
     else:
         health = "ok"
     return InspectionReport(
-        **identity, sample_rate=sample_rate, block_size=block_size, health=health, problems=tuple(problems),
+        identity["plugin"], identity["plugin_id"], identity["format"], identity["path"], sample_rate=sample_rate,
+        block_size=block_size, health=health, problems=tuple(problems),
         reported_latency=reported, measured_latency=measured, process=process, sandbox=sandbox.stats,
         jitter_us=max(0.0, process.p99_us - process.p50_us), block_budget_us=budget_us, dropouts=dropouts,
         seconds=rendered, response=response, timeline=times)

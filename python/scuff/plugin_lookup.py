@@ -28,8 +28,9 @@ def find_plugin(client: Client, plugin: PluginRef, plugin_id: str | None = None)
             raise PluginLoadError(f"no such plugin file: {path}")
         return path
     plugins = client.scan()
-    for match in (lambda p: p.id == plugin, lambda p: p.name.lower() == plugin.lower()):
-        found = [info for info in plugins if match(info)]
+    for by_name in (False, True):
+        found = [info for info in plugins
+                 if (info.name.lower() == plugin.lower() if by_name else info.id == plugin)]
         if found:
             # A CLAP build and a VST3 build of one plugin share a name: CLAP comes first.
             return sorted(found, key=lambda info: info.format != "clap")[0]
