@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 import scuff
@@ -50,6 +51,8 @@ def test_latency_test_plugins_delay_by_what_they_report(client, test_plugins, pl
     assert report.measured_latency_us == pytest.approx(LATENCY_SAMPLES / 48000 * 1e6)
     assert report.process.blocks > 0 and report.memory_bytes > 0
     assert report.jitter_us >= 0 and 0 < report.cpu_share < 1
+    # A pure delay: flat, and no phase once the latency is taken out.
+    assert np.abs(report.response.magnitude_db).max() < 0.01 and np.abs(report.response.phase_rad).max() < 0.01
 
 
 def test_a_plugin_that_reports_a_wrong_latency_is_flagged(client, test_plugins):

@@ -90,6 +90,9 @@ def _histogram(axis: Any, report: InspectionReport) -> None:
                                 (report.process.max_us, "max", "tab:red")):
         axis.axvline(value, color=color, linestyle="--", label=f"{label} {value:.1f} us")
     axis.set_xscale("log")
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.xaxis.set_minor_formatter(NullFormatter())
     axis.set_xlabel(f"process time (us); block budget {report.block_budget_us:.0f} us")
     axis.set_ylabel("blocks")
     axis.legend(loc="upper right")
