@@ -15,6 +15,7 @@ from scuff import Significance, latency_diff
 from support.test_plugins import (
     CRASH_IN_INIT_ID,
     FAULTY_ID,
+    INSTRUMENT_ID,
     LATENCY_ID,
     LATENCY_SAMPLES,
     LYING_LATENCY_ID,
@@ -60,6 +61,13 @@ def test_a_plugin_that_reports_a_wrong_latency_is_flagged(client, test_plugins):
     assert report.health == "lying about latency"
     assert (report.reported_latency, report.measured_latency) == (LYING_LATENCY_REPORTED, LATENCY_SAMPLES)
     assert f"reports a latency of {LYING_LATENCY_REPORTED} samples but delays by {LATENCY_SAMPLES}" in report.problems
+
+
+def test_an_instrument_has_no_measured_latency_but_its_costs_are_measured(client, test_plugins, plugin_format):
+    file, plugin_id = twin(INSTRUMENT_ID, plugin_format)
+    report = scuff.inspect(test_plugins / file, plugin_id=plugin_id, client=client, seconds=0.25)
+    assert report.health == "ok" and report.measured_latency is None and report.reported_latency == 0
+    assert report.process.blocks == math.ceil(0.25 * 48000 / 512) and report.response.impulse.size == 0
 
 
 def test_a_plugin_crashing_while_processing_is_reported_crashed(client, test_plugins, plugin_format):

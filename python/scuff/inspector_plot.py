@@ -90,7 +90,8 @@ def _histogram(axis: Any, report: InspectionReport) -> None:
                                 (report.process.max_us, "max", "tab:red")):
         axis.axvline(value, color=color, linestyle="--", label=f"{label} {value:.1f} us")
     axis.set_xscale("log")
-    from matplotlib.ticker import FuncFormatter, NullFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    axis.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     axis.xaxis.set_minor_formatter(NullFormatter())
     axis.set_xlabel(f"process time (us); block budget {report.block_budget_us:.0f} us")
