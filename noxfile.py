@@ -28,7 +28,7 @@ SMOKE_TOOLS = ["sh", "bash", "env", "cat", "ls", "uname", "id", "sleep", "true",
 COMPILERS = ["cc", "c++", "gcc", "g++", "clang", "clang++", "cmake", "ninja", "make", "ld"]
 # Fast tests that exercise the installed wheel end to end: the command line, scanning,
 # rendering through sandboxes, real plugins in both formats.
-SMOKE_TESTS = ["test_cli_demo.py", "test_cli_scan.py", "test_scan_file.py", "test_render.py",
+SMOKE_TESTS = ["test_cli_demo.py", "test_cli_scan.py", "test_cli_render.py", "test_scan_file.py", "test_render.py",
                "test_zam_plugins.py", "test_graph_compile.py"]
 
 

@@ -167,6 +167,28 @@ NB_MODULE(_native, m) {
                  return changes;
              },
              "Parameter values the plugin changed itself: (param_id, frame, value).")
+        .def("process_stats",
+             [](DeviceMemory& self) {
+                 const auto& stats = self.header().stats;
+                 auto load = [](const std::atomic<uint64_t>& value) { return value.load(std::memory_order_relaxed); };
+                 // Acquire: what the reset cleared is not read from before it.
+                 uint64_t done = stats.reset_done.load(std::memory_order_acquire);
+                 std::vector<uint64_t> histogram(scuff::ProcessStats::kBuckets);
+                 for (uint32_t i = 0; i < histogram.size(); ++i) histogram[i] = load(stats.histogram[i]);
+                 return std::make_tuple(load(stats.reset_requested), done, load(stats.blocks), load(stats.frames),
+                                        load(stats.total_ns), load(stats.max_ns), load(stats.last_ns),
+                                        std::move(histogram));
+             },
+             "The device's process-time statistics as the sandbox wrote them, unchecked: (reset_requested, "
+             "reset_done, blocks, frames, total_ns, max_ns, last_ns, histogram).")
+        .def("request_stats_reset",
+             [](DeviceMemory& self) {
+                 auto& requested = self.header().stats.reset_requested;
+                 uint64_t next = requested.load(std::memory_order_relaxed) + 1;
+                 requested.store(next, std::memory_order_relaxed);
+                 return next;
+             },
+             "Asks the sandbox to reset the statistics before the device's next block; returns the request's number.")
         .def("input_plane", [](DeviceMemory& self, uint32_t port) { return plane_view(self, port, true); },
              "port"_a, nb::rv_policy::reference_internal)
         .def("output_plane", [](DeviceMemory& self, uint32_t port) { return plane_view(self, port, false); },
@@ -249,6 +271,13 @@ NB_MODULE(_native, m) {
              },
              "count"_a, "frames"_a);
 
+    m.def("process_stats_bucket_floors",
+          [] {
+              std::vector<uint64_t> floors(scuff::ProcessStats::kBuckets);
+              for (uint32_t i = 0; i < floors.size(); ++i) floors[i] = scuff::ProcessStats::bucket_floor(i);
+              return floors;
+          },
+          "The smallest time, in ns, of each bucket of a device's process-time histogram.");
     m.def("raw_ping_pong",
           [](const std::string& mode, size_t rounds) {
               if (mode != "spin" && mode != "futex") {

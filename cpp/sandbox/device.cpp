@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -37,9 +38,18 @@ bool as_note(const NoteEvent& event, NoteEventKind& kind, int16_t& key) {
     return true;
 }
 
+bool process_stats_enabled() {
+    static const bool enabled = [] {
+        const char* setting = std::getenv("SCUFF_PROCESS_STATS");
+        return setting == nullptr || std::strcmp(setting, "0") != 0;
+    }();
+    return enabled;
+}
+
 } // namespace
 
-Device::Device(uint32_t id, HostServices& services) : services_(services), id_(id) {
+Device::Device(uint32_t id, HostServices& services)
+    : services_(services), id_(id), timing_(process_stats_enabled()) {
     changes_.resize(ParamRing::capacity);
     events_.resize(EventRing::capacity * 2 + kMaxSoundingNotes);
     routed_.resize(EventRing::capacity);
@@ -66,6 +76,8 @@ void Device::attach_memory(os::SharedMemory memory, double sample_rate, uint32_t
     }
     memory_ = std::move(memory);
     layout_ = std::move(layout);
+    // A restarted sandbox maps the same memory: its statistics go on from where they were.
+    stats_reset_seen_ = stats().reset_done.load(std::memory_order_relaxed);
     sample_rate_ = sample_rate;
     auto build = [this](const std::vector<PortDescription>& ports, bool is_input,
                         std::vector<std::vector<float*>>& planes) {
@@ -291,7 +303,17 @@ void Device::process(uint32_t frames, const CycleContext& context) {
     }
     auto changes = collect_param_changes(frames);
     auto events = collect_events(frames, context.panic);
-    if (!process_plugin(frames, changes, events, context.transport)) {
+    bool processed;
+    if (timing_) {
+        take_stats_reset();
+        auto started = os::Clock::now();
+        processed = process_plugin(frames, changes, events, context.transport);
+        auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(os::Clock::now() - started).count();
+        record_process_time(static_cast<uint64_t>(took), frames);
+    } else {
+        processed = process_plugin(frames, changes, events, context.transport);
+    }
+    if (!processed) {
         silence_outputs(frames);
     } else if (!outputs_finite(frames)) {
         // NaN or infinity would poison every device downstream and the host's mix.
@@ -300,6 +322,40 @@ void Device::process(uint32_t frames, const CycleContext& context) {
             services_.wake_main_loop();
         }
     }
+}
+
+void Device::take_stats_reset() {
+    auto& stats = this->stats();
+    uint64_t requested = stats.reset_requested.load(std::memory_order_relaxed);
+    if (requested == stats_reset_seen_) {
+        return;
+    }
+    stats_reset_seen_ = requested;
+    stats.blocks.store(0, std::memory_order_relaxed);
+    stats.frames.store(0, std::memory_order_relaxed);
+    stats.total_ns.store(0, std::memory_order_relaxed);
+    stats.max_ns.store(0, std::memory_order_relaxed);
+    stats.last_ns.store(0, std::memory_order_relaxed);
+    for (auto& bucket : stats.histogram) {
+        bucket.store(0, std::memory_order_relaxed);
+    }
+    stats.reset_done.store(requested, std::memory_order_release);
+}
+
+void Device::record_process_time(uint64_t ns, uint32_t frames) {
+    // The audio thread is the only writer: loads and stores, no read-modify-write.
+    auto& stats = this->stats();
+    auto add = [](std::atomic<uint64_t>& counter, uint64_t amount) {
+        counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+    };
+    add(stats.blocks, 1);
+    add(stats.frames, frames);
+    add(stats.total_ns, ns);
+    add(stats.histogram[ProcessStats::bucket_of(ns)], 1);
+    if (ns > stats.max_ns.load(std::memory_order_relaxed)) {
+        stats.max_ns.store(ns, std::memory_order_relaxed);
+    }
+    stats.last_ns.store(ns, std::memory_order_relaxed);
 }
 
 void Device::stop_processing() {

@@ -211,6 +211,9 @@ private:
     void track_sounding(const NoteEvent& event);
     void silence_outputs(uint32_t frames);
     bool outputs_finite(uint32_t frames) const;
+    ProcessStats& stats() { return DeviceMemoryLayout::header(memory_.data())->stats; }
+    void take_stats_reset();
+    void record_process_time(uint64_t ns, uint32_t frames);
 
     uint32_t id_;
     std::atomic<Lifecycle> lifecycle_{Lifecycle::Initialized};
@@ -242,6 +245,10 @@ private:
     std::vector<ParamChange> edits_ = std::vector<ParamChange>(kEditCapacity);
     std::atomic<uint32_t> edits_written_{0};
     std::atomic<uint32_t> edits_read_{0};
+    // The last statistics reset carried out, and whether process calls are timed at all
+    // (SCUFF_PROCESS_STATS=0 turns it off, for the benchmark that measures its cost).
+    uint64_t stats_reset_seen_ = 0;
+    bool timing_ = true;
     // Blocks whose output held NaN or infinity and was silenced, since the main loop last looked.
     std::atomic<uint32_t> non_finite_blocks_{0};
 };

@@ -24,12 +24,15 @@ from .errors import (
 )
 from .events import Event, Midi, NoteChoke, NoteOff, NoteOn
 from .group import Group
+from .inspector import InspectionReport, inspect
+from .latency_diff import LatencyDiff, Significance, latency_diff
 from .limits import SandboxLimits
 from .midi_file import events_from_midi
 from .param import Param
 from .plugin_info import BrokenPlugin, PluginInfo
 from .sandbox import Sandbox
 from .sandbox_status import Reason, RestartPolicy, SandboxEvent
+from .stats import DeviceStats, ProcessTimeHistogram, SandboxStats
 from .transport import Transport
 
 # The one version number lives in pyproject.toml.
@@ -48,9 +51,12 @@ __all__ = [
     "Confinement",
     "ConfinementItem",
     "Device",
+    "DeviceStats",
     "Event",
     "Group",
+    "InspectionReport",
     "InputPort",
+    "LatencyDiff",
     "LimitsError",
     "Midi",
     "NoteChoke",
@@ -63,18 +69,23 @@ __all__ = [
     "ParamError",
     "PluginInfo",
     "PluginLoadError",
+    "ProcessTimeHistogram",
     "ProtocolError",
     "Reason",
     "RestartPolicy",
     "Sandbox",
     "SandboxEvent",
     "SandboxLimits",
+    "SandboxStats",
     "SandboxCrashedError",
     "SandboxError",
     "SandboxTimeoutError",
     "ScuffError",
+    "Significance",
     "StateError",
     "Transport",
     "UnknownPluginError",
     "events_from_midi",
+    "inspect",
+    "latency_diff",
 ]

@@ -60,6 +60,16 @@ class DeviceMemory:
     def take_param_outputs(self) -> list[tuple[int, int, float]]:
         """Parameter values the plugin changed itself: (param_id, frame, value)."""
 
+    def process_stats(self) -> tuple[int, int, int, int, int, int, int, list[int]]:
+        """
+        The device's process-time statistics as the sandbox wrote them, unchecked: (reset_requested, reset_done, blocks, frames, total_ns, max_ns, last_ns, histogram).
+        """
+
+    def request_stats_reset(self) -> int:
+        """
+        Asks the sandbox to reset the statistics before the device's next block; returns the request's number.
+        """
+
     def input_plane(self, port: int) -> Annotated[NDArray[numpy.float32], dict(shape=(None, None))]: ...
     def output_plane(self, port: int) -> Annotated[NDArray[numpy.float32], dict(shape=(None, None))]: ...
 
@@ -125,6 +135,11 @@ class Engine:
         """
 
     def time_cycles(self, count: int, frames: int) -> list[int]: ...
+
+def process_stats_bucket_floors() -> list[int]:
+    """
+    The smallest time, in ns, of each bucket of a device's process-time histogram.
+    """
 
 def raw_ping_pong(mode: str, rounds: int) -> list[int]:
     """Round trips (ns) between two processes with no scuff code in between."""

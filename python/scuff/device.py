@@ -16,6 +16,7 @@ from .errors import AudioFormatError, EditorError, ParamError, ProtocolError, St
 from .events import RECORD, Event, from_records
 from .param import Param
 from .sandbox_messages import DeviceDescription, EditorReply, ParamValueReply, StateReply, TextReply
+from .stats import DeviceStats, device_stats
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -133,6 +134,18 @@ class Device:
     @property
     def name(self) -> str:
         return self._description.name
+
+    @property
+    def stats(self) -> DeviceStats:
+        """How long this device's process calls took since it was created or
+        `reset_stats`, as its sandbox timed them: always on, read from shared memory."""
+        group = self._sandbox.group
+        return device_stats(self._memory, group.sample_rate, group.block_size)
+
+    def reset_stats(self) -> None:
+        """Starts `stats` again from zero. The sandbox carries the reset out before the
+        device's next block; until then `stats` reads as zero."""
+        self._memory.request_stats_reset()
 
     @property
     def params(self) -> list[Param]:

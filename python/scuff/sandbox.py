@@ -36,6 +36,7 @@ from .sandbox_messages import (
 )
 from .sandbox_process import SandboxProcess, describe_exit
 from .sandbox_status import Reason, RestartPolicy, SandboxEvent, SandboxState
+from .stats import SandboxStats, SandboxUsageMeter
 
 if TYPE_CHECKING:
     from .group import Group
@@ -73,6 +74,7 @@ class Sandbox:
         self._gave_up = False
         self._autosaving = False
         self._signals = _native.SandboxSignals()
+        self._usage = SandboxUsageMeter()
         self._process: SandboxProcess | None = None
         self._process = self._start_process()
         group._engine.add_sandbox(self._signals)
@@ -134,6 +136,18 @@ class Sandbox:
     def restarts(self) -> int:
         """How many times the sandbox was restarted."""
         return len(self._restart_times)
+
+    @property
+    def stats(self) -> SandboxStats:
+        """CPU share, resident memory and its peak (from /proc), missed cycles and
+        restarts, since the sandbox was created or `reset_stats`."""
+        return self._usage.read(self.pid, self.missed_cycles, self.restarts)
+
+    def reset_stats(self) -> None:
+        """Starts `stats`, and every device's `stats`, again from zero."""
+        self._usage.reset(self.pid, self.missed_cycles, self.restarts)
+        for device in self.devices:
+            device.reset_stats()
 
     @property
     def devices(self) -> list[Device]:

@@ -21,6 +21,7 @@ import crash_recovery
 import cycle_round_trip
 import editor_open
 import event_cost
+import process_stats_cost
 import render_vs_in_process
 import sandbox_count
 import scan_times
@@ -45,17 +46,19 @@ class Sizes:
     confinement_starts: int
     confinement_render_seconds: float
     confinement_repetitions: int
+    stats_seconds: float
+    stats_repetitions: int
 
 
 FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
              sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
              recovery_rounds=20, event_seconds=30, confinement_starts=30, confinement_render_seconds=10,
-             confinement_repetitions=41)
+             confinement_repetitions=41, stats_seconds=10, stats_repetitions=21)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
 QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
               sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2,
               recovery_rounds=5, event_seconds=5, confinement_starts=6, confinement_render_seconds=1,
-              confinement_repetitions=11)
+              confinement_repetitions=11, stats_seconds=2, stats_repetitions=5)
 
 
 def describe_machine() -> None:
@@ -140,6 +143,10 @@ def main() -> int:
     editors = timed_section("editors", durations, lambda: editor_open.run(editor_rounds))
     editor_open.report(editors, editor_rounds)
 
+    stats_cost = timed_section("statistics", durations, lambda: process_stats_cost.run(
+        sizes.stats_seconds, sizes.stats_repetitions))
+    process_stats_cost.report(stats_cost, sizes.stats_repetitions)
+
     if args.spin_sweep:
         sweep = timed_section("spin sweep", durations, lambda: spin_settings.run(
             sizes.sweep_cycles, sizes.crowd_cycles, sizes.chunks, sizes.sweep_render_seconds,
@@ -159,7 +166,8 @@ def main() -> int:
           f"{fmt_ratio(empty / spin_p50):>7}  {goal(empty / spin_p50, cycle_round_trip.GOAL)}")
     for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans),
                  *crash_recovery.goal_lines(recovery), *event_cost.goal_lines(events),
-                 *confinement_overhead.goal_lines(overhead), *editor_open.goal_lines(editors)]:
+                 *confinement_overhead.goal_lines(overhead), *editor_open.goal_lines(editors),
+                 *process_stats_cost.goal_lines(stats_cost)]:
         print(line)
 
     print()
@@ -168,7 +176,8 @@ def main() -> int:
           f"({sections}); load average now {load_average()}")
 
     invalid = (any(r.missed_cycles for r in renders) or any(cycles.missed.values())
-               or any(any(r.missed.values()) for r in crowding.values()) or overhead.missed_cycles)
+               or any(any(r.missed.values()) for r in crowding.values()) or overhead.missed_cycles
+               or stats_cost.missed_cycles)
     if invalid:
         print("some measurements are invalid: a sandbox missed cycles (see the warnings above)")
     return 1 if invalid else 0

@@ -14,6 +14,7 @@ using namespace scuff_test;
 const PluginType* const types[] = {
     &gain_type,           &passthrough_type,    &latency_type,     &sidechain_type,       &mono_type,
     &instrument_type,     &host_callbacks_type, &note_generator_type, &midi_effect_type, &transport_probe_type,
+    &lying_latency_type,
 };
 constexpr Factory factory = make_factory(types, std::size(types));
 

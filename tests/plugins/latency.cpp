@@ -9,14 +9,18 @@ namespace {
 const char* features[] = {CLAP_PLUGIN_FEATURE_AUDIO_EFFECT, CLAP_PLUGIN_FEATURE_STEREO, CLAP_PLUGIN_FEATURE_DELAY,
                           nullptr};
 constexpr clap_plugin_descriptor_t descriptor = describe("org.scuff.test.latency", "Test Latency", features);
+constexpr clap_plugin_descriptor_t lying_descriptor =
+    describe("org.scuff.test.lying-latency", "Test Lying Latency", features);
 
-// Delays by exactly the latency it reports, so a host's latency compensation can be checked sample for sample.
+// Delays by `delay` samples and reports `reported`. The honest one reports exactly its delay, so a host's
+// latency compensation can be checked sample for sample; the lying one lets an inspector catch the lie.
+template <const clap_plugin_descriptor_t* Descriptor, uint32_t Reported>
 class Latency : public Plugin {
 public:
     static constexpr uint32_t delay = 64;
     static constexpr uint32_t channels = 2;
 
-    Latency() : Plugin(&descriptor, {{"main", channels, true}}, {{"main", channels, true}}) {}
+    Latency() : Plugin(Descriptor, {{"main", channels, true}}, {{"main", channels, true}}) {}
 
 protected:
     bool activate() override {
@@ -53,7 +57,7 @@ protected:
         return std::strcmp(id, CLAP_EXT_LATENCY) == 0 ? &latency_ext : nullptr;
     }
 
-    uint32_t latency() override { return delay; }
+    uint32_t latency() override { return Reported; }
 
 private:
     std::array<std::array<float, delay>, channels> lines_{};
@@ -62,6 +66,7 @@ private:
 
 } // namespace
 
-const PluginType latency_type = {&descriptor, &create<Latency>};
+const PluginType latency_type = {&descriptor, &create<Latency<&descriptor, 64>>};
+const PluginType lying_latency_type = {&lying_descriptor, &create<Latency<&lying_descriptor, 16>>};
 
 } // namespace scuff_test

@@ -8,6 +8,7 @@ namespace scuff_test {
 extern const PluginType gain_type;
 extern const PluginType passthrough_type;
 extern const PluginType latency_type;
+extern const PluginType lying_latency_type;
 extern const PluginType sidechain_type;
 extern const PluginType mono_type;
 extern const PluginType instrument_type;

@@ -28,9 +28,10 @@ HOST_CALLBACKS_ID = "org.scuff.test.host-callbacks"
 NOTE_GENERATOR_ID = "org.scuff.test.note-generator"
 MIDI_EFFECT_ID = "org.scuff.test.midi-effect"
 TRANSPORT_PROBE_ID = "org.scuff.test.transport-probe"
+LYING_LATENCY_ID = "org.scuff.test.lying-latency"  # delays by LATENCY_SAMPLES, reports LYING_LATENCY_REPORTED
 PLUGINS_FILE_IDS = (
     GAIN_ID, PASSTHROUGH_ID, LATENCY_ID, SIDECHAIN_ID, MONO_ID, INSTRUMENT_ID, HOST_CALLBACKS_ID,
-    NOTE_GENERATOR_ID, MIDI_EFFECT_ID, TRANSPORT_PROBE_ID)
+    NOTE_GENERATOR_ID, MIDI_EFFECT_ID, TRANSPORT_PROBE_ID, LYING_LATENCY_ID)
 
 # In FAULTS_FILE.
 FAULTY_ID = "org.scuff.test.faulty"
@@ -73,6 +74,7 @@ GAIN_DEFAULT_DB = 0.0
 FAULT_PARAM_ID = 1
 
 LATENCY_SAMPLES = 64
+LYING_LATENCY_REPORTED = 16
 LEAK_BYTES_PER_PROCESS = 1 << 20
 
 # Host callbacks: uses every host extension scuff offers. Stereo, delayed by its "Latency" parameter

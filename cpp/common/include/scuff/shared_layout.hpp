@@ -4,6 +4,7 @@
 // offsets travel over the wire. The client creates and sizes every segment; the
 // sandbox maps what it is given.
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -13,7 +14,7 @@
 
 namespace scuff {
 
-inline constexpr uint32_t kLayoutVersion = 2;
+inline constexpr uint32_t kLayoutVersion = 3;
 inline constexpr size_t kCacheLine = 64;
 
 // The group's transport at the first frame of a cycle, and the group's panic count.
@@ -123,12 +124,50 @@ struct NoteEvent {
 
 using EventRing = SharedRing<NoteEvent, 1024>;
 
+// How long a device's process calls took: counts, sums and a histogram, always on.
+// Only the sandbox's audio thread writes them, with plain relaxed stores (one writer needs
+// no read-modify-write and no lock); the client reads them at any time, so a read may mix
+// two blocks' updates, and a lying sandbox may write anything: the client checks them.
+// A reset is a request the audio thread carries out before its next block, so the writer
+// stays single.
+struct ProcessStats {
+    // Buckets are log-linear: exact below 16 ns, then 16 per octave (at most 6.25% wide),
+    // up to about 17 s in the last one.
+    static constexpr uint32_t kSubBuckets = 16;
+    static constexpr uint32_t kBuckets = 512;
+
+    static constexpr uint32_t bucket_of(uint64_t ns) {
+        if (ns < kSubBuckets) return static_cast<uint32_t>(ns);
+        uint32_t octave = static_cast<uint32_t>(std::bit_width(ns)) - 1;  // >= 4
+        uint64_t bucket = (octave - 3) * uint64_t{kSubBuckets} + ((ns >> (octave - 4)) & (kSubBuckets - 1));
+        return bucket < kBuckets ? static_cast<uint32_t>(bucket) : kBuckets - 1;
+    }
+    // The smallest time that falls in `bucket`.
+    static constexpr uint64_t bucket_floor(uint32_t bucket) {
+        if (bucket < kSubBuckets) return bucket;
+        uint32_t octave = bucket / kSubBuckets + 3;
+        return (kSubBuckets + bucket % kSubBuckets) << (octave - 4);
+    }
+
+    // Client -> sandbox: bumped to ask for a reset.
+    alignas(kCacheLine) std::atomic<uint64_t> reset_requested{0};
+    // Sandbox -> client: the last reset carried out; the numbers below count from it.
+    alignas(kCacheLine) std::atomic<uint64_t> reset_done{0};
+    std::atomic<uint64_t> blocks{0};
+    std::atomic<uint64_t> frames{0};
+    std::atomic<uint64_t> total_ns{0};
+    std::atomic<uint64_t> max_ns{0};
+    std::atomic<uint64_t> last_ns{0};
+    alignas(kCacheLine) std::atomic<uint64_t> histogram[kBuckets]{};
+};
+
 // The head of every device segment; audio planes follow it.
 struct DeviceMemoryHeader {
     ParamRing params_in;   // client -> plugin
     ParamRing params_out;  // plugin -> client (values the plugin changed itself)
     EventRing events_in;   // client -> plugin: events of the next block
     EventRing events_out;  // plugin -> client: what the plugin output in its last block
+    ProcessStats stats;    // plugin -> client
 };
 
 // Whether an event names a port, channel, key and MIDI bytes a device can take; the side
