@@ -12,7 +12,14 @@ import pytest
 
 import scuff
 from conftest import noise
-from support.test_plugins import EDITOR_FAULTS_ID, FAULTS_FILE, PASSTHROUGH_ID, PLUGINS_FILE, EditorFault
+from support.test_plugins import (
+    EDITOR_ASKED_SIZE,
+    EDITOR_FAULTS_ID,
+    FAULTS_FILE,
+    PASSTHROUGH_ID,
+    PLUGINS_FILE,
+    EditorFault,
+)
 from support.waiting import wait_until
 from support.x11 import XClient, xvfb_display
 
@@ -129,3 +136,17 @@ def test_an_editor_failing_in_a_resize_costs_its_sandbox_only(group, test_plugin
     faulty.sandbox.restart()
     assert faulty.editor_visible
     plays_again(group, faulty)
+
+
+def test_the_editor_takes_the_size_the_plugin_asks_for_and_the_one_the_user_gives(group, test_plugins, x_display):
+    device = group.create_sandbox().create_device(test_plugins / FAULTS_FILE, plugin_id=EDITOR_FAULTS_ID)
+    device.show_editor()
+    with contextlib.closing(XClient(x_display)) as x:
+        window = device.editor_window
+        assert window is not None and device.editor_size == (320, 200)
+        device.set_param("Ask size", 1)  # asked at the editor's next timer tick
+        wait_until(lambda: device.editor_size == EDITOR_ASKED_SIZE, what="the size the plugin asked for")
+        wait_until(lambda: x.size(window) == EDITOR_ASKED_SIZE, what="the window resized by the sandbox")
+        device.resize_editor(500, 300)
+        assert device.editor_size == (500, 300)
+        wait_until(lambda: x.size(window) == (500, 300), what="the window resized for the user")

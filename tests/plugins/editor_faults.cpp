@@ -28,6 +28,10 @@ enum EditorFault : int {
 };
 constexpr int last_editor_fault = hang_in_resize;
 constexpr clap_id fault_param = 0;
+// Set to 1: at its next timer tick the editor asks the host for asked_width x asked_height.
+constexpr clap_id ask_size_param = 1;
+constexpr uint32_t asked_width = 360;
+constexpr uint32_t asked_height = 240;
 constexpr uint32_t editor_width = 320;
 constexpr uint32_t editor_height = 200;
 constexpr uint32_t timer_period_ms = 10;
@@ -38,7 +42,8 @@ constexpr clap_plugin_descriptor_t descriptor =
 
 // A passthrough whose editor (an embeddable X11 editor that draws nothing) misbehaves in the call
 // its "Editor fault" parameter names: create, show, the timer it registers while open, or
-// set_size. The parameter is not part of the (empty) state, so a restart can disarm it.
+// set_size; and asks the host for a size of its own when "Ask size" is set. Neither parameter
+// is part of the (empty) state, so a restart can disarm them.
 class EditorFaults : public Passthrough {
 public:
     explicit EditorFaults(const clap_host_t* host) : Passthrough(&descriptor), host_(host) {}
@@ -54,9 +59,17 @@ protected:
         return Passthrough::extension(id);
     }
 
-    uint32_t param_count() override { return 1; }
+    uint32_t param_count() override { return 2; }
 
     bool param_info(uint32_t index, clap_param_info_t& info) override {
+        if (index == 1) {
+            info.id = ask_size_param;
+            info.flags = CLAP_PARAM_IS_STEPPED | CLAP_PARAM_IS_AUTOMATABLE;
+            std::snprintf(info.name, sizeof(info.name), "Ask size");
+            info.min_value = 0;
+            info.max_value = 1;
+            return true;
+        }
         if (index != 0)
             return false;
         info.id = fault_param;
@@ -69,6 +82,10 @@ protected:
     }
 
     bool param_value(clap_id id, double& value) override {
+        if (id == ask_size_param) {
+            value = ask_size_ ? 1 : 0;
+            return true;
+        }
         if (id != fault_param)
             return false;
         value = fault_;
@@ -81,6 +98,8 @@ protected:
         const auto& change = reinterpret_cast<const clap_event_param_value_t&>(event);
         if (change.param_id == fault_param && std::isfinite(change.value))
             fault_ = static_cast<int>(std::clamp(std::round(change.value), 0.0, 1.0 * last_editor_fault));
+        if (change.param_id == ask_size_param && std::isfinite(change.value))
+            ask_size_ = change.value >= 0.5;
     }
 
     clap_process_status process(const clap_process_t& process) override {
@@ -117,6 +136,15 @@ private:
         timer_id_ = CLAP_INVALID_ID;
     }
 
+    void on_timer() {
+        trip(crash_in_timer, hang_in_timer);
+        if (!ask_size_.exchange(false))
+            return;
+        const auto* gui = static_cast<const clap_host_gui_t*>(host_->get_extension(host_, CLAP_EXT_GUI));
+        if (gui && gui->request_resize)
+            gui->request_resize(host_, asked_width, asked_height);
+    }
+
     bool set_size(uint32_t width, uint32_t height) {
         trip(crash_in_resize, hang_in_resize);
         width_ = width;
@@ -133,6 +161,7 @@ private:
     uint32_t width_ = editor_width;
     uint32_t height_ = editor_height;
     std::atomic<int> fault_{no_editor_fault};
+    std::atomic<bool> ask_size_{false};
 };
 
 const clap_plugin_gui_t EditorFaults::gui_ext = {
@@ -172,7 +201,7 @@ const clap_plugin_gui_t EditorFaults::gui_ext = {
 };
 
 const clap_plugin_timer_support_t EditorFaults::timer_ext = {
-    [](const clap_plugin_t* p, clap_id) { of(p).trip(crash_in_timer, hang_in_timer); },
+    [](const clap_plugin_t* p, clap_id) { of(p).on_timer(); },
 };
 
 } // namespace

@@ -226,6 +226,11 @@ def twin(plugin_id: str, plugin_format: str) -> tuple[str, str]:
     return TWINS[plugin_id][FORMATS.index(plugin_format)]
 
 
+# The editor-faults plugin's "Ask size" set to 1: at its editor's next timer tick it asks the host
+# for this size (request_resize).
+EDITOR_ASKED_SIZE = (360, 240)
+
+
 class EditorFault(enum.IntEnum):
     """Values of the editor-faults plugin's "Editor fault" parameter (a stereo passthrough with an
     embeddable X11 editor that draws nothing, 320x200, resizable, with a 10 ms timer while open):
