@@ -26,15 +26,19 @@ def separate(group, test_plugins) -> scuff.Device:
                                                 plugin_id=VST3_SEPARATE_CONTROLLER_ID)
 
 
-def vst3_state_parts(state: bytes) -> tuple[bytes, bytes]:
-    """The component's and the controller's state inside a VST3 device's state."""
-    assert state[:8] == b"SCUFFV3S" and struct.unpack_from("<I", state, 8)[0] == 1
-    size = struct.unpack_from("<Q", state, 12)[0]
+def vst3_state_parts(state: bytes) -> tuple[bytes, bytes, dict[int, float]]:
+    """The component's and the controller's state inside a VST3 device's state, and the
+    parameter values that travel beside them."""
+    assert state[:8] == b"SCUFFV3S" and struct.unpack_from("<I", state, 8)[0] == 2
+    (size,) = struct.unpack_from("<Q", state, 12)
     component = state[20:20 + size]
     (controller_size,) = struct.unpack_from("<Q", state, 20 + size)
-    controller = state[28 + size:]
-    assert len(controller) == controller_size
-    return component, controller
+    controller = state[28 + size:28 + size + controller_size]
+    values_at = 28 + size + controller_size
+    (count,) = struct.unpack_from("<Q", state, values_at)
+    values = dict(struct.iter_unpack("<Id", state[values_at + 8:]))
+    assert len(values) == count and values_at + 8 + 12 * count == len(state)
+    return component, controller, values
 
 
 def test_a_plugin_with_a_separate_controller_is_played_and_keeps_both_states(group, separate, test_plugins):
@@ -45,8 +49,9 @@ def test_a_plugin_with_a_separate_controller_is_played_and_keeps_both_states(gro
     x = noise(2, 2048)
     np.testing.assert_allclose(group.render({separate: x}, separate), x * np.float32(10 ** (-6 / 20)), rtol=1e-6)
     state = separate.save()
-    component, controller = vst3_state_parts(state)
+    component, controller, values = vst3_state_parts(state)
     assert component and controller  # the controller saved a state of its own
+    assert values == {0: -6.0}  # the value the host set, exactly, beside the component's
     other = group.create_sandbox().create_device(test_plugins / VST3_SEPARATE_CONTROLLER_BUNDLE,
                                                  plugin_id=VST3_SEPARATE_CONTROLLER_ID)
     other.load(state)
@@ -59,7 +64,7 @@ def test_a_plugin_with_a_separate_controller_is_played_and_keeps_both_states(gro
 def test_a_corrupt_vst3_state_is_refused_and_the_device_keeps_its_own(separate):
     separate.set_param("Gain", -3.0)
     state = separate.save()
-    for bad in [state[:-1], state[:8] + b"\x02" + state[9:], b"SCUFFV3S", state + b"\x00"]:
+    for bad in [state[:-1], state[:8] + b"\x07" + state[9:], b"SCUFFV3S", state + b"\x00"]:
         with pytest.raises(scuff.StateError, match="not the state of a VST3 plugin"):
             separate.load(bad)
     assert separate.get_param("Gain") == -3.0

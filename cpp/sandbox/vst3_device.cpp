@@ -426,6 +426,14 @@ std::vector<uint8_t> Vst3Device::save_state() {
         }
         controller_stream->release();
     }
+    // What the host holds exactly may not be in the component yet (an edit made in the editor
+    // since the last block of audio): it travels with the state, and a load applies it again.
+    for (const auto& [param_id, value] : set_by_host_) {
+        auto param = params_.find(param_id);
+        if (param != params_.end() && !(param->second.description.flags & CLAP_PARAM_IS_READONLY)) {
+            state.values.emplace_back(param_id, value);
+        }
+    }
     return encode_vst3_state(state);
 }
 
@@ -462,6 +470,20 @@ bool Vst3Device::load_state(std::span<const uint8_t> data) {
         throw RequestError(ErrorCode::BadState, "the plugin rejected the state");
     }
     set_by_host_.clear();
+    for (const auto& [param_id, value] : state->values) {
+        auto param = params_.find(param_id);
+        if (param == params_.end() || !std::isfinite(value) || value < param->second.description.min_value ||
+            value > param->second.description.max_value) {
+            continue;  // Not this plugin's, or out of its range: the component's own value stands.
+        }
+        double normalized = controller_->plainParamToNormalized(param_id, value);
+        set_by_host_[param_id] = value;
+        controller_->setParamNormalized(param_id, normalized);
+        controller_edits_.push({param_id, 0, normalized});
+    }
+    if (!state->values.empty()) {
+        raise(wants_flush_);
+    }
     raise(params_changed_);
     return false;
 }
@@ -592,8 +614,10 @@ void Vst3Device::on_main_thread() {
         if (!params_.contains(param_id)) {
             continue;
         }
-        set_by_host_.erase(param_id);
-        services_.param_edited(id(), param_id, controller_->normalizedParamToPlain(param_id, normalized));
+        // The newest value, known to the host exactly, until the plugin changes it again.
+        double plain = controller_->normalizedParamToPlain(param_id, normalized);
+        set_by_host_[param_id] = plain;
+        services_.param_edited(id(), param_id, plain);
         // The processor hears of it with the next flush or block.
         controller_edits_.push({param_id, 0, normalized});
     }

@@ -8,7 +8,9 @@ namespace scuff::sbox {
 namespace {
 
 constexpr uint8_t kMagic[8] = {'S', 'C', 'U', 'F', 'F', 'V', '3', 'S'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
+// Far more parameters than any plugin has; a count beyond it is a corrupt state.
+constexpr uint64_t kMaxValues = 1 << 20;
 
 void put(std::vector<uint8_t>& out, uint64_t value, int bytes) {
     for (int i = 0; i < bytes; ++i) {
@@ -57,6 +59,13 @@ std::vector<uint8_t> encode_vst3_state(const Vst3State& state) {
     out.insert(out.end(), state.component.begin(), state.component.end());
     put(out, state.controller.size(), 8);
     out.insert(out.end(), state.controller.begin(), state.controller.end());
+    put(out, state.values.size(), 8);
+    for (const auto& [id, value] : state.values) {
+        uint64_t bits;
+        std::memcpy(&bits, &value, sizeof bits);
+        put(out, id, 4);
+        put(out, bits, 8);
+    }
     return out;
 }
 
@@ -71,10 +80,19 @@ std::optional<Vst3State> decode_vst3_state(std::span<const uint8_t> data) {
     }
     auto component = reader.run();
     auto controller = component ? reader.run() : std::nullopt;
-    if (!controller || reader.position != data.size()) {
+    auto count = controller ? reader.number(8) : std::nullopt;
+    if (!count || *count > kMaxValues || *count * 12 != data.size() - reader.position) {
         return std::nullopt;
     }
-    return Vst3State{std::move(*component), std::move(*controller)};
+    Vst3State state{std::move(*component), std::move(*controller), {}};
+    for (uint64_t i = 0; i < *count; ++i) {
+        auto id = reader.number(4);
+        auto bits = reader.number(8);
+        double value;
+        std::memcpy(&value, &*bits, sizeof value);
+        state.values.emplace_back(static_cast<uint32_t>(*id), value);
+    }
+    return state;
 }
 
 } // namespace scuff::sbox
