@@ -20,6 +20,7 @@ import confinement_overhead
 import crash_recovery
 import cycle_round_trip
 import event_cost
+import live_jack
 import render_vs_in_process
 import sandbox_count
 import scan_times
@@ -44,17 +45,18 @@ class Sizes:
     confinement_starts: int
     confinement_render_seconds: float
     confinement_repetitions: int
+    live_seconds: float
 
 
 FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
              sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
              recovery_rounds=20, event_seconds=30, confinement_starts=30, confinement_render_seconds=10,
-             confinement_repetitions=41)
+             confinement_repetitions=41, live_seconds=30)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
 QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
               sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2,
               recovery_rounds=5, event_seconds=5, confinement_starts=6, confinement_render_seconds=1,
-              confinement_repetitions=11)
+              confinement_repetitions=11, live_seconds=3)
 
 
 def describe_machine() -> None:
@@ -94,6 +96,7 @@ def timed_section(label: str, durations: dict[str, float], action):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short run, for a smoke test")
+    parser.add_argument("--live-only", action="store_true", help="only the live benchmark through JACK")
     parser.add_argument("--spin-sweep", action="store_true",
                         help="also measure under other client/sandbox spin budgets")
     args = parser.parse_args()
@@ -107,6 +110,16 @@ def main() -> int:
 
     started = time.perf_counter()
     describe_machine()
+    if args.live_only:
+        reason = live_jack.available()
+        if reason:
+            print(f"cannot benchmark live: {reason}", file=sys.stderr)
+            return 2
+        live_results = live_jack.run(sizes.live_seconds)
+        live_jack.report(live_results, sizes.live_seconds)
+        for line in live_jack.goal_lines(live_results):
+            print(line)
+        return 0
     durations: dict[str, float] = {}
 
     renders = timed_section("render", durations, lambda: render_vs_in_process.run(
@@ -135,6 +148,14 @@ def main() -> int:
         sizes.confinement_starts, sizes.confinement_render_seconds, sizes.confinement_repetitions))
     confinement_overhead.report(overhead, sizes.confinement_render_seconds)
 
+    live_missing = live_jack.available()
+    live: list[live_jack.LiveResult] = []
+    if live_missing:
+        print(f"\nlive benchmark skipped: {live_missing}")
+    else:
+        live = timed_section("live", durations, lambda: live_jack.run(sizes.live_seconds))
+        live_jack.report(live, sizes.live_seconds)
+
     if args.spin_sweep:
         sweep = timed_section("spin sweep", durations, lambda: spin_settings.run(
             sizes.sweep_cycles, sizes.crowd_cycles, sizes.chunks, sizes.sweep_render_seconds,
@@ -154,7 +175,7 @@ def main() -> int:
           f"{fmt_ratio(empty / spin_p50):>7}  {goal(empty / spin_p50, cycle_round_trip.GOAL)}")
     for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans),
                  *crash_recovery.goal_lines(recovery), *event_cost.goal_lines(events),
-                 *confinement_overhead.goal_lines(overhead)]:
+                 *confinement_overhead.goal_lines(overhead), *live_jack.goal_lines(live)]:
         print(line)
 
     print()
