@@ -144,6 +144,7 @@ class JackHost:
             priority = max(server_priority - 1, 1) if server_priority > 0 else None
         self.priority = priority if priority is None else int(priority)
         self._raised: dict[int, int] = {}  # sandbox pid -> audio thread raised
+        self._saved_spin: int | None = None
         self._watch_stop = threading.Event()
         self._watcher: threading.Thread | None = None
         if start:
@@ -181,10 +182,12 @@ class JackHost:
             if self.group._live not in (None, self):
                 raise ScuffError("the group already plays through another JACK host")
             self.group._live = self
+            self._limit_spin()
             try:
                 self._call(self._native.activate)
             except BaseException:
                 self.group._live = None
+                self._restore_spin()
                 raise
             self._raise_priorities()
             if self._watcher is None and self.priority is not None:
@@ -203,6 +206,7 @@ class JackHost:
                 self._native.deactivate()
             if self.group._live is self:
                 self.group._live = None
+                self._restore_spin()
 
     def close(self) -> None:
         """Stops playing and leaves the JACK server."""
@@ -211,6 +215,20 @@ class JackHost:
             if not self._closed:
                 self._native.close()
                 self._closed = True
+
+    def _limit_spin(self) -> None:
+        """Realtime sandbox threads that spin for their next cycle keep every other one
+        (of the same priority) off that CPU: once the sandboxes and the JACK thread outnumber
+        the CPUs, sandboxes sleep as soon as their cycle is done."""
+        cpus = len(os.sched_getaffinity(0))
+        if self.priority is not None and len(self.group.sandboxes) + 1 > cpus:
+            self._saved_spin = self.group._engine.sandbox_spin_ns
+            self.group._engine.sandbox_spin_ns = 0
+
+    def _restore_spin(self) -> None:
+        if self._saved_spin is not None:
+            self.group._engine.sandbox_spin_ns = self._saved_spin
+            self._saved_spin = None
 
     def _watch(self) -> None:
         """Gives restarted sandboxes (new processes) their priority again."""
