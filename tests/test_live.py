@@ -22,7 +22,7 @@ import pytest
 import scuff
 from conftest import noise
 from support.jack_server import SAMPLE_RATE, Player, jack_server
-from support.test_plugins import INSTRUMENT_AMPLITUDE, INSTRUMENT_ID, PASSTHROUGH_ID
+from support.test_plugins import GAIN_ID, INSTRUMENT_AMPLITUDE, INSTRUMENT_ID, PASSTHROUGH_ID
 from support.waiting import wait_until
 
 jack = pytest.importorskip("jack", reason="the JACK-Client package is not installed")
@@ -202,6 +202,36 @@ def test_a_sandbox_killed_while_playing_is_silent_and_plays_again_after_restart(
     assert end < played - SAMPLE_RATE // 4, "the restarted sandbox does not play"
     np.testing.assert_array_equal(doomed_out[end:played], x[end:played])
     np.testing.assert_array_equal(doomed_out[:start], x[:start])
+
+
+def test_autosave_and_an_automatic_restart_while_playing_keep_the_sound(server, player, test_plugins):
+    with scuff.Client(autosave_interval=0.1) as client:
+        group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+        sandbox = group.create_sandbox(restart_policy=scuff.RestartPolicy(backoff=0.05))
+        gain = sandbox.create_device(test_plugins / "scuff-test-plugins.clap", plugin_id=GAIN_ID)
+        x = noise(1, SAMPLE_RATE * 4, seed=7)[0]
+        feeder = player(outputs=1)
+        recorder = player(inputs=1)
+        with live.JackHost(group, inputs=[gain], outputs=[gain], server=server) as host:
+            host.connect_inputs(["player0:out_1"] * gain.inputs[0])
+            host.connect(host.output_ports[0], recorder.ins[0].name)
+            feeder.play([x])
+            changed = time.monotonic()
+            gain.set_param("Gain", -6.0)
+            wait_until(lambda: (gain.saved_at or 0) > changed, timeout=5, what="an autosave while playing")
+            old_pid = sandbox.pid
+            os.kill(old_pid, signal.SIGKILL)
+            wait_until(lambda: sandbox.pid != old_pid and sandbox.state == "running", timeout=10,
+                       what="the automatic restart")
+            recorder.wait_frames(2 * PERIOD)
+            recorder.record()
+            recorder.wait_frames(SAMPLE_RATE // 5)
+            recorder.stop_recording()
+            assert sandbox.restarts == 1
+        first, y = recorder.recording(0)
+        position = first - feeder.start
+        assert 0 < position and position + y.size < x.size
+        np.testing.assert_allclose(y, x[position:position + y.size] * 10 ** (-6 / 20), rtol=0, atol=1e-6)
 
 
 def test_process_is_refused_while_playing_and_errors_are_clear(client, server, test_plugins):
