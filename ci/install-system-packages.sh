@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages scuff needs to build and test: the compiler and CMake,
 # Python's headers and venv, libseccomp (the sandbox's system-call filter), the plugin
-# SDK headers (CLAP from dpf-source, VST3 from juce-modules-source-data
-          pkg-config libjack-jackd2-dev jackd2) and real plugins
+# SDK headers (CLAP from dpf-source, VST3 from juce-modules-source-data) and real plugins
 # to test with (zam-plugins), and JACK: libjack's headers for the live host (pkg-config
 # finds them) and the server the live tests and benchmark start (jackd2, dummy driver).
 set -euo pipefail
