@@ -262,3 +262,48 @@ def test_scuff_play_plays_a_chain_with_a_status_line(server, capsys):
     assert "playing ZamComp -> ZamComp as JACK client cli at 48000 Hz, 256 frames" in out
     last = out.rstrip().split("\r")[-1]
     assert "DSP" in last and "xruns" in last and "ZamComp running, ZamComp running" in last
+
+
+def test_a_change_of_the_servers_period_is_played_or_refused_not_crashed_on(client, test_plugins):
+    group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+    device = group.create_sandbox().create_device(test_plugins / "scuff-test-plugins.clap",
+                                                  plugin_id=PASSTHROUGH_ID)
+    x = noise(1, SAMPLE_RATE * 10, seed=9)[0]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    with jack_server(period=PERIOD) as own_server:
+        feeder = Player(own_server, outputs=1, name="feeder")
+        recorder = Player(own_server, inputs=1, name="recorder")
+        try:
+            with live.JackHost(group, inputs=[device], outputs=[device], server=own_server,
+                               max_frames=512) as host:
+                host.connect_inputs(["feeder:out_1"])
+                host.connect(host.output_ports[0], "recorder:in_1")
+                feeder.play([x])
+                for period in (512, 64):  # four blocks a period, then half a block
+                    recorder.client.blocksize = period
+                    wait_until(lambda: host.stats().buffer_size == period, timeout=5)  # noqa: B023
+                    recorder.wait_frames(4 * period)
+                    host.reset_stats()
+                    recorder.record()
+                    recorder.wait_frames(SAMPLE_RATE // 10)
+                    recorder.stop_recording()
+                    first, y = recorder.recording(0)
+                    position = first - feeder.start
+                    np.testing.assert_array_equal(y, x[position:position + y.size])
+                    assert host.stats().refused_cycles == 0
+                # Longer than max_frames: silence, counted, until the period is short again.
+                recorder.client.blocksize = 1024
+                wait_until(lambda: host.stats().refused_cycles > 10, timeout=5)
+                recorder.client.blocksize = PERIOD
+                wait_until(lambda: host.stats().buffer_size == PERIOD, timeout=5)
+                recorder.wait_frames(4 * PERIOD)
+                recorder.record()
+                recorder.wait_frames(SAMPLE_RATE // 10)
+                recorder.stop_recording()
+                first, y = recorder.recording(0)
+                np.testing.assert_array_equal(y, x[first - feeder.start:][:y.size])
+        finally:
+            feeder.close()
+            recorder.close()
+            sys.setswitchinterval(interval)
