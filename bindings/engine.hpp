@@ -3,6 +3,7 @@
 // connections between sandboxes, which carry the previous cycle's outputs), starts a
 // cycle in every sandbox, waits for all of them (never past the deadline), and copies
 // the requested outputs out. Runs without the GIL.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -68,6 +69,21 @@ public:
     uint64_t run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
                  const std::vector<HostEvents>& events, size_t frames);
 
+    // The real-time form of run(), for an audio callback: it never waits for the engine's
+    // lock (false, and nothing processed, while another thread holds it), allocates nothing
+    // once reserve_event_lists() made room for `events`, and no cycle waits for a sandbox
+    // past `deadline` (nor past cycle_timeout). Events that found no room are added to
+    // `dropped`.
+    bool try_run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
+                 const std::vector<HostEvents>& events, size_t frames, os::Clock::time_point deadline,
+                 uint64_t& dropped);
+    // How long try_run tries to take the engine's lock before it gives up on the cycle.
+    static constexpr std::chrono::microseconds kLockPatience{50};
+    // Room for `lists` device event lists in try_run.
+    void reserve_event_lists(size_t lists);
+    // Cycles in which the client stopped waiting for at least one sandbox at the deadline.
+    uint64_t late_cycles() const { return late_cycles_.load(std::memory_order_relaxed); }
+
     // The transport every sandbox is given with the next cycle; it advances as blocks are
     // processed while it plays.
     TransportState transport();
@@ -94,12 +110,15 @@ private:
     };
     using Routes = std::vector<std::unique_ptr<Route>>;
 
-    void run_cycle(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames);
+    uint64_t run_locked(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
+                        const std::vector<HostEvents>& events, size_t frames, os::Clock::time_point deadline);
+    void run_cycle(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames,
+                   os::Clock::time_point deadline = os::Clock::time_point::max());
     void choose_ready_sandboxes();
     void write_inputs(const std::vector<HostInput>& inputs, size_t offset, uint32_t frames);
     void write_events(size_t offset, uint32_t frames);
     void feed_routes(uint32_t frames);
-    void signal_and_wait(uint32_t frames);
+    void signal_and_wait(uint32_t frames, os::Clock::time_point deadline);
     void take_output_events(size_t offset, uint32_t frames);
     void advance_transport(uint32_t frames);
     void read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames);
@@ -112,6 +131,7 @@ private:
     const std::vector<HostEvents>* events_ = nullptr;
     std::vector<size_t> event_cursors_;
     uint64_t dropped_events_ = 0;
+    std::atomic<uint64_t> late_cycles_{0};
     std::vector<std::shared_ptr<SandboxSignals>> sandboxes_;
     std::vector<std::shared_ptr<DeviceMemory>> devices_;
     std::vector<SandboxSignals*> signalled_;

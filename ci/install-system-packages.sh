@@ -2,12 +2,14 @@
 # Installs the Debian packages scuff needs to build and test: the compiler and CMake,
 # Python's headers and venv, libseccomp (the sandbox's system-call filter), the plugin
 # SDK headers (CLAP from dpf-source, VST3 from juce-modules-source-data) and real plugins
-# to test with (zam-plugins), Xlib for the editors' windows (libx11-dev), and an X server with
-# software OpenGL and X clients for the editor tests (xvfb, libgl1-mesa-dri, xdotool, x11-utils).
+# to test with (zam-plugins), Xlib for the editors' windows (libx11-dev), an X server with
+# software OpenGL and X clients for the editor tests (xvfb, libgl1-mesa-dri, xdotool, x11-utils),
+# and JACK: libjack's headers for the live host (pkg-config finds them) and the server the live
+# tests and benchmark start (jackd2, dummy driver).
 set -euo pipefail
 
-packages=(g++ cmake ninja-build python3-dev python3-venv libseccomp-dev libx11-dev zam-plugins dpf-source juce-modules-source-data
-          xvfb libgl1-mesa-dri xdotool x11-utils)
+packages=(g++ cmake ninja-build python3-dev python3-venv libseccomp-dev libx11-dev zam-plugins dpf-source
+          juce-modules-source-data xvfb libgl1-mesa-dri xdotool x11-utils pkg-config libjack-jackd2-dev jackd2)
 
 missing=()
 for package in "${packages[@]}"; do

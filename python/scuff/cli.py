@@ -93,6 +93,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     diff.add_argument("b")
     diff.add_argument("--block-size", type=int, default=512)
     diff.add_argument("--sample-rate", type=float, default=48000)
+    play = commands.add_parser(
+        "play", help="play a chain of plugins live through JACK",
+        description="Plays the plugins, each in a sandbox of its own and chained in order, through a "
+                    "running JACK server until interrupted, with one status line (DSP load, xruns, "
+                    "sandbox states). A crashed sandbox is restarted while the others play.")
+    play.add_argument("--plugin", action="append", required=True, metavar="P",
+                      help="a CLAP plugin file or VST3 bundle (repeat for a chain)")
+    play.add_argument("--connect-inputs", nargs="+", default=[], metavar="PORT",
+                      help="JACK ports to feed the first plugin's input channels (one for all)")
+    play.add_argument("--connect-outputs", nargs="+", default=None, metavar="PORT",
+                      help="JACK ports to play to (default: the physical playback ports)")
+    play.add_argument("--midi-input", action="append", default=[], metavar="PORT",
+                      help="a JACK MIDI port to take notes from")
+    play.add_argument("--server", default=None, help="the JACK server's name (default: the default server)")
+    play.add_argument("--name", default="scuff", help="the JACK client's name")
+    play.add_argument("--seconds", type=float, default=None, help="stop after this long")
     args = parser.parse_args(argv)
     try:
         if args.command == "scan":
@@ -112,6 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                block_size=args.block_size, sample_rate=args.sample_rate)
         if args.command == "diff":
             return run_diff(args.a, args.b, block_size=args.block_size, sample_rate=args.sample_rate)
+        if args.command == "play":
+            from .cli_play import run_play
+
+            return run_play(args.plugin, connect_inputs=args.connect_inputs, midi_inputs=args.midi_input,
+                            connect_outputs=args.connect_outputs, server=args.server, name=args.name,
+                            seconds=args.seconds)
         return run_demo(args.plugin, args.seconds)
     except ScuffError as error:
         # One line: the reason, with what it concerns.

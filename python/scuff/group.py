@@ -73,6 +73,8 @@ class Group:
         self._latency_compensation = False
         self._plan = GraphPlan({}, ())
         self._sent_plans: dict[Sandbox, SandboxPlan] = {}
+        # The scuff.live.JackHost playing the group, which then runs its cycles.
+        self._live: object | None = None
 
     def __repr__(self) -> str:
         return (f"<scuff.Group {self.sample_rate:g} Hz, {self.block_size} frames, "
@@ -388,6 +390,9 @@ class Group:
 
     def _run(self, inputs: Inputs, outputs: list[OutputKey],
              total: int, events: EventMap | None = None) -> list[np.ndarray]:
+        if self._live is not None:
+            raise ScuffError(f"the group is playing live through {self._live!r}; stop it before "
+                             "process() or render()")
         native_inputs = []
         for key, array in inputs.items():
             port = self._input_port(key)

@@ -21,6 +21,7 @@ import crash_recovery
 import cycle_round_trip
 import editor_open
 import event_cost
+import live_jack
 import process_stats_cost
 import render_vs_in_process
 import sandbox_count
@@ -48,17 +49,18 @@ class Sizes:
     confinement_repetitions: int
     stats_seconds: float
     stats_repetitions: int
+    live_seconds: float
 
 
 FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
              sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
              recovery_rounds=20, event_seconds=30, confinement_starts=30, confinement_render_seconds=10,
-             confinement_repetitions=41, stats_seconds=10, stats_repetitions=21)
+             confinement_repetitions=41, stats_seconds=10, stats_repetitions=21, live_seconds=30)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
 QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
               sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2,
               recovery_rounds=5, event_seconds=5, confinement_starts=6, confinement_render_seconds=1,
-              confinement_repetitions=11, stats_seconds=2, stats_repetitions=5)
+              confinement_repetitions=11, stats_seconds=2, stats_repetitions=5, live_seconds=3)
 
 
 def describe_machine() -> None:
@@ -98,6 +100,7 @@ def timed_section(label: str, durations: dict[str, float], action):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short run, for a smoke test")
+    parser.add_argument("--live-only", action="store_true", help="only the live benchmark through JACK")
     parser.add_argument("--spin-sweep", action="store_true",
                         help="also measure under other client/sandbox spin budgets")
     args = parser.parse_args()
@@ -111,6 +114,16 @@ def main() -> int:
 
     started = time.perf_counter()
     describe_machine()
+    if args.live_only:
+        reason = live_jack.available()
+        if reason:
+            print(f"cannot benchmark live: {reason}", file=sys.stderr)
+            return 2
+        live_results = live_jack.run(sizes.live_seconds)
+        live_jack.report(live_results, sizes.live_seconds)
+        for line in live_jack.goal_lines(live_results):
+            print(line)
+        return 0
     durations: dict[str, float] = {}
 
     renders = timed_section("render", durations, lambda: render_vs_in_process.run(
@@ -147,6 +160,14 @@ def main() -> int:
         sizes.stats_seconds, sizes.stats_repetitions))
     process_stats_cost.report(stats_cost, sizes.stats_repetitions)
 
+    live_missing = live_jack.available()
+    live: list[live_jack.LiveResult] = []
+    if live_missing:
+        print(f"\nlive benchmark skipped: {live_missing}")
+    else:
+        live = timed_section("live", durations, lambda: live_jack.run(sizes.live_seconds))
+        live_jack.report(live, sizes.live_seconds)
+
     if args.spin_sweep:
         sweep = timed_section("spin sweep", durations, lambda: spin_settings.run(
             sizes.sweep_cycles, sizes.crowd_cycles, sizes.chunks, sizes.sweep_render_seconds,
@@ -167,7 +188,7 @@ def main() -> int:
     for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans),
                  *crash_recovery.goal_lines(recovery), *event_cost.goal_lines(events),
                  *confinement_overhead.goal_lines(overhead), *editor_open.goal_lines(editors),
-                 *process_stats_cost.goal_lines(stats_cost)]:
+                 *process_stats_cost.goal_lines(stats_cost), *live_jack.goal_lines(live)]:
         print(line)
 
     print()

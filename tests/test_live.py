@@ -1,0 +1,309 @@
+"""Playing live through a real JACK server (jackd -d dummy, 48 kHz): audio and MIDI fed by
+JACK clients, the output recorded by one, and a sandbox killed while playing.
+
+The server runs periods of 256 frames and the groups blocks of 128, so every period is
+processed in two blocks. JACK orders the clients by their connections (player, scuff,
+recorder), so what the player writes in a period reaches scuff and comes back to the
+recorder in the same period: the live output at frame time t is the offline render's at
+t - start, with the graph's latency inside both.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import signal
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import scuff
+from conftest import noise
+from support.jack_server import SAMPLE_RATE, Player, jack_server
+from support.test_plugins import GAIN_ID, INSTRUMENT_AMPLITUDE, INSTRUMENT_ID, PASSTHROUGH_ID
+from support.waiting import wait_until
+
+jack = pytest.importorskip("jack", reason="the JACK-Client package is not installed")
+live = pytest.importorskip("scuff.live")
+
+pytestmark = pytest.mark.skipif(not getattr(scuff._native, "has_jack", False),
+                                reason="scuff was built without JACK (libjack-jackd2-dev missing)")
+
+PERIOD = 256
+BLOCK = 128
+ZAM_COMP = pathlib.Path("/usr/lib/clap/ZamComp.clap")
+ZAM_MAXIM = pathlib.Path("/usr/lib/clap/ZaMaximX2.clap")
+
+
+@pytest.fixture(scope="module")
+def server():
+    with jack_server(period=PERIOD) as name:
+        yield name
+
+
+@pytest.fixture
+def player(server):
+    # The players' process callbacks are Python: they need the GIL within a period, so the
+    # test's own thread (restarting sandboxes, polling) must hand it over sooner than every 5 ms.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    clients = []
+
+    def make(**kwargs) -> Player:
+        client = Player(server, name=f"player{len(clients)}", **kwargs)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+    sys.setswitchinterval(interval)
+
+
+def _zam_chain(group: scuff.Group) -> tuple[scuff.Device, scuff.Device]:
+    comp = group.create_sandbox().create_device(ZAM_COMP)
+    for name, value in {"Threshold": -30.0, "Ratio": 5.75, "Makeup": 7.5}.items():
+        comp.set_param(name, value)
+    maxim = group.create_sandbox().create_device(ZAM_MAXIM)
+    group.connect(comp.output(0), maxim.input(0))
+    return comp, maxim
+
+
+@pytest.mark.skipif(not (ZAM_COMP.exists() and ZAM_MAXIM.exists()), reason="zam-plugins not installed")
+def test_zam_chain_played_live_equals_its_offline_render(client, server, player):
+    # ZamComp -> ZaMaximX2 (480 frames of latency) across two sandboxes: one more block.
+    group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+    comp, maxim = _zam_chain(group)
+    latency = group.latency(comp.input(0), maxim.output(0))
+    assert latency == maxim.latency + BLOCK == 480 + BLOCK
+    frames = SAMPLE_RATE // 2
+    x = noise(1, frames, seed=3, level=0.4)[0] * np.linspace(0.05, 1, frames, dtype=np.float32)
+
+    feeder = player(outputs=1)
+    recorder = player(inputs=2)
+    with live.JackHost(group, inputs=[comp], outputs=[maxim], name="scuff", server=server) as host:
+        assert host.input_ports == [f"{host.name}:in_1"]
+        assert host.output_ports == [f"{host.name}:out_1", f"{host.name}:out_2"]
+        host.connect_inputs(["player0:out_1"])
+        host.connect_outputs(recorder.client.name + ":" + p for p in ("in_1", "in_2"))
+        recorder.wait_frames(4 * PERIOD)  # the sandboxes' first cycles, before the signal
+        host.reset_stats()
+        recorder.record()
+        feeder.play([x])
+        recorder.wait_frames(frames + latency + 4 * PERIOD)
+        recorder.stop_recording()
+        stats = host.stats()
+        assert stats.buffer_size == PERIOD and stats.sample_rate == SAMPLE_RATE
+        assert stats.late_cycles == 0 and stats.busy_cycles == 0 and stats.refused_cycles == 0
+    first, left = recorder.recording(0)
+    _, right = recorder.recording(1)
+    offset = feeder.start - first
+    assert offset >= 0
+    played = np.stack([left, right])[:, offset:offset + frames + latency]
+    assert played.shape[1] == frames + latency
+
+    # The same chain, offline, in fresh sandboxes: the same samples. Live, the chain played
+    # silence before the signal; so does the render, for a few periods.
+    offline_group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+    comp2, maxim2 = _zam_chain(offline_group)
+    lead = 4 * PERIOD
+    padded = np.concatenate([np.zeros(lead, np.float32), x, np.zeros(latency, np.float32)])[np.newaxis]
+    rendered = offline_group.render({comp2.input(0): padded}, maxim2.output(0))[:, lead:]
+    assert not played[:, :latency].any() and not rendered[:, :latency].any()
+    assert np.abs(rendered).max() > 0.1
+    np.testing.assert_allclose(played, rendered, rtol=0, atol=1e-6)
+
+
+def test_notes_on_a_jack_midi_port_sound_at_their_frame(client, server, player, test_plugins):
+    group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+    synth = group.create_sandbox().create_device(test_plugins / "scuff-test-plugins.clap", plugin_id=INSTRUMENT_ID)
+    sender = player(midi=True)
+    recorder = player(inputs=1)
+    # Frames within periods and blocks: a period's first frame, a block's last, one in the
+    # period's second block, and a note-on as note-off (velocity 0).
+    notes = [(PERIOD * 2, 69, 100, 2 * PERIOD + BLOCK - 1), (PERIOD * 4 + BLOCK - 1, 72, 64, PERIOD * 6 + 77),
+             (PERIOD * 7 + BLOCK + 5, 60, 127, PERIOD * 8 + 3)]
+    midi = []
+    for on, key, velocity, off in notes:
+        midi.append((on, bytes([0x90, key, velocity])))
+        midi.append((off, bytes([0x90, key, 0]) if key == 72 else bytes([0x80, key, 0])))
+    total = PERIOD * 10
+    with live.JackHost(group, outputs=[synth], note_inputs=[synth], server=server) as host:
+        assert host.midi_ports == [f"{host.name}:midi_in_1"]
+        host.connect_midi(sender.midi_out.name)
+        host.connect(host.output_ports[0], recorder.ins[0].name)
+        recorder.wait_frames(4 * PERIOD)
+        recorder.record()
+        sender.play(midi=midi)
+        recorder.wait_frames(total + 2 * PERIOD)
+        recorder.stop_recording()
+        assert host.stats().ignored_midi == 0
+    first, y = recorder.recording(0)
+    y = y[sender.start - first:][:total]
+    assert y.size == total
+    increment = 2 * np.pi * 440.0 / SAMPLE_RATE
+    for on, key, velocity, off in notes:
+        assert y[on - 1] == 0, f"note {key} sounds before frame {on}"
+        assert y[on] == pytest.approx(velocity / 127 * INSTRUMENT_AMPLITUDE, abs=1e-6)
+        phases = np.arange(off - on) * increment * 2 ** ((key - 69) / 12)
+        expected = velocity / 127 * INSTRUMENT_AMPLITUDE * np.cos(phases)
+        np.testing.assert_allclose(y[on:off], expected, rtol=0, atol=1e-5)
+        assert not y[off:off + 16].any(), f"note {key} sounds after frame {off}"
+
+
+def test_a_sandbox_killed_while_playing_is_silent_and_plays_again_after_restart(client, server, player,
+                                                                                test_plugins):
+    group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+    bundle = test_plugins / "scuff-test-plugins.clap"
+    steady = group.create_sandbox().create_device(bundle, plugin_id=PASSTHROUGH_ID)
+    doomed_sandbox = group.create_sandbox()
+    doomed = doomed_sandbox.create_device(bundle, plugin_id=PASSTHROUGH_ID)
+    channels = steady.inputs[0]
+    frames = SAMPLE_RATE * 3
+    x = noise(1, frames, seed=5)[0]
+    feeder = player(outputs=1)
+    recorder = player(inputs=2 * channels)
+    with live.JackHost(group, inputs=[steady, doomed], outputs=[steady, doomed], server=server) as host:
+        host.connect_inputs(["player0:out_1"])
+        host.connect_outputs(port.name for port in recorder.ins)
+        recorder.wait_frames(4 * PERIOD)
+        host.reset_stats()
+        recorder.record()
+        feeder.play([x])
+        recorder.wait_frames(SAMPLE_RATE // 2)
+        old_pid = doomed_sandbox.pid
+        os.kill(old_pid, signal.SIGKILL)
+        wait_until(lambda: doomed_sandbox.state == "crashed", timeout=5)
+        recorder.wait_frames(SAMPLE_RATE // 4)
+        doomed_sandbox.restart()
+        assert doomed_sandbox.pid != old_pid and doomed_sandbox.state == "running"
+        recorder.wait_frames(SAMPLE_RATE // 2)
+        recorder.stop_recording()
+        stats = host.stats()
+    # Nothing waited past the deadline: no callback of scuff's outlasted its period.
+    assert stats.overruns == 0 and stats.busy_cycles == 0 and stats.refused_cycles == 0
+    assert stats.max_cycle_ns < PERIOD / SAMPLE_RATE * 1e9
+    first, _ = recorder.recording(0)
+    offset = feeder.start - first
+    recorded = [recorder.recording(i)[1][offset:] for i in range(2 * channels)]
+    played = min(r.size for r in recorded)
+    assert played > SAMPLE_RATE
+    # The steady sandbox played every frame, through the crash and the restart.
+    for channel in range(channels):
+        np.testing.assert_array_equal(recorded[channel][:played], x[:played])
+    # The doomed one: silent from the crash until its restart, then the signal again.
+    doomed_out = recorded[channels][:played]
+    silent = np.flatnonzero(doomed_out[:played] != x[:played])
+    assert silent.size > 0
+    start, end = silent[0], silent[-1] + 1
+    assert not doomed_out[start:end].any()
+    assert end < played - SAMPLE_RATE // 4, "the restarted sandbox does not play"
+    np.testing.assert_array_equal(doomed_out[end:played], x[end:played])
+    np.testing.assert_array_equal(doomed_out[:start], x[:start])
+
+
+def test_autosave_and_an_automatic_restart_while_playing_keep_the_sound(server, player, test_plugins):
+    with scuff.Client(autosave_interval=0.1) as client:
+        group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+        sandbox = group.create_sandbox(restart_policy=scuff.RestartPolicy(backoff=0.05))
+        gain = sandbox.create_device(test_plugins / "scuff-test-plugins.clap", plugin_id=GAIN_ID)
+        x = noise(1, SAMPLE_RATE * 4, seed=7)[0]
+        feeder = player(outputs=1)
+        recorder = player(inputs=1)
+        with live.JackHost(group, inputs=[gain], outputs=[gain], server=server) as host:
+            host.connect_inputs(["player0:out_1"] * gain.inputs[0])
+            host.connect(host.output_ports[0], recorder.ins[0].name)
+            feeder.play([x])
+            changed = time.monotonic()
+            gain.set_param("Gain", -6.0)
+            wait_until(lambda: (gain.saved_at or 0) > changed, timeout=5, what="an autosave while playing")
+            old_pid = sandbox.pid
+            os.kill(old_pid, signal.SIGKILL)
+            wait_until(lambda: sandbox.pid != old_pid and sandbox.state == "running", timeout=10,
+                       what="the automatic restart")
+            recorder.wait_frames(2 * PERIOD)
+            recorder.record()
+            recorder.wait_frames(SAMPLE_RATE // 5)
+            recorder.stop_recording()
+            assert sandbox.restarts == 1
+        first, y = recorder.recording(0)
+        position = first - feeder.start
+        assert 0 < position and position + y.size < x.size
+        np.testing.assert_allclose(y, x[position:position + y.size] * 10 ** (-6 / 20), rtol=0, atol=1e-6)
+
+
+def test_process_is_refused_while_playing_and_errors_are_clear(client, server, test_plugins):
+    group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+    device = group.create_sandbox().create_device(test_plugins / "scuff-test-plugins.clap",
+                                                  plugin_id=PASSTHROUGH_ID)
+    with live.JackHost(group, inputs=[device], outputs=[device], server=server) as host:
+        with pytest.raises(scuff.ScuffError, match="playing live"):
+            group.process({}, device.output(0), frames=BLOCK)
+        time.sleep(0.05)
+        assert host.stats().cycles > 0
+    group.process({}, device.output(0), frames=BLOCK)
+    with pytest.raises(live.JackError, match="no-such-server|jackd running"):
+        live.JackHost(group, outputs=[device], server="no-such-server")
+    other_rate = client.create_group(sample_rate=44100, block_size=BLOCK)
+    with pytest.raises(live.JackError, match="48000 Hz"):
+        live.JackHost(other_rate, server=server)
+
+
+@pytest.mark.skipif(not ZAM_COMP.exists(), reason="zam-plugins not installed")
+def test_scuff_play_plays_a_chain_with_a_status_line(server, capsys):
+    from scuff.cli import main
+
+    status = main(["play", "--plugin", str(ZAM_COMP), "--plugin", str(ZAM_COMP), "--connect-inputs",
+                   "system:capture_1", "--server", server, "--name", "cli", "--seconds", "1"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "playing ZamComp -> ZamComp as JACK client cli at 48000 Hz, 256 frames" in out
+    last = out.rstrip().split("\r")[-1]
+    assert "DSP" in last and "xruns" in last and "ZamComp running, ZamComp running" in last
+
+
+def test_a_change_of_the_servers_period_is_played_or_refused_not_crashed_on(client, test_plugins):
+    group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+    device = group.create_sandbox().create_device(test_plugins / "scuff-test-plugins.clap",
+                                                  plugin_id=PASSTHROUGH_ID)
+    x = noise(1, SAMPLE_RATE * 10, seed=9)[0]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    with jack_server(period=PERIOD) as own_server:
+        feeder = Player(own_server, outputs=1, name="feeder")
+        recorder = Player(own_server, inputs=1, name="recorder")
+        try:
+            with live.JackHost(group, inputs=[device], outputs=[device], server=own_server,
+                               max_frames=512) as host:
+                host.connect_inputs(["feeder:out_1"])
+                host.connect(host.output_ports[0], "recorder:in_1")
+                feeder.play([x])
+                for period in (512, 64):  # four blocks a period, then half a block
+                    recorder.client.blocksize = period
+                    wait_until(lambda: host.stats().buffer_size == period, timeout=5)  # noqa: B023
+                    recorder.wait_frames(4 * period)
+                    host.reset_stats()
+                    recorder.record()
+                    recorder.wait_frames(SAMPLE_RATE // 10)
+                    recorder.stop_recording()
+                    first, y = recorder.recording(0)
+                    position = first - feeder.start
+                    np.testing.assert_array_equal(y, x[position:position + y.size])
+                    assert host.stats().refused_cycles == 0
+                # Longer than max_frames: silence, counted, until the period is short again.
+                recorder.client.blocksize = 1024
+                wait_until(lambda: host.stats().refused_cycles > 10, timeout=5)
+                recorder.client.blocksize = PERIOD
+                wait_until(lambda: host.stats().buffer_size == PERIOD, timeout=5)
+                recorder.wait_frames(4 * PERIOD)
+                recorder.record()
+                recorder.wait_frames(SAMPLE_RATE // 10)
+                recorder.stop_recording()
+                first, y = recorder.recording(0)
+                np.testing.assert_array_equal(y, x[first - feeder.start:][:y.size])
+        finally:
+            feeder.close()
+            recorder.close()
+            sys.setswitchinterval(interval)
