@@ -117,7 +117,8 @@ def wheel_smoke(session: nox.Session) -> None:
         session.run("python", "-m", "pip", "install", "--only-binary=:all:", str(wheel), env=env)
         session.log(f"installed {wheel.name} ({wheel.stat().st_size / 1e6:.2f} MB) "
                     f"and its dependencies in {time.perf_counter() - started:.1f} s")
-        session.install("--only-binary=:all:", "pytest>=8", "hypothesis>=6", "pedalboard>=0.9", "matplotlib>=3.6", env=env)
+        session.install("--only-binary=:all:", "pytest>=8", "hypothesis>=6", "pedalboard>=0.9", "matplotlib>=3.6",
+                        env=env)
 
         # From a folder with no scuff sources in it: only the installed wheel can be imported.
         tests_copy = Path(temp) / "tests"
