@@ -16,6 +16,7 @@ from support.test_plugins import (
     EDITOR_ASKED_SIZE,
     EDITOR_FAULTS_ID,
     FAULTS_FILE,
+    FLOATING_EDITOR_ID,
     PASSTHROUGH_ID,
     PLUGINS_FILE,
     EditorFault,
@@ -150,3 +151,16 @@ def test_the_editor_takes_the_size_the_plugin_asks_for_and_the_one_the_user_give
         device.resize_editor(500, 300)
         assert device.editor_size == (500, 300)
         wait_until(lambda: x.size(window) == (500, 300), what="the window resized for the user")
+
+
+def test_a_plugin_whose_editor_only_floats_shows_it_in_a_window_of_its_own(group, test_plugins, x_display):
+    device = group.create_sandbox().create_device(test_plugins / FAULTS_FILE, plugin_id=FLOATING_EDITOR_ID)
+    assert device.has_editor
+    with contextlib.closing(XClient(x_display)) as x, pytest.raises(scuff.EditorError, match="embed"):
+        device.show_editor(parent=x.host_window(), embed=True)
+    device.show_editor()
+    # The plugin makes (and owns) its window: the host has no window id to give.
+    assert device.editor_visible and device.editor_window is None and device.editor_size == (320, 200)
+    device.hide_editor()
+    assert not device.editor_visible
+    plays_again(group, device)

@@ -39,14 +39,18 @@ constexpr uint32_t timer_period_ms = 10;
 const char* features[] = {CLAP_PLUGIN_FEATURE_AUDIO_EFFECT, CLAP_PLUGIN_FEATURE_STEREO, nullptr};
 constexpr clap_plugin_descriptor_t descriptor =
     describe("org.scuff.test.editor-faults", "Test Editor Faults", features);
+constexpr clap_plugin_descriptor_t floating_descriptor =
+    describe("org.scuff.test.floating-editor", "Test Floating Editor", features);
 
 // A passthrough whose editor (an embeddable X11 editor that draws nothing) misbehaves in the call
 // its "Editor fault" parameter names: create, show, the timer it registers while open, or
 // set_size; and asks the host for a size of its own when "Ask size" is set. Neither parameter
-// is part of the (empty) state, so a restart can disarm them.
+// is part of the (empty) state, so a restart can disarm them. Its floating twin offers only a
+// floating window of its own (and draws none), for a host's path for plugins that cannot embed.
 class EditorFaults : public Passthrough {
 public:
-    explicit EditorFaults(const clap_host_t* host) : Passthrough(&descriptor), host_(host) {}
+    EditorFaults(const clap_host_t* host, bool floating)
+        : Passthrough(floating ? &floating_descriptor : &descriptor), host_(host), floating_(floating) {}
 
 protected:
     const void* extension(const char* id) override {
@@ -156,6 +160,7 @@ private:
     static const clap_plugin_timer_support_t timer_ext;
 
     const clap_host_t* host_;
+    const bool floating_;
     const clap_host_timer_support_t* timers_ = nullptr;
     clap_id timer_id_ = CLAP_INVALID_ID;
     uint32_t width_ = editor_width;
@@ -165,16 +170,16 @@ private:
 };
 
 const clap_plugin_gui_t EditorFaults::gui_ext = {
-    [](const clap_plugin_t*, const char* api, bool floating) {
-        return !floating && std::strcmp(api, CLAP_WINDOW_API_X11) == 0;
+    [](const clap_plugin_t* p, const char* api, bool floating) {
+        return floating == of(p).floating_ && std::strcmp(api, CLAP_WINDOW_API_X11) == 0;
     },
-    [](const clap_plugin_t*, const char** api, bool* floating) {
+    [](const clap_plugin_t* p, const char** api, bool* floating) {
         *api = CLAP_WINDOW_API_X11;
-        *floating = false;
+        *floating = of(p).floating_;
         return true;
     },
     [](const clap_plugin_t* p, const char* api, bool floating) {
-        return !floating && std::strcmp(api, CLAP_WINDOW_API_X11) == 0 && of(p).create();
+        return floating == of(p).floating_ && std::strcmp(api, CLAP_WINDOW_API_X11) == 0 && of(p).create();
     },
     [](const clap_plugin_t* p) { of(p).destroy(); },
     [](const clap_plugin_t*, double) { return false; },
@@ -208,7 +213,12 @@ const clap_plugin_timer_support_t EditorFaults::timer_ext = {
 
 const PluginType editor_faults_type = {
     &descriptor,
-    [](const clap_host_t* host) { return (new EditorFaults(host))->clap(); },
+    [](const clap_host_t* host) { return (new EditorFaults(host, false))->clap(); },
+};
+
+const PluginType floating_editor_type = {
+    &floating_descriptor,
+    [](const clap_host_t* host) { return (new EditorFaults(host, true))->clap(); },
 };
 
 } // namespace scuff_test

@@ -11,7 +11,7 @@ using namespace scuff_test;
 
 const PluginType* const types[] = {&faulty_type,           &crash_in_init_type, &crash_in_activate_type,
                                    &hang_in_init_type,     &hang_in_activate_type, &leak_type,
-                                   &editor_faults_type};
+                                   &editor_faults_type, &floating_editor_type};
 constexpr Factory factory = make_factory(types, std::size(types));
 
 } // namespace

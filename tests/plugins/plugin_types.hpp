@@ -24,6 +24,7 @@ extern const PluginType hang_in_init_type;
 extern const PluginType hang_in_activate_type;
 extern const PluginType leak_type;
 extern const PluginType editor_faults_type;
+extern const PluginType floating_editor_type;
 
 // scuff-test-hostile.clap
 extern const PluginType hostile_allocate_type;

@@ -41,9 +41,10 @@ HANG_IN_INIT_ID = "org.scuff.test.hang-in-init"
 HANG_IN_ACTIVATE_ID = "org.scuff.test.hang-in-activate"
 LEAK_ID = "org.scuff.test.leak"
 EDITOR_FAULTS_ID = "org.scuff.test.editor-faults"
+FLOATING_EDITOR_ID = "org.scuff.test.floating-editor"  # its editor only floats, in a window of its own
 FAULTS_FILE_IDS = (
     FAULTY_ID, CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID, HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID, LEAK_ID,
-    EDITOR_FAULTS_ID)
+    EDITOR_FAULTS_ID, FLOATING_EDITOR_ID)
 
 # In HOSTILE_FILE: each tries one thing a sandbox's limits forbid, at its first processed
 # block (exec-in-init: in init, for the scanner). The target of a file or network attempt is
