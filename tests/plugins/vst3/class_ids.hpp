@@ -22,6 +22,7 @@ constexpr Steinberg::TUID instrument_cid = SCUFF_VST3_CID(0x00, 0x08);
 constexpr Steinberg::TUID note_generator_cid = SCUFF_VST3_CID(0x00, 0x09);
 constexpr Steinberg::TUID midi_effect_cid = SCUFF_VST3_CID(0x00, 0x0A);
 constexpr Steinberg::TUID transport_probe_cid = SCUFF_VST3_CID(0x00, 0x0B);
+constexpr Steinberg::TUID sized_editor_cid = SCUFF_VST3_CID(0x00, 0x0C);
 
 // In scuff-test-separate-controller.vst3.
 constexpr Steinberg::TUID separate_controller_cid = SCUFF_VST3_CID(0x00, 0x06);

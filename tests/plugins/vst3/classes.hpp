@@ -15,6 +15,7 @@ extern const ClassEntry instrument_class;
 extern const ClassEntry note_generator_class;
 extern const ClassEntry midi_effect_class;
 extern const ClassEntry transport_probe_class;
+extern const ClassEntry sized_editor_class;
 
 // In scuff-test-separate-controller.vst3.
 extern const ClassEntry separate_controller_class;
