@@ -99,6 +99,8 @@ public:
     void attach_memory(os::SharedMemory memory, double sample_rate, uint32_t max_frames);
     // Applies queued parameter changes while the plugin is inactive.
     void flush_params_inactive();
+    // Main thread, after a flush: what the format keeps on the main thread hears of it now.
+    virtual void flushed() {}
     // Deactivates and reactivates the plugin after begin_restart(). Throws RequestError
     // when it fails to activate; it then stays inactive and gives silence.
     void finish_restart();

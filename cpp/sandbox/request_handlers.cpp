@@ -37,6 +37,7 @@ void Sandbox::flush(Device& device) {
     } else {
         on_audio_thread([&device] { device.flush_params_active(); });
     }
+    device.flushed();
 }
 
 void Sandbox::restart(Device& device) {

@@ -44,6 +44,8 @@ public:
     bool load_state(std::span<const uint8_t> data) override;
     void on_timer(uint32_t timer_id) override;
     void on_fd_ready(int fd) override;
+    // The controller takes the values the flush gave the processor.
+    void flushed() override { sync_controller(); }
     bool set_offline(bool offline) override;
     bool has_editor() const override { return has_editor_; }
     bool editor_embeddable() override { return has_editor_; }
