@@ -25,7 +25,7 @@ from scuff import _native
 from scuff.confinement import ReportReader
 from scuff.control_channel import MAX_FRAME_BYTES, ControlChannel
 from scuff.errors import ProtocolError
-from scuff.sandbox_messages import MAX_CHANNELS, MAX_PORTS, DeviceDescription, parse
+from scuff.sandbox_messages import MAX_CHANNELS, MAX_LATENCY, MAX_PORTS, DeviceDescription, parse
 from support import lies
 from support.lies import (
     CONTROL_BLOCK_SIZE,
@@ -146,6 +146,27 @@ def test_random_bytes_are_refused_as_a_protocol_error_or_read(frame):
 @given(valid_frames(), st.data())
 def test_mutated_messages_are_refused_or_read_never_an_other_error(frame, data):
     parse_or_refuse(mutated(frame, data))
+
+
+@settings(FUZZ, max_examples=examples(1000))
+@given(valid_frames())
+def test_a_message_with_values_out_of_range_is_refused(frame):
+    message = parse_or_refuse(frame)
+    if message is None:
+        return
+    descriptions = [getattr(message, "reply", None), getattr(message, "info", None)]
+    for description in descriptions:
+        if isinstance(description, DeviceDescription):
+            ports = description.inputs + description.outputs
+            assert len(description.inputs) <= MAX_PORTS and len(description.outputs) <= MAX_PORTS
+            assert all(port.channels <= MAX_CHANNELS for port in ports)
+            assert description.note_inputs <= MAX_PORTS and description.note_outputs <= MAX_PORTS
+            assert description.latency <= MAX_LATENCY
+            for param in description.params:
+                assert math.isfinite(param.min) and math.isfinite(param.max) and param.min <= param.max
+                assert param.min <= param.default <= param.max
+    if hasattr(message, "value") and hasattr(message, "param"):
+        assert math.isfinite(message.value)
 
 
 @settings(FUZZ, max_examples=examples(500))
