@@ -416,6 +416,18 @@ REPORTS = [b"confinement " + b"[" * 100000, b"confinement " + b'{"items": [' * 5
            b"forbidden-syscall 1 " + b"x" * 20000, b"memory-limit", b"\xff\xfe" * 10000]
 
 
+@settings(FUZZ, max_examples=examples(500))
+@given(st.lists(st.sampled_from(REPORTS) | st.binary(max_size=200) | st.text(max_size=100).map(str.encode), max_size=5),
+       st.lists(st.integers(1, 100_000), min_size=1, max_size=4))
+def test_any_report_is_read_without_an_error(lines, cuts):
+    reader = ReportReader(scuff.SandboxLimits(), lambda: "liar", lambda confinement: None)
+    stream = b"\n".join(lines) + b"\n"
+    at = 0
+    for cut in cuts * (len(stream) // sum(cuts) + 1):
+        reader.feed(stream[at:at + cut])
+        at += cut
+
+
 @settings(PROCESS_FUZZ, max_examples=examples(10))
 @given(st.lists(st.sampled_from(REPORTS) | st.binary(max_size=2000), max_size=4))
 def test_a_lying_report_is_read_within_bounds(client, lines):
