@@ -183,7 +183,7 @@ class Device:
         """What the device output on its note outputs during the last `render` or `process`
         of its group, as (note output, event), frames counted from that call's start."""
         records = self._sandbox.group._engine.output_events(self._memory).view(RECORD)
-        return from_records(records)
+        return from_records(records, self.note_outputs)
 
     def param_text(self, key: ParamKey, value: float | None = None) -> str:
         """The plugin's own text for a plain value of a parameter (its current value when
