@@ -321,6 +321,33 @@ LIES = ["garbage", "mutated", "huge length", "short frame", "unknown id", "dupli
         "wrong reply", "failure"]
 
 
+@settings(PROCESS_FUZZ, max_examples=examples(120))
+@given(st.sampled_from(LIES), st.integers(0, len(REQUESTS) - 1), st.data())
+def test_a_lying_answer_stops_the_sandbox_or_is_ignored(client, kind, request, data):
+    answer, expected = lying_answers(kind, request, data)
+    descriptors = lies.open_descriptors()
+    outcome = exercise(client, Script(answers=[None] * request + [answer]))
+    try:
+        if expected == "stop":
+            assert outcome.failed_at == step_of(request), outcome.error
+            assert_stopped_for_lying(outcome.sandbox)
+        elif expected == "ignore":
+            assert outcome.error is None, outcome.error
+            assert outcome.sandbox.state == "running"
+        elif expected == "fail":
+            assert outcome.failed_at == step_of(request)
+            assert not isinstance(outcome.error, ProtocolError), outcome.error
+            assert outcome.sandbox.state == "running"
+        elif expected == "time out":
+            assert outcome.failed_at == step_of(request)
+            assert isinstance(outcome.error, scuff.SandboxTimeoutError), outcome.error
+            assert outcome.sandbox.state == "unresponsive"
+        if outcome.sandbox.state == "crashed":
+            assert outcome.sandbox.reason_code == scuff.Reason.PROTOCOL_ERROR, outcome.sandbox.reason
+    finally:
+        close(outcome, descriptors if kind == "descriptor flood" else None)
+
+
 def descriptions() -> st.SearchStrategy[Description]:
     """Descriptions of the liar's device, from honest to absurd."""
     u32 = st.integers(0, 2**32 - 1)

@@ -15,6 +15,7 @@ from .errors import AudioFormatError, ParamError, ProtocolError, StateError
 from .events import RECORD, Event, from_records
 from .param import Param
 from .sandbox_messages import DeviceDescription, ParamValueReply, StateReply, TextReply
+from .sandbox_status import Reason
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -192,10 +193,7 @@ class Device:
         if value is None:
             value = self.get_param(param)
         number = self._checked_value(param, value)
-        reply = self._sandbox._call(requests.param_to_text(self._id, param.id, number))
-        if not isinstance(reply, TextReply):
-            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a text request with {reply!r}")
-        return reply.text
+        return self._sandbox._call(requests.param_to_text(self._id, param.id, number), expect=TextReply).text
 
     def param_from_text(self, key: ParamKey, text: str) -> float:
         """The plain value the plugin reads in `text` (as its own display text shows values).
@@ -204,10 +202,11 @@ class Device:
         if not isinstance(text, str):
             raise ParamError(f"a parameter's text is a str, not {type(text).__name__}")
         try:
-            reply = self._sandbox._call(requests.param_from_text(self._id, param.id, text))
+            reply = self._sandbox._call(requests.param_from_text(self._id, param.id, text), expect=ParamValueReply)
         except ParamError:
             raise ParamError(f"{self.name} cannot read {text!r} as a value of {param.name!r}") from None
-        if not isinstance(reply, ParamValueReply) or not math.isfinite(reply.value):
+        if not math.isfinite(reply.value):
+            self._sandbox._current.kill("read a text as a non-finite value", Reason.PROTOCOL_ERROR)
             raise ProtocolError(f"sandbox {self._sandbox.pid} answered a text request with {reply!r}")
         # A text shows a rounded value: read back, it may fall a hair outside the range.
         return min(max(reply.value, param.min), param.max)
@@ -269,17 +268,13 @@ class Device:
     def get_param(self, key: ParamKey) -> float:
         """The parameter's current plain value, as the plugin reports it."""
         param = self.param(key)
-        reply = self._sandbox._call(requests.get_param_value(self._id, param.id))
-        assert isinstance(reply, ParamValueReply)
-        return reply.value
+        return self._sandbox._call(requests.get_param_value(self._id, param.id), expect=ParamValueReply).value
 
     def save(self) -> bytes:
         """The plugin's state, as opaque bytes."""
         with self._param_lock:
             changes_before = self._change_count
-        reply = self._sandbox._call(requests.save_state(self._id))
-        if not isinstance(reply, StateReply):
-            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a state request with {reply!r}")
+        reply = self._sandbox._call(requests.save_state(self._id), expect=StateReply)
         self._remember_state(reply.data, changes_before)
         return reply.data
 
@@ -339,10 +334,10 @@ class Device:
         memory, its saved state, then the parameter values set since that state."""
         sandbox, client = self._sandbox, self._sandbox.group.client
         reply = sandbox._call(requests.create_device(self._id, self._path, self.plugin_id),
-                              timeout=client.load_timeout)
+                              timeout=client.load_timeout, expect=DeviceDescription)
         sandbox._expect_description(reply, self._id)
         reply = sandbox._call(requests.attach_device_memory(self._id, self._memory.size),
-                              fds=[self._memory.fd], timeout=client.load_timeout)
+                              fds=[self._memory.fd], timeout=client.load_timeout, expect=DeviceDescription)
         self._update(sandbox._expect_description(reply, self._id))
         if self._saved_state is not None:
             sandbox._call(requests.load_state(self._id, self._saved_state))
