@@ -375,6 +375,24 @@ def description_is_honest(description: Description, first: Description) -> bool:
             and description.note_outputs <= MAX_PORTS and same_layout)
 
 
+@settings(PROCESS_FUZZ, max_examples=examples(100))
+@given(descriptions(), st.integers(0, 1))
+def test_a_lying_description_of_a_device_stops_the_sandbox(client, description, request):
+    # The other reply is the honest Description(): both must agree on the audio ports.
+    first = Description()
+    answer = [Answer(lies.device_info(description))]
+    outcome = exercise(client, Script(answers=[None] * request + [answer]))
+    try:
+        if description_is_honest(description, first):
+            assert outcome.failed_at != 0, outcome.error
+        else:
+            assert outcome.failed_at == 0
+            assert isinstance(outcome.error, (ProtocolError, scuff.SandboxCrashedError)), outcome.error
+            assert_stopped_for_lying(outcome.sandbox)
+    finally:
+        close(outcome)
+
+
 def unprompted_messages(data: st.DataObject) -> tuple[bytes, str]:
     """A message the liar sends on its own, and what the client must do with it."""
     kind = data.draw(st.sampled_from(["log", "edit", "changed", "ready"]))
@@ -395,6 +413,24 @@ def unprompted_messages(data: st.DataObject) -> tuple[bytes, str]:
             honest = description_is_honest(dataclasses.replace(description, device=lies.DEVICE_MARK), description)
         return lies.device_changed(description, data.draw(st.booleans())), "ignore" if honest else "stop"
     return lies.ready(data.draw(u32)), "ignore"
+
+
+@settings(PROCESS_FUZZ, max_examples=examples(100))
+@given(st.data())
+def test_a_lying_message_of_its_own_stops_the_sandbox_or_is_ignored(client, data):
+    message, expected = unprompted_messages(data)
+    honest = lies.honest_replies()[_request_types().GetParamValue]
+    # Sent just before the reply to a request that names the device, so the device exists.
+    outcome = exercise(client, Script(answers=[None] * 3 + [[Answer(message), Answer(honest)]]))
+    try:
+        if expected == "stop":
+            assert outcome.failed_at == step_of(3), outcome.error
+            assert_stopped_for_lying(outcome.sandbox)
+        else:
+            assert outcome.error is None, outcome.error
+            assert outcome.sandbox.state == "running"
+    finally:
+        close(outcome)
 
 
 u32_bytes = st.integers(0, 2**32 - 1).map(lambda v: struct.pack("<I", v))

@@ -291,6 +291,14 @@ class Device:
         self._remember_state(data, changes_before)
 
     def _update(self, description: DeviceDescription) -> None:
+        """A new description from the sandbox. Its audio ports must be the ones the
+        device's memory was laid out for: a plugin's ports do not change while it lives, so
+        other ones are a lie, and the sandbox is stopped for it."""
+        channels = ([p.channels for p in description.inputs], [p.channels for p in description.outputs])
+        if channels != (self.inputs, self.outputs):
+            what = f"described device {self._id} with audio ports {channels}, not {(self.inputs, self.outputs)}"
+            self._sandbox._current.kill(what, Reason.PROTOCOL_ERROR)
+            raise ProtocolError(f"sandbox {self._sandbox.pid} {what}")
         self._description = description
 
     def _mark_dirty(self) -> None:
