@@ -182,6 +182,7 @@ def test_frames_split_anywhere_arrive_whole(frames, cuts):
     assert received == frames
 
 
+@settings(FUZZ, max_examples=examples(100))
 @given(st.integers(MAX_FRAME_BYTES + 1, 2**32 - 1))
 def test_a_huge_length_is_refused_before_anything_is_read(size):
     channel = ControlChannel.__new__(ControlChannel)
