@@ -89,10 +89,11 @@ def sanitize(session: nox.Session) -> None:
     session.run("python", "-c", "import sys; sys.path.insert(0, 'tests'); "
                 "from support.test_plugins import build_test_plugins as b; "
                 f"b({str(test_plugins)!r})")
-    # Python itself is not built with the sanitizer: its runtime must be loaded first.
-    libasan = subprocess.run(["g++", "-print-file-name=libasan.so"], capture_output=True, text=True,
-                             check=True).stdout.strip()
-    env = {"LD_PRELOAD": libasan, "ASAN_OPTIONS": ASAN_OPTIONS, "UBSAN_OPTIONS": UBSAN_OPTIONS,
+    # Python itself is not built with the sanitizer: its runtime must be loaded first, and
+    # libstdc++ with it, or the runtime finds no __cxa_throw to intercept.
+    preload = [subprocess.run(["g++", f"-print-file-name={name}"], capture_output=True, text=True,
+                              check=True).stdout.strip() for name in ("libasan.so", "libstdc++.so")]
+    env = {"LD_PRELOAD": " ".join(preload), "ASAN_OPTIONS": ASAN_OPTIONS, "UBSAN_OPTIONS": UBSAN_OPTIONS,
            "SCUFF_SANITIZE": str(SANITIZER_EXIT_CODE), "SCUFF_TEST_PLUGINS": str(test_plugins)}
     # --capture=sys leaves descriptor 2 alone, so a report from the test process itself
     # reaches the terminal before the process stops.
