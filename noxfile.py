@@ -1,10 +1,11 @@
-"""Development sessions: `nox -s tests`, `lint`, `bench`, `wheels`, `wheel_smoke`, `demo`."""
+"""Development sessions: `nox -s tests`, `lint`, `bench`, `fuzz`, `sanitize`, `wheels`, `wheel_smoke`, `demo`."""
 
 from __future__ import annotations
 
 import os
 import platform
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -53,6 +54,50 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", "python", "tests", "noxfile.py", "ci")
     session.run("mypy")
     session.run("python", "ci/check_os_headers.py")
+
+
+# The fuzz tests: a lying sandbox against the client, a hostile client against scuff-sbox.
+FUZZ_TESTS = ["tests/test_lying_sandbox.py", "tests/test_hostile_client.py"]
+# What the sanitizers do on a report: stop the process with this code. Signals stay with the
+# process (handle_*=0): a plugin that crashes on purpose is a crash, not a report. Leaks
+# are not looked for: Python and plugins keep memory on purpose.
+SANITIZER_EXIT_CODE = 86
+ASAN_OPTIONS = (f"detect_leaks=0:halt_on_error=1:exitcode={SANITIZER_EXIT_CODE}:handle_segv=0:handle_sigbus=0:"
+                "handle_abort=0:handle_sigfpe=0:handle_sigill=0:allow_user_segv_handler=1:detect_odr_violation=0")
+UBSAN_OPTIONS = f"halt_on_error=1:print_stacktrace=1:exitcode={SANITIZER_EXIT_CODE}"
+# Under the sanitizers, memory limits cannot work: AddressSanitizer reserves terabytes of
+# address space for its shadow memory before the limit is set.
+SANITIZE_DESELECT = "not (test_confinement and (memory or default_limits or restarted_sandbox_keeps_its_limits))"
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """The fuzz tests at length: 100,000 examples in all (SCUFF_FUZZ_EXAMPLES), about 25 minutes."""
+    install_scuff(session, "test")
+    examples = os.environ.get("SCUFF_FUZZ_EXAMPLES", "100000")
+    session.run("pytest", "-p", "no:logging", *FUZZ_TESTS, *session.posargs, env={"SCUFF_FUZZ_EXAMPLES": examples})
+
+
+@nox.session
+def sanitize(session: nox.Session) -> None:
+    """The module, scuff-sbox and scuff-scan built with AddressSanitizer and
+    UndefinedBehaviorSanitizer (in build/sanitize/), and the test suite run on them; a
+    sanitizer report in any process fails the run. Arguments choose the tests."""
+    session.install("-C", "cmake.define.SCUFF_SANITIZE=ON", "-C", "build-dir=build/sanitize/{wheel_tag}", ".[test]")
+    # The test plugins are built first: the compiler must not run with the sanitizer preloaded.
+    test_plugins = ROOT / "build" / "test-plugins"
+    session.run("python", "-c", "import sys; sys.path.insert(0, 'tests'); "
+                "from support.test_plugins import build_test_plugins as b; "
+                f"b({str(test_plugins)!r})")
+    # Python itself is not built with the sanitizer: its runtime must be loaded first, and
+    # libstdc++ with it, or the runtime finds no __cxa_throw to intercept.
+    preload = [subprocess.run(["g++", f"-print-file-name={name}"], capture_output=True, text=True,
+                              check=True).stdout.strip() for name in ("libasan.so", "libstdc++.so")]
+    env = {"LD_PRELOAD": " ".join(preload), "ASAN_OPTIONS": ASAN_OPTIONS, "UBSAN_OPTIONS": UBSAN_OPTIONS,
+           "SCUFF_SANITIZE": str(SANITIZER_EXIT_CODE), "SCUFF_TEST_PLUGINS": str(test_plugins)}
+    # --capture=sys leaves descriptor 2 alone, so a report from the test process itself
+    # reaches the terminal before the process stops.
+    session.run("pytest", "--capture=sys", "-k", SANITIZE_DESELECT, *(session.posargs or ["tests"]), env=env)
 
 
 @nox.session

@@ -256,7 +256,10 @@ NB_MODULE(_native, m) {
                  auto events = self.output_events(*device);
                  size_t size = events.size() * sizeof(ScheduledEvent);
                  auto* bytes = new uint8_t[size];
-                 std::memcpy(bytes, events.data(), size);
+                 if (size > 0) {
+                     // With no events, data() may be null, which memcpy must not be given.
+                     std::memcpy(bytes, events.data(), size);
+                 }
                  nb::capsule owner(bytes, [](void* p) noexcept { delete[] static_cast<uint8_t*>(p); });
                  return EventBytes(bytes, {size}, owner);
              },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import pathlib
 from collections.abc import Iterator
@@ -27,6 +28,47 @@ def private_scan_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pat
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SCUFF_CACHE_DIR", str(folder))
         yield folder
+
+
+# Lines of a sanitizer report, and the exit code the sanitize session gives it.
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer",
+                   "ERROR: LeakSanitizer")
+
+
+class SanitizerReports(logging.Handler):
+    """Collects what sandboxes printed or how they ended that shows a sanitizer report."""
+
+    def __init__(self, exit_code: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.ending = f"exited with code {exit_code}"
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if any(mark in message for mark in SANITIZER_MARKS) or self.ending in message:
+            self.found.append(message)
+
+
+@pytest.fixture(autouse=True)
+def no_sanitizer_report() -> Iterator[None]:
+    """Under `nox -s sanitize` (SCUFF_SANITIZE holds the sanitizers' exit code), a test fails
+    when a sandbox printed a sanitizer report or ended with that code. The client's own
+    process stops at its first report."""
+    exit_code = os.environ.get("SCUFF_SANITIZE")
+    if not exit_code:
+        yield
+        return
+    logger = logging.getLogger("scuff")
+    handler = SanitizerReports(exit_code)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert not handler.found, "sanitizer report:\n" + "\n".join(handler.found)
 
 
 @pytest.fixture(scope="session")

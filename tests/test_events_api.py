@@ -43,6 +43,14 @@ def test_events_beyond_the_render_or_of_the_wrong_kind_are_refused(client, test_
                      events={instrument: [scuff.Midi(f % 64, b"\xb0\x07\x10") for f in range(1025)]})
 
 
+def test_a_device_that_output_no_events_has_none(client, make):
+    group = client.create_group(sample_rate=48000, block_size=64)
+    device = make(group.create_sandbox())
+    assert device.output_events == []
+    group.render({}, device.output(0), frames=128)
+    assert device.output_events == []
+
+
 def test_a_midi_file_becomes_events_at_the_frames_its_tempo_map_gives(tmp_path):
     song = mido.MidiFile(ticks_per_beat=480)
     track = mido.MidiTrack()

@@ -185,7 +185,13 @@ class Client:
         self._spawner.shutdown(wait=True)
         self._events.close()
 
-    # --- used by sandboxes ---
+    # --- used by groups and sandboxes ---
+
+    def _forget_group(self, group: Group) -> None:
+        """A closed group leaves the client, so that its shared memory can be freed."""
+        with self._lock:
+            if group in self._groups:
+                self._groups.remove(group)
 
     def _notify(self, event: SandboxEvent) -> None:
         callback = self.on_sandbox_state

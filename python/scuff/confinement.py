@@ -65,7 +65,7 @@ def parse_confinement(limits: SandboxLimits, text: str) -> Confinement:
         raw = document["items"]
         items = tuple(ConfinementItem(str(i["what"])[:80], i["enforced"] is True, str(i["how"])[:400])
                       for i in raw[:MAX_ITEMS])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         items = (ConfinementItem("report", False, "the process sent a malformed confinement report"),)
     return Confinement(limits, items)
 
@@ -114,6 +114,7 @@ class ReportReader:
                             self._describe(), self._limits.memory_mb)
         elif kind == "refused":
             name, _, number = rest.partition(" ")
-            error = errno.errorcode.get(int(number), number[:8]) if number.isdigit() else number[:8]
+            numeric = number.isascii() and number.isdigit()
+            error = errno.errorcode.get(int(number), number[:8]) if numeric else number[:8]
             log.warning("%s: the plugin tried %s, which its limits do not allow (refused with %s)",
                         self._describe(), name[:40], error)

@@ -16,6 +16,7 @@ from .errors import AudioFormatError, EditorError, ParamError, ProtocolError, St
 from .events import RECORD, Event, from_records
 from .param import Param
 from .sandbox_messages import DeviceDescription, EditorReply, ParamValueReply, StateReply, TextReply
+from .sandbox_status import Reason
 from .stats import DeviceStats, device_stats
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ class Device:
         """What the device output on its note outputs during the last `render` or `process`
         of its group, as (note output, event), frames counted from that call's start."""
         records = self._sandbox.group._engine.output_events(self._memory).view(RECORD)
-        return from_records(records)
+        return from_records(records, self.note_outputs)
 
     def param_text(self, key: ParamKey, value: float | None = None) -> str:
         """The plugin's own text for a plain value of a parameter (its current value when
@@ -216,10 +217,7 @@ class Device:
         if value is None:
             value = self.get_param(param)
         number = self._checked_value(param, value)
-        reply = self._sandbox._call(requests.param_to_text(self._id, param.id, number))
-        if not isinstance(reply, TextReply):
-            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a text request with {reply!r}")
-        return reply.text
+        return self._sandbox._call(requests.param_to_text(self._id, param.id, number), expect=TextReply).text
 
     def param_from_text(self, key: ParamKey, text: str) -> float:
         """The plain value the plugin reads in `text` (as its own display text shows values).
@@ -228,10 +226,11 @@ class Device:
         if not isinstance(text, str):
             raise ParamError(f"a parameter's text is a str, not {type(text).__name__}")
         try:
-            reply = self._sandbox._call(requests.param_from_text(self._id, param.id, text))
+            reply = self._sandbox._call(requests.param_from_text(self._id, param.id, text), expect=ParamValueReply)
         except ParamError:
             raise ParamError(f"{self.name} cannot read {text!r} as a value of {param.name!r}") from None
-        if not isinstance(reply, ParamValueReply) or not math.isfinite(reply.value):
+        if not math.isfinite(reply.value):
+            self._sandbox._current.kill("read a text as a non-finite value", Reason.PROTOCOL_ERROR)
             raise ProtocolError(f"sandbox {self._sandbox.pid} answered a text request with {reply!r}")
         # A text shows a rounded value: read back, it may fall a hair outside the range.
         return min(max(reply.value, param.min), param.max)
@@ -293,17 +292,13 @@ class Device:
     def get_param(self, key: ParamKey) -> float:
         """The parameter's current plain value, as the plugin reports it."""
         param = self.param(key)
-        reply = self._sandbox._call(requests.get_param_value(self._id, param.id))
-        assert isinstance(reply, ParamValueReply)
-        return reply.value
+        return self._sandbox._call(requests.get_param_value(self._id, param.id), expect=ParamValueReply).value
 
     def save(self) -> bytes:
         """The plugin's state, as opaque bytes."""
         with self._param_lock:
             changes_before = self._change_count
-        reply = self._sandbox._call(requests.save_state(self._id))
-        if not isinstance(reply, StateReply):
-            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a state request with {reply!r}")
+        reply = self._sandbox._call(requests.save_state(self._id), expect=StateReply)
         self._remember_state(reply.data, changes_before)
         return reply.data
 
@@ -373,9 +368,7 @@ class Device:
 
     def _open_editor(self, parent: int, embed: bool) -> None:
         client = self._sandbox.group.client
-        reply = self._sandbox._call(requests.show_editor(self._id, parent, embed, client.app_name))
-        if not isinstance(reply, EditorReply):
-            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a show_editor request with {reply!r}")
+        reply = self._sandbox._call(requests.show_editor(self._id, parent, embed, client.app_name), expect=EditorReply)
         self._editor = reply
         self._editor_request = (parent, embed)
 
@@ -386,7 +379,7 @@ class Device:
             return
         self._editor = None
         if self._sandbox.state != "crashed":
-            self._sandbox._call(requests.hide_editor(self._id))
+            self._sandbox._call(requests.hide_editor(self._id), expect=EditorReply)
 
     def resize_editor(self, width: int, height: int) -> tuple[int, int]:
         """Asks the editor for a size; the plugin adjusts it to its constraints (or keeps
@@ -395,9 +388,7 @@ class Device:
             raise EditorError(f"the editor of {self.name} is not shown")
         if not (isinstance(width, int) and isinstance(height, int) and 0 < width <= 16384 and 0 < height <= 16384):
             raise EditorError(f"an editor's size is 1 to 16384 pixels each way, not {width!r} x {height!r}")
-        reply = self._sandbox._call(requests.resize_editor(self._id, width, height))
-        if not isinstance(reply, EditorReply):
-            raise ProtocolError(f"sandbox {self._sandbox.pid} answered a resize_editor request with {reply!r}")
+        reply = self._sandbox._call(requests.resize_editor(self._id, width, height), expect=EditorReply)
         self._editor = reply
         return reply.width, reply.height
 
@@ -426,6 +417,14 @@ class Device:
             log.warning("the editor of %s did not open again after the restart: %s", self.name, error)
 
     def _update(self, description: DeviceDescription) -> None:
+        """A new description from the sandbox. Its audio ports must be the ones the
+        device's memory was laid out for: a plugin's ports do not change while it lives, so
+        other ones are a lie, and the sandbox is stopped for it."""
+        channels = ([p.channels for p in description.inputs], [p.channels for p in description.outputs])
+        if channels != (self.inputs, self.outputs):
+            what = f"described device {self._id} with audio ports {channels}, not {(self.inputs, self.outputs)}"
+            self._sandbox._current.kill(what, Reason.PROTOCOL_ERROR)
+            raise ProtocolError(f"sandbox {self._sandbox.pid} {what}")
         self._description = description
 
     def _mark_dirty(self) -> None:
@@ -473,10 +472,10 @@ class Device:
         memory, its saved state, then the parameter values set since that state."""
         sandbox, client = self._sandbox, self._sandbox.group.client
         reply = sandbox._call(requests.create_device(self._id, self._path, self.plugin_id),
-                              timeout=client.load_timeout)
+                              timeout=client.load_timeout, expect=DeviceDescription)
         sandbox._expect_description(reply, self._id)
         reply = sandbox._call(requests.attach_device_memory(self._id, self._memory.size),
-                              fds=[self._memory.fd], timeout=client.load_timeout)
+                              fds=[self._memory.fd], timeout=client.load_timeout, expect=DeviceDescription)
         self._update(sandbox._expect_description(reply, self._id))
         if self._saved_state is not None:
             sandbox._call(requests.load_state(self._id, self._saved_state))

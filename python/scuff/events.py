@@ -119,11 +119,14 @@ def to_records(events: Iterable[Event], port: int, frames: int) -> np.ndarray:
     return ordered
 
 
-def from_records(records: np.ndarray) -> list[tuple[int, Event]]:
-    """(note port, event) for each record, in order."""
+def from_records(records: np.ndarray, ports: int) -> list[tuple[int, Event]]:
+    """(note port, event) for each record, in order. The records come from a sandbox: those
+    that name a port beyond `ports` or hold values no event has are dropped."""
     result: list[tuple[int, Event]] = []
     for record in records:
         frame, port, kind = int(record["frame"]), int(record["port"]), int(record["kind"])
+        if port >= ports:
+            continue
         event: Event
         if kind == _MIDI:
             size = int(record["midi_size"])

@@ -269,9 +269,13 @@ class Group:
                 self._apply_graph()
 
     def _forget_sandbox(self, sandbox: Sandbox) -> None:
+        """A closed sandbox leaves the group, so that its shared memory can be freed."""
         with self._graph_lock:
             self._sent_plans.pop(sandbox, None)
             self._forget_devices(sandbox.devices)
+        with self._lock:
+            if sandbox in self._sandboxes:
+                self._sandboxes.remove(sandbox)
 
     def _latency_changed(self) -> None:
         """Event-loop thread: a device reported a new latency. Compensation is recompiled
@@ -349,6 +353,7 @@ class Group:
         self._closed = True
         for sandbox in self.sandboxes:
             sandbox.close()
+        self.client._forget_group(self)
 
     def _frame_count(self, inputs: Inputs, frames: int | None) -> int:
         lengths: set[int] = set()

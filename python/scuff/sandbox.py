@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import _native
 from . import client_messages as requests
@@ -31,6 +31,7 @@ from .sandbox_messages import (
     DeviceDescription,
     EditorChangedMessage,
     LogMessage,
+    Ok,
     ParamEditedMessage,
     ReplyBody,
 )
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("scuff.sandbox")
 
 START_TIMEOUT = 10.0
+
+Reply = TypeVar("Reply", bound=ReplyBody)
 
 _LOG_LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL,
                logging.ERROR, logging.WARNING]
@@ -170,7 +173,7 @@ class Sandbox:
         deadline = time.monotonic() + self._client.load_timeout
         device_id = self._client._next_device_id()
         reply = self._call(requests.create_device(device_id, str(path), plugin_id),
-                           timeout=self._client.load_timeout)
+                           timeout=self._client.load_timeout, expect=DeviceDescription)
         description = self._expect_description(reply, device_id)
         memory = _native.DeviceMemory(
             self._signals, [p.channels for p in description.inputs],
@@ -181,7 +184,8 @@ class Sandbox:
         self._devices[device_id] = device
         try:
             reply = self._call(requests.attach_device_memory(device_id, memory.size),
-                               fds=[memory.fd], timeout=max(0.001, deadline - time.monotonic()))
+                               fds=[memory.fd], timeout=max(0.001, deadline - time.monotonic()),
+                               expect=DeviceDescription)
             device._update(self._expect_description(reply, device_id))
         except BaseException:
             del self._devices[device_id]
@@ -231,9 +235,9 @@ class Sandbox:
     # --- control messages ---
 
     def _call(self, body: requests.RequestBody, *, fds: Sequence[int] = (),
-              timeout: float | None = None) -> ReplyBody:
-        """Sends a request and waits for its reply. A request that goes unanswered makes
-        the sandbox unresponsive."""
+              timeout: float | None = None, expect: type[Reply] = Ok) -> Reply:  # type: ignore[assignment]
+        """Sends a request and waits for its reply, an `expect`. A request that goes
+        unanswered makes the sandbox unresponsive; a reply of another kind stops it."""
         with self._lock:
             if self._state in ("crashed", "stopped"):
                 raise SandboxCrashedError(f"sandbox {self.pid} is {self._state}: {self._detail}")
@@ -244,14 +248,14 @@ class Sandbox:
                                           "restart() it")
             process = self._current
         try:
-            return process.call(body, fds=fds, timeout=timeout or self._client.control_timeout)
+            return process.call(body, fds=fds, timeout=timeout or self._client.control_timeout, expect=expect)
         except SandboxTimeoutError as error:
             if process is self._process:
                 self._set_state("unresponsive", Reason.UNRESPONSIVE, str(error))
             raise
 
-    def _expect_description(self, reply: ReplyBody, device_id: int) -> DeviceDescription:
-        if not isinstance(reply, DeviceDescription) or reply.device != device_id:
+    def _expect_description(self, reply: DeviceDescription, device_id: int) -> DeviceDescription:
+        if reply.device != device_id:
             self._current.kill(f"sent a wrong reply for device {device_id}", Reason.PROTOCOL_ERROR)
             raise ProtocolError(f"sandbox {self.pid} sent a wrong reply for device {device_id}")
         return reply

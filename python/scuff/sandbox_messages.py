@@ -32,6 +32,8 @@ MAX_PORTS = 64
 MAX_CHANNELS = 64
 MAX_PARAMS = 100_000
 MAX_TEXT = 4096
+# A plugin that reports more latency than this (about 6 minutes at 48 kHz) is lying.
+MAX_LATENCY = 1 << 24
 
 ERROR_NAMES = {value: name for name, value in vars(ErrorCode).items() if not name.startswith("_")}
 
@@ -189,6 +191,10 @@ def device_description(info: Any) -> DeviceDescription:
         raise ProtocolError("sandbox reported too many parameters")
     if info.NoteInputs() > MAX_PORTS or info.NoteOutputs() > MAX_PORTS:
         raise ProtocolError("sandbox reported too many note ports")
+    if info.Latency() > MAX_LATENCY:
+        # Latency compensation delays other paths by it: believed, it would make the client
+        # and honest sandboxes allocate delay lines without bound.
+        raise ProtocolError(f"sandbox reported a latency of {info.Latency()} frames")
     return DeviceDescription(
         device=info.Device(),
         plugin_id=_text(info.PluginId()),

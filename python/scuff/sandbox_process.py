@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import client_messages as requests
 from .confinement import Confinement, ReportReader, unreported
@@ -34,7 +34,7 @@ from .event_loop import read_available
 from .executables import executable
 from .limits import SandboxLimits, confinement_arguments
 from .private_dirs import make_private_dir, remove_private_dir
-from .sandbox_messages import FailureReply, ReadyMessage, ReplyBody, ResponseMessage, parse
+from .sandbox_messages import FailureReply, Ok, ReadyMessage, ReplyBody, ResponseMessage, parse
 from .sandbox_status import Reason
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from .client import Client
 
 log = logging.getLogger("scuff.sandbox")
+
+Reply = TypeVar("Reply", bound=ReplyBody)
 
 _FAILURE_ERRORS: dict[str, type[ScuffError]] = {
     "FileNotFound": PluginLoadError,
@@ -91,6 +93,7 @@ class SandboxProcess:
         self._request_ids = itertools.count(1)
         self._ready: Future[None] = Future()
         self._gone = False
+        self._believed = True
         self._released = False
         self._exit_timer: threading.Timer | None = None
         # Why the client ended the process, when it did: in words, and as a code.
@@ -168,8 +171,11 @@ class SandboxProcess:
         except FutureTimeout:
             self._set_confinement(unreported(self.limits, "the sandbox process sent no confinement report"))
 
-    def call(self, body: requests.RequestBody, *, fds: Sequence[int] = (), timeout: float) -> ReplyBody:
-        """Sends a request and waits for its reply; raises the error a failure stands for."""
+    def call(self, body: requests.RequestBody, *, fds: Sequence[int] = (), timeout: float,
+             expect: type[Reply] = Ok) -> Reply:  # type: ignore[assignment]
+        """Sends a request and waits for its reply, which must be an `expect` (or a failure:
+        then raises the error it stands for). A reply of another kind is a lie: the process
+        is killed for it."""
         with self._lock:
             if self._gone:
                 raise SandboxCrashedError(f"sandbox process {self.pid} is gone")
@@ -188,6 +194,10 @@ class SandboxProcess:
             raise SandboxTimeoutError(f"sandbox {self.pid} did not answer within {timeout:g} s") from None
         if isinstance(reply, FailureReply):
             raise _FAILURE_ERRORS.get(reply.code, SandboxError)(reply.message)
+        if not isinstance(reply, expect):
+            what = f"sent {type(reply).__name__} in answer to a request for {expect.__name__}"
+            self.kill(what, Reason.PROTOCOL_ERROR)
+            raise ProtocolError(f"sandbox {self.pid} {what}")
         return reply
 
     def kill(self, reason: str, code: Reason = Reason.CRASHED) -> None:
@@ -195,6 +205,11 @@ class SandboxProcess:
         with self._lock:
             if not self.kill_reason:
                 self.kill_reason, self.kill_code = reason, code
+            if code == Reason.PROTOCOL_ERROR:
+                # Nothing it says after a lie is believed, not even a reply that was on its way.
+                self._believed = False
+        if code == Reason.PROTOCOL_ERROR:
+            self._client._events.unwatch(self._channel.socket.fileno())
         try:
             self.process.kill()
         except ProcessLookupError:
@@ -246,6 +261,8 @@ class SandboxProcess:
     # --- event-loop thread ---
 
     def _on_readable(self) -> None:
+        if not self._believed:
+            return
         try:
             data = self._channel.socket.recv(1 << 16, socket.MSG_DONTWAIT)
         except BlockingIOError:
@@ -262,6 +279,8 @@ class SandboxProcess:
             return
         try:
             for frame in self._channel.feed(data):
+                if not self._believed:
+                    return
                 message = parse(frame)
                 if isinstance(message, ResponseMessage):
                     with self._lock:
