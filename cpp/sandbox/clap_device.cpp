@@ -79,6 +79,12 @@ ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const 
                   (gui_->is_api_supported(plugin_, CLAP_WINDOW_API_X11, false) ||
                    gui_->is_api_supported(plugin_, CLAP_WINDOW_API_X11, true));
     query_ports();
+    for (const auto& param : params()) {
+        if (param.flags & CLAP_PARAM_IS_READONLY) {
+            readonly_params_.push_back(param.id);
+        }
+    }
+    std::sort(readonly_params_.begin(), readonly_params_.end());
 }
 
 ClapDevice::~ClapDevice() {
@@ -396,8 +402,10 @@ bool ClapDevice::output_try_push(const clap_output_events_t* list, const clap_ev
         // Values the plugin changes itself (meters, internal automation) go back to the client.
         const auto* value = reinterpret_cast<const clap_event_param_value_t*>(event);
         // Not a modulation or automation of the host's: the plugin's own change, as a
-        // gesture in its editor, which the client records like a value it set.
-        if (std::isfinite(value->value)) {
+        // gesture in its editor, which the client records like a value it set. Meters
+        // (read-only) change every block and are no edits: they never wake the main loop.
+        if (std::isfinite(value->value) &&
+            !std::binary_search(self->readonly_params_.begin(), self->readonly_params_.end(), value->param_id)) {
             self->record_own_edit(value->param_id, value->value);
         }
         return self->params_out().push({value->param_id, event->time, value->value});

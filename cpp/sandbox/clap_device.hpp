@@ -96,6 +96,8 @@ private:
     int64_t steady_time_ = 0;
 
     std::atomic<bool> wants_callback_{false};
+    // Sorted, read once at creation: the audio thread looks meters up here without locks.
+    std::vector<uint32_t> readonly_params_;
 };
 
 } // namespace scuff::sbox
