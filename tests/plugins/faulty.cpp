@@ -33,20 +33,7 @@ protected:
         if (process.in_events)
             for (uint32_t i = 0, n = process.in_events->size(process.in_events); i < n; ++i)
                 take_fault(*process.in_events->get(process.in_events, i));
-        switch (fault_.load()) {
-        case crash_in_process:
-            crash();
-        case hang_in_process:
-            hang();
-        case exit_in_process:
-            _exit(3);
-        case abort_in_process:
-            std::abort();
-        case spin_in_process:
-            spin();
-        default:
-            break;
-        }
+        misbehave_in_process(fault_.load());
         const clap_process_status status = Gain::process(process);
         if (fault_ == nan_in_process)
             for (uint32_t port = 0; port < process.audio_outputs_count; ++port)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "dsp/faults.hpp"
+
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -28,6 +30,25 @@ namespace scuff_test {
     volatile uint64_t counter = 0;
     for (;;)
         counter = counter + 1;
+}
+
+// Carries out the faulty plugin's process-call faults, the same in both formats; any other
+// fault returns.
+inline void misbehave_in_process(int fault) {
+    switch (fault) {
+    case scuff_dsp::crash_in_process:
+        crash();
+    case scuff_dsp::hang_in_process:
+        hang();
+    case scuff_dsp::exit_in_process:
+        _exit(3);
+    case scuff_dsp::abort_in_process:
+        std::abort();
+    case scuff_dsp::spin_in_process:
+        spin();
+    default:
+        break;
+    }
 }
 
 } // namespace scuff_test

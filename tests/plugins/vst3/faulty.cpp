@@ -19,7 +19,7 @@ namespace {
 
 using scuff_test::crash;
 using scuff_test::hang;
-using scuff_test::spin;
+using scuff_test::misbehave_in_process;
 
 using namespace scuff_dsp;  // the Fault values and their names
 
@@ -48,22 +48,8 @@ protected:
             if (id == fault_param && std::isfinite(value))
                 fault_ = static_cast<int>(std::lround(to_plain(specs[1], value)));
         });
-        if (data.numSamples > 0) {
-            switch (fault_.load()) {
-            case crash_in_process:
-                crash();
-            case hang_in_process:
-                hang();
-            case exit_in_process:
-                _exit(3);
-            case abort_in_process:
-                std::abort();
-            case spin_in_process:
-                spin();
-            default:
-                break;
-            }
-        }
+        if (data.numSamples > 0)
+            misbehave_in_process(fault_.load());
         Gain::process_block(data);
         if (fault_ == nan_in_process)
             for (int32 bus = 0; bus < data.numOutputs; ++bus)
