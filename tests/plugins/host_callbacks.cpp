@@ -1,5 +1,7 @@
 #include "host_callbacks.hpp"
 
+#include "dsp/latency_state.hpp"
+
 #include "param_text.hpp"
 #include "stream_io.hpp"
 
@@ -72,23 +74,6 @@ constexpr ParamSpec param_specs[param_count] = {
     {"Dirty marks", counter_max, CLAP_PARAM_IS_READONLY},
     {"Missing host extensions", counter_max, CLAP_PARAM_IS_READONLY},
 };
-
-// State blob, 12 bytes, little-endian: "SCHC", uint32 version, uint32 latency.
-constexpr uint8_t state_magic[4] = {'S', 'C', 'H', 'C'};
-constexpr uint32_t state_version = 1;
-constexpr size_t state_size = 12;
-
-void put_u32(uint8_t* out, uint32_t value) {
-    for (int i = 0; i < 4; ++i)
-        out[i] = static_cast<uint8_t>(value >> (8 * i));
-}
-
-uint32_t get_u32(const uint8_t* in) {
-    uint32_t value = 0;
-    for (int i = 0; i < 4; ++i)
-        value |= static_cast<uint32_t>(in[i]) << (8 * i);
-    return value;
-}
 
 // Uses every host extension scuff offers and checks, in every call, that the host keeps CLAP's thread and
 // lifecycle rules. Stereo; delays its audio by exactly the latency it adopted at its last activate.
@@ -390,22 +375,15 @@ private:
 
     bool save(const clap_ostream_t& stream) {
         expect_main_thread();
-        uint8_t blob[state_size];
-        std::memcpy(blob, state_magic, sizeof(state_magic));
-        put_u32(blob + 4, state_version);
-        put_u32(blob + 8, latency_param_);
-        return write_all(stream, blob, sizeof(blob));
+        const auto blob = scuff_dsp::encode_latency_state(latency_param_);
+        return write_all(stream, blob.data(), blob.size());
     }
 
     bool load(const clap_istream_t& stream) {
         expect_main_thread();
-        uint8_t blob[state_size];
-        if (!read_exactly(stream, blob, sizeof(blob)))
-            return false;
-        if (std::memcmp(blob, state_magic, sizeof(state_magic)) != 0 || get_u32(blob + 4) != state_version)
-            return false;
-        const uint32_t latency = get_u32(blob + 8);
-        if (latency > max_latency)
+        uint8_t blob[scuff_dsp::latency_state_size];
+        uint32_t latency;
+        if (!read_exactly(stream, blob, sizeof(blob)) || !scuff_dsp::decode_latency_state(blob, max_latency, latency))
             return false;
         latency_param_ = latency;
         if (active_ && latency != delay_)

@@ -1,3 +1,4 @@
+#include "../dsp/latency_state.hpp"
 #include "audio_buffers.hpp"
 #include "class_ids.hpp"
 #include "classes.hpp"
@@ -66,31 +67,9 @@ const ParamSpec specs[param_count] = {
     {missing_host_param, "Missing host interfaces", "", 0.0, counter_max, 0.0, counter_max, read_only, 0},
 };
 
-// State blob, 12 bytes, little-endian: "SCHC", uint32 version 1, uint32 latency (the CLAP twin's).
-constexpr uint8_t state_magic[4] = {'S', 'C', 'H', 'C'};
-constexpr uint32_t state_version = 1;
-constexpr size_t state_size = 12;
-
-void put_u32(uint8_t* out, uint32_t value) {
-    for (int i = 0; i < 4; ++i)
-        out[i] = static_cast<uint8_t>(value >> (8 * i));
-}
-
-uint32_t get_u32(const uint8_t* in) {
-    uint32_t value = 0;
-    for (int i = 0; i < 4; ++i)
-        value |= static_cast<uint32_t>(in[i]) << (8 * i);
-    return value;
-}
-
 bool read_state(IBStream* stream, uint32_t& latency) {
-    uint8_t blob[state_size];
-    if (!read_all(stream, blob, sizeof(blob)))
-        return false;
-    if (std::memcmp(blob, state_magic, sizeof(state_magic)) != 0 || get_u32(blob + 4) != state_version)
-        return false;
-    latency = get_u32(blob + 8);
-    return latency <= max_latency;
+    uint8_t blob[scuff_dsp::latency_state_size];
+    return read_all(stream, blob, sizeof(blob)) && scuff_dsp::decode_latency_state(blob, max_latency, latency);
 }
 
 // Uses the host services a VST3 host offers a plugin on Linux: the run loop (a timer and a file
@@ -217,11 +196,8 @@ protected:
 
     // The state is the Latency parameter.
     bool save(IBStream* stream) override {
-        uint8_t blob[state_size];
-        std::memcpy(blob, state_magic, sizeof(state_magic));
-        put_u32(blob + 4, state_version);
-        put_u32(blob + 8, latency_);
-        return write_all(stream, blob, sizeof(blob));
+        const auto blob = scuff_dsp::encode_latency_state(latency_);
+        return write_all(stream, blob.data(), blob.size());
     }
 
     bool load(IBStream* stream) override {
