@@ -5,19 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import pathlib
+import subprocess
 from collections.abc import Iterator
 
-import numpy as np
 import pytest
 
 import scuff
+from support.repo import REPO_ROOT
 from support.test_plugins import FORMATS, PASSTHROUGH_ID, build_test_plugins, twin
-
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-ZAM_CLAP_DIR = pathlib.Path("/usr/lib/clap")
-ZAM_VST3_DIR = pathlib.Path("/usr/lib/vst3")
-ZAM_CLAP_FILES = sorted(ZAM_CLAP_DIR.glob("Za*.clap"))
-ZAM_VST3_BUNDLES = sorted(ZAM_VST3_DIR.glob("Za*.vst3"))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -71,6 +66,18 @@ def no_sanitizer_report() -> Iterator[None]:
     assert not handler.found, "sanitizer report:\n" + "\n".join(handler.found)
 
 
+@pytest.fixture(autouse=True)
+def pure_tests_start_no_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test marked `pure` that starts a process fails: the mark stays true."""
+    if request.node.get_closest_marker("pure") is None:
+        return
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"{request.node.name} is marked pure but starts a process")
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", refuse)
+
+
 @pytest.fixture(scope="session")
 def test_plugins() -> pathlib.Path:
     """The folder holding the project's own .clap test plugins and .vst3 bundles, built once per run,
@@ -108,18 +115,3 @@ def make(test_plugins, plugin_format):
         return sandbox.create_device(test_plugins / file, plugin_id=twin_id)
 
     return create
-
-
-def reported(value: float, device: scuff.Device):
-    """What `device` reports for a plain value it took from a state or a restart: the value
-    itself for CLAP; VST3 hands the host only normalized values, so the plain value comes back
-    through the plugin's conversion, within 1e-12 relative."""
-    if not device.path.endswith(".vst3"):
-        return value
-    return pytest.approx(value, rel=1e-12, abs=1e-12)
-
-
-def noise(channels: int, frames: int, seed: int = 0, level: float = 0.5) -> np.ndarray:
-    """Reproducible float32 test signal shaped (channels, frames)."""
-    rng = np.random.default_rng(seed)
-    return (rng.uniform(-level, level, size=(channels, frames))).astype(np.float32)

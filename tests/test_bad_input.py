@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
+from support.signals import noise
 from support.test_plugins import EMPTY_FILE, PASSTHROUGH_ID, PLUGINS_FILE
 
 

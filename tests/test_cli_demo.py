@@ -8,7 +8,7 @@ import sys
 
 
 def test_demo_renders_then_survives_a_crash_and_restarts():
-    result = subprocess.run([sys.executable, "-m", "scuff.cli", "demo", "--seconds", "1"],
+    result = subprocess.run([sys.executable, "-m", "scuff", "demo", "--seconds", "1"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     out = result.stdout

@@ -13,7 +13,8 @@ import pytest
 import soundfile
 
 import scuff
-from conftest import REPO_ROOT, ZAM_CLAP_DIR, noise
+from support.repo import REPO_ROOT
+from support.signals import noise
 from support.test_plugins import (
     FAULTS_FILE,
     FAULTY_ID,
@@ -25,12 +26,13 @@ from support.test_plugins import (
     VST3_PLUGINS_BUNDLE,
     Fault,
 )
+from support.zam import ZAM_CLAP_DIR
 
 ARTIFACTS = REPO_ROOT / "build" / "artifacts"
 
 
 def scuff_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scuff.cli", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "scuff", *map(str, args)],
                           capture_output=True, text=True, timeout=120)
 
 

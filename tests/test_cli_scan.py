@@ -10,14 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES, ZAM_VST3_DIR
-from scuff.scan_report import scan_file
+from scuff.scan.scanner_process import scan_file
 from support.test_plugins import CRASH_ON_LOAD_FILE, GAIN_ID, PLUGINS_FILE, PLUGINS_FILE_IDS
 from support.vst3_bundles import audio_class, bundle, module_info
+from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES, ZAM_VST3_DIR
 
 
 def scuff_scan(*args: str | Path, stderr: int = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scuff.cli", "scan", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "scuff", "scan", *map(str, args)],
                           stdout=subprocess.PIPE, stderr=stderr, text=True, timeout=120)
 
 
@@ -102,7 +102,7 @@ def test_json_output_gives_null_for_what_a_moduleinfo_json_does_not_tell(tmp_pat
 
 def test_a_scan_of_the_standard_folders_finds_the_zam_plugins(tmp_path):
     env = {**os.environ, "HOME": str(tmp_path), "CLAP_PATH": "", "VST3_PATH": ""}
-    result = subprocess.run([sys.executable, "-m", "scuff.cli", "scan", "--json", "--no-cache", "--timeout", "20"],
+    result = subprocess.run([sys.executable, "-m", "scuff", "scan", "--json", "--no-cache", "--timeout", "20"],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0
     paths = {p["path"] for p in json.loads(result.stdout)["plugins"]}

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 import scuff
-import scuff.limits
-from conftest import noise
+import scuff.confine.limits
+from support.signals import noise
 from support.test_plugins import (
     FAULTS_FILE,
     FAULTY_ID,
@@ -317,7 +317,7 @@ def test_a_crash_under_a_memory_limit_is_a_crash_when_memory_is_not_short(group,
 
 @pytest.mark.skipif(not os.path.exists("/usr/lib/clap/ZamComp.clap"), reason="zam-plugins not installed")
 def test_a_small_memory_limit_still_hosts_a_real_plugin(group):
-    sandbox = group.create_sandbox(limits=scuff.SandboxLimits(memory_mb=scuff.limits.MIN_MEMORY_MB))
+    sandbox = group.create_sandbox(limits=scuff.SandboxLimits(memory_mb=scuff.confine.limits.MIN_MEMORY_MB))
     device = sandbox.create_device("/usr/lib/clap/ZamComp.clap")
     assert group.render({device: noise(1, 4800)}, device).shape == (1, 4800)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
+from support.signals import noise
 from support.test_plugins import (
     EDITOR_ASKED_SIZE,
     EDITOR_FAULTS_ID,

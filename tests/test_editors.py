@@ -13,9 +13,12 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import REPO_ROOT, ZAM_CLAP_FILES, ZAM_VST3_BUNDLES, noise
+from scuff.formats import plugin_format
+from support.repo import REPO_ROOT
+from support.signals import noise
 from support.waiting import wait_until
 from support.x11 import XClient, save_png, xdotool, xvfb_display
+from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 
 ARTIFACTS = REPO_ROOT / "build" / "artifacts" / "editors"
 ZAM_FILES = [*ZAM_CLAP_FILES, *ZAM_VST3_BUNDLES]
@@ -51,7 +54,7 @@ def test_every_zam_editor_opens_and_draws(editor_client: scuff.Client, x: XClien
     group = editor_client.create_group(sample_rate=48000, block_size=256)
     sandboxes = {"clap": group.create_sandbox(), "vst3": group.create_sandbox()}
     for path in ZAM_FILES:
-        device = sandboxes["vst3" if path.suffix == ".vst3" else "clap"].create_device(str(path))
+        device = sandboxes[plugin_format(path)].create_device(str(path))
         assert device.has_editor, path.name
         device.show_editor()
         assert device.editor_visible
@@ -76,7 +79,7 @@ def test_every_zam_editor_opens_and_draws(editor_client: scuff.Client, x: XClien
 @pytest.mark.parametrize("plugin", ["ZamComp.clap", "ZamComp.vst3"])
 def test_editor_window_is_parented_to_the_host(editor_client: scuff.Client, x: XClient, host_window: int,
                                                plugin: str) -> None:
-    folder = "/usr/lib/vst3" if plugin.endswith(".vst3") else "/usr/lib/clap"
+    folder = f"/usr/lib/{plugin_format(plugin)}"
     sandbox = editor_client.create_group().create_sandbox()
     device = sandbox.create_device(f"{folder}/{plugin}")
     device.show_editor()

@@ -6,8 +6,8 @@ import mido
 import pytest
 
 import scuff
-from conftest import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 from support.test_plugins import GAIN_ID
+from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 
 
 @pytest.mark.parametrize("bad, words", [
@@ -22,6 +22,7 @@ from support.test_plugins import GAIN_ID
     (lambda: scuff.Midi(0, b"\x90\x80\x10"), "one status byte"),
     (lambda: scuff.Midi(0, b"\x90\x40\x10\x00"), "one status byte"),
 ])
+@pytest.mark.pure
 def test_malformed_events_are_refused_when_made(bad, words):
     with pytest.raises(scuff.ScuffError, match=words):
         bad()
@@ -51,6 +52,7 @@ def test_a_device_that_output_no_events_has_none(client, make):
     assert device.output_events == []
 
 
+@pytest.mark.pure
 def test_a_midi_file_becomes_events_at_the_frames_its_tempo_map_gives(tmp_path):
     song = mido.MidiFile(ticks_per_beat=480)
     track = mido.MidiTrack()
@@ -71,6 +73,7 @@ def test_a_midi_file_becomes_events_at_the_frames_its_tempo_map_gives(tmp_path):
     assert scuff.events_from_midi(mido.MidiFile(path), 44100)[2].frame == 88200
 
 
+@pytest.mark.pure
 def test_a_file_that_is_not_midi_is_refused_clearly(tmp_path):
     path = tmp_path / "not.mid"
     path.write_bytes(b"RIFF....WAVEfmt ")

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from scuff.device import InputPort, OutputPort
-from scuff.graph import (
+from scuff.host.graph import (
     Connection,
     channels_connectable,
     compile_graph,
@@ -16,8 +15,11 @@ from scuff.graph import (
     path_latencies,
     topological_order,
 )
+from scuff.host.ports import InputPort, OutputPort
 
 BLOCK = 100
+
+pytestmark = pytest.mark.pure
 
 
 @dataclass(eq=False)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
+from support.signals import noise
 from support.test_plugins import GAIN_ID, MONO_ID, PASSTHROUGH_ID, SIDECHAIN_ID
 
 BLOCK = 64

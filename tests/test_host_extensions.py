@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
+from support.signals import noise
 from support.test_plugins import (
     GAIN_ID,
     HOST_CALLBACKS_ID,

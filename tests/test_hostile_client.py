@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import scuff
-from scuff import client_messages as requests
-from scuff.client_messages import PlanConnection
 from scuff.protocol import ClientMessage
-from scuff.sandbox_messages import DeviceDescription
+from scuff.wire import requests
+from scuff.wire.replies import DeviceDescription
+from scuff.wire.requests import PlanConnection
 from support.lies import CONTROL_BLOCK_SIZE, EVENTS_IN, PARAMS_IN, TRANSPORT, examples
 from support.test_plugins import GAIN_ID, PASSTHROUGH_ID, PLUGINS_FILE, twin
 
@@ -59,7 +59,7 @@ class Rig:
         """The sandbox still answers its client and renders."""
         assert self.sandbox.state == "running", self.sandbox.reason
         for device in self.devices:
-            self.sandbox._call(requests.describe_device(device.id), expect=DeviceDescription)
+            self.sandbox.request(requests.describe_device(device.id), expect=DeviceDescription)
         self.group._resend_plan(self.sandbox)
         passthrough = self.devices[2]
         x = np.full((2, BLOCK), 0.25, np.float32)

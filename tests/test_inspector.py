@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import REPO_ROOT, ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 from scuff import Significance, latency_diff
+from support.repo import REPO_ROOT
 from support.test_plugins import (
     CRASH_IN_INIT_ID,
     FAULTY_ID,
@@ -24,6 +24,7 @@ from support.test_plugins import (
     Fault,
     twin,
 )
+from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 
 ARTIFACTS = REPO_ROOT / "build" / "artifacts"
 # Instruments have no audio input to measure a latency through.

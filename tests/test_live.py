@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
 from support.jack_server import SAMPLE_RATE, Player, jack_server
+from support.signals import noise
 from support.test_plugins import GAIN_ID, INSTRUMENT_AMPLITUDE, INSTRUMENT_ID, PASSTHROUGH_ID
 from support.waiting import wait_until
 

@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 
 import scuff
 from scuff import _native
-from scuff.confinement import ReportReader
-from scuff.control_channel import MAX_FRAME_BYTES, ControlChannel
+from scuff.confine.report import ReportReader
 from scuff.errors import ProtocolError
-from scuff.sandbox_messages import MAX_CHANNELS, MAX_LATENCY, MAX_PORTS, DeviceDescription, parse
+from scuff.process.control_channel import MAX_FRAME_BYTES, ControlChannel
+from scuff.wire.bounds import MAX_CHANNELS, MAX_LATENCY, MAX_PORTS
+from scuff.wire.replies import DeviceDescription, parse
 from support import lies
 from support.lies import (
     CONTROL_BLOCK_SIZE,
@@ -135,18 +136,21 @@ def parse_or_refuse(frame: bytes):
         return None
 
 
+@pytest.mark.pure
 @settings(FUZZ, max_examples=examples(1500))
 @given(st.binary(max_size=512))
 def test_random_bytes_are_refused_as_a_protocol_error_or_read(frame):
     parse_or_refuse(frame)
 
 
+@pytest.mark.pure
 @settings(FUZZ, max_examples=examples(1500))
 @given(valid_frames(), st.data())
 def test_mutated_messages_are_refused_or_read_never_an_other_error(frame, data):
     parse_or_refuse(mutated(frame, data))
 
 
+@pytest.mark.pure
 @settings(FUZZ, max_examples=examples(1000))
 @given(valid_frames())
 def test_a_message_with_values_out_of_range_is_refused(frame):
@@ -168,6 +172,7 @@ def test_a_message_with_values_out_of_range_is_refused(frame):
         assert math.isfinite(message.value)
 
 
+@pytest.mark.pure
 @settings(FUZZ, max_examples=examples(500))
 @given(st.lists(valid_frames(), min_size=1, max_size=5), st.lists(st.integers(1, 64), min_size=1, max_size=20))
 def test_frames_split_anywhere_arrive_whole(frames, cuts):
@@ -181,6 +186,7 @@ def test_frames_split_anywhere_arrive_whole(frames, cuts):
     assert received == frames
 
 
+@pytest.mark.pure
 @settings(FUZZ, max_examples=examples(100))
 @given(st.integers(MAX_FRAME_BYTES + 1, 2**32 - 1))
 def test_a_huge_length_is_refused_before_anything_is_read(size):
@@ -504,6 +510,7 @@ REPORTS = [b"confinement " + b"[" * 20000, b"confinement " + b'{"items": [' * 20
            b"forbidden-syscall 1 " + b"x" * 20000, b"memory-limit", b"\xff\xfe" * 5000]
 
 
+@pytest.mark.pure
 @settings(FUZZ, max_examples=examples(300))
 @given(st.lists(st.sampled_from(REPORTS) | st.binary(max_size=200) | st.text(max_size=100).map(str.encode), max_size=5),
        st.lists(st.integers(64, 100_000), min_size=1, max_size=4))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
+from support.signals import noise
 from support.test_plugins import (
     PASSTHROUGH_ID,
     PLUGINS_FILE,

@@ -13,8 +13,8 @@ import textwrap
 import numpy as np
 
 import scuff
-from conftest import noise
 from support.resources import child_pids, process_state, snapshot
+from support.signals import noise
 from support.test_plugins import FAULTS_FILE, FAULTY_ID, PASSTHROUGH_ID, PLUGINS_FILE, Fault
 from support.waiting import wait_until
 

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise, reported
+from support.reported_values import reported
+from support.signals import noise
 from support.test_plugins import FAULTY_ID, GAIN_ID, PASSTHROUGH_ID, Fault
 from support.waiting import wait_until
 

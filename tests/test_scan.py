@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 import scuff
-import scuff.scanner
-from conftest import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
-from scuff.plugin_folders import find_plugin_files, standard_folders
-from scuff.scan_report import FileScan, scan_file
+import scuff.scan.pool
+from scuff.formats import standard_folders
+from scuff.scan.plugin_files import find_plugin_files
+from scuff.scan.scanner_process import FileScan, scan_file
 from support.test_plugins import (
     CRASH_IN_INIT_ID,
     CRASH_ON_LOAD_FILE,
@@ -30,6 +30,7 @@ from support.test_plugins import (
     PLUGINS_FILE,
     PLUGINS_FILE_IDS,
 )
+from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 
 ZAM_NAMES = sorted(path.stem for path in ZAM_CLAP_FILES)
 
@@ -228,7 +229,7 @@ def test_leaving_a_scan_early_kills_the_scanners_still_running(tmp_path, test_pl
         finished.append(scan_file(*args, **kwargs))
         return finished[-1]
 
-    monkeypatch.setattr(scuff.scanner, "scan_file", recorded)
+    monkeypatch.setattr(scuff.scan.pool, "scan_file", recorded)
 
     def interrupt(done: int, total: int, path: str) -> None:
         raise KeyboardInterrupt

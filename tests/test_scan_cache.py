@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 import scuff
-import scuff.scanner
-from conftest import ZAM_VST3_DIR
-from scuff.scan_cache import CACHE_FILE_NAME, ScanCache, default_cache_dir, file_stamp
-from scuff.scan_report import scan_file
+import scuff.scan.pool
+from scuff.scan.cache import CACHE_FILE_NAME, ScanCache, default_cache_dir, file_stamp
+from scuff.scan.scanner_process import scan_file
 from support.scanner_runs import ScannerRuns
 from support.test_plugins import CRASH_ON_LOAD_FILE, EMPTY_FILE, PLUGINS_FILE, PLUGINS_FILE_IDS
+from support.zam import ZAM_VST3_DIR
 
 
 @pytest.fixture

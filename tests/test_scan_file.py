@@ -10,8 +10,7 @@ import shutil
 
 import pytest
 
-from conftest import ZAM_CLAP_FILES, ZAM_VST3_DIR
-from scuff.scan_report import read_report, scan_file
+from scuff.scan.scanner_process import read_report, scan_file
 from support.test_plugins import (
     CRASH_IN_INIT_ID,
     CRASH_ON_LOAD_FILE,
@@ -23,6 +22,7 @@ from support.test_plugins import (
     PLUGINS_FILE,
     PLUGINS_FILE_IDS,
 )
+from support.zam import ZAM_CLAP_FILES, ZAM_VST3_DIR
 
 ZAMCOMP_VST3 = ZAM_VST3_DIR / "ZamComp.vst3"
 ZAMCOMP_VST3_BINARY = ZAMCOMP_VST3 / "Contents" / f"{platform.machine()}-linux" / "ZamComp.so"

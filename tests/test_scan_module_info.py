@@ -17,10 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scuff
-from conftest import ZAM_VST3_DIR
-from scuff.scan_cache import CACHE_FILE_NAME, file_stamp
-from scuff.scan_report import scan_file
-from scuff.vst3_module_info import MAX_BYTES, ModuleInfoError, plugins_from_module_info
+from scuff.scan.cache import CACHE_FILE_NAME, file_stamp
+from scuff.scan.module_info import MAX_BYTES, ModuleInfoError, plugins_from_module_info
+from scuff.scan.scanner_process import scan_file
 from support.scanner_runs import ScannerRuns
 from support.vst3_bundles import (
     MODULE_INFO,
@@ -31,6 +30,7 @@ from support.vst3_bundles import (
     module_info,
     unknown,
 )
+from support.zam import ZAM_VST3_DIR
 
 # Edit controllers' class ids: classes of the module, not plugins.
 COMP_CONTROLLER = "2046504473616C63434D435A00000000"
@@ -172,6 +172,7 @@ JSON_VALUES = st.recursive(
     max_leaves=30)
 
 
+@pytest.mark.pure
 @settings(max_examples=200, deadline=None)
 @given(document=JSON_VALUES)
 def test_any_document_gives_plugins_or_a_reason_and_nothing_else(document):
@@ -183,6 +184,7 @@ def test_any_document_gives_plugins_or_a_reason_and_nothing_else(document):
         assert plugins and all(len(plugin.id) == 32 and plugin.param_count is None for plugin in plugins)
 
 
+@pytest.mark.pure
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from('{}[]",:/*\n 0x1eE+-.tfnaulrAC'), max_size=80))
 def test_random_text_is_refused_with_a_reason_and_nothing_else(text):

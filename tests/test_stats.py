@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import ZAM_CLAP_DIR, noise
 from scuff import _native
-from scuff.stats import device_stats
+from scuff.host.stats import device_stats
+from support.signals import noise
 from support.test_plugins import GAIN_ID
+from support.zam import ZAM_CLAP_DIR
 
 MAXIMIZER = ZAM_CLAP_DIR / "ZaMaximX2.clap"
 
@@ -103,6 +104,7 @@ class LyingMemory:
         return self.values
 
 
+@pytest.mark.pure
 def test_numbers_from_a_lying_sandbox_are_clamped():
     buckets = len(_native.process_stats_bucket_floors())
     histogram = [0] * buckets

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import ZAM_VST3_BUNDLES, noise, reported
+from support.reported_values import reported
+from support.signals import noise
 from support.test_plugins import (
     INSTRUMENT_ID,
     PLUGINS_FILE,
@@ -18,6 +19,7 @@ from support.test_plugins import (
     VST3_SEPARATE_CONTROLLER_BUNDLE,
     VST3_SEPARATE_CONTROLLER_ID,
 )
+from support.zam import ZAM_VST3_BUNDLES
 
 
 @pytest.fixture

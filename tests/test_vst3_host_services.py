@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
+from support.signals import noise
 from support.test_plugins import (
     VST3_HOST_CALLBACKS_ID,
     VST3_HOST_CALLBACKS_RENAMED,

@@ -12,7 +12,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from conftest import noise
+from support.signals import noise
 from support.test_plugins import (
     GAIN_MAX_DB,
     GAIN_MIN_DB,

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES, noise
+from support.signals import noise
+from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 
 pytestmark = pytest.mark.skipif(len(ZAM_CLAP_FILES) != 17, reason="zam-plugins (17 CLAP builds) not installed")
 
@@ -44,12 +45,7 @@ def settle(group: scuff.Group, devices: list[scuff.Device]) -> None:
 def test_zam_plugin_loads_renders_and_saves_under_the_default_limits(sandboxes, path: pathlib.Path):
     group, confined, unconfined = sandboxes
     assert "files" in confined.confinement.enforced or "files" in confined.confinement.not_enforced
-    try:
-        device = confined.create_device(path)
-    except scuff.PluginLoadError as error:
-        if path.suffix == ".vst3" and "cannot be hosted yet" in str(error):
-            pytest.skip("VST3 hosting has not landed yet")
-        raise
+    device = confined.create_device(path)
     reference = unconfined.create_device(path)
     try:
         settle(group, [device, reference])

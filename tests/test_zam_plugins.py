@@ -36,7 +36,8 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import ZAM_CLAP_FILES, ZAM_VST3_DIR, noise
+from support.signals import noise
+from support.zam import ZAM_CLAP_FILES, ZAM_VST3_DIR
 
 pedalboard = pytest.importorskip("pedalboard")
 

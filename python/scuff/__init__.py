@@ -4,9 +4,8 @@ costs one sandbox and never the host."""
 import logging
 from importlib.metadata import version as _version
 
-from .client import Client
-from .confinement import Confinement, ConfinementItem
-from .device import Device, InputPort, NoteInputPort, NoteOutputPort, OutputPort
+from .confine.limits import SandboxLimits
+from .confine.report import Confinement, ConfinementItem
 from .errors import (
     AudioFormatError,
     EditorError,
@@ -22,18 +21,22 @@ from .errors import (
     StateError,
     UnknownPluginError,
 )
-from .events import Event, Midi, NoteChoke, NoteOff, NoteOn
-from .group import Group
-from .inspector import InspectionReport, inspect
-from .latency_diff import LatencyDiff, Significance, latency_diff
-from .limits import SandboxLimits
-from .midi_file import events_from_midi
-from .param import Param
-from .plugin_info import BrokenPlugin, PluginInfo
-from .sandbox import Sandbox
-from .sandbox_status import Reason, RestartPolicy, SandboxEvent
-from .stats import DeviceStats, ProcessTimeHistogram, SandboxStats
-from .transport import Transport
+from .events.midi_file import events_from_midi
+from .events.notes import Event, Midi, NoteChoke, NoteOff, NoteOn
+from .host.client import Client
+from .host.device import Device
+from .host.group import Group
+from .host.ports import InputPort, NoteInputPort, NoteOutputPort, OutputPort
+from .host.sandbox import Sandbox
+from .host.stats import DeviceStats, ProcessTimeHistogram, SandboxStats
+from .host.status import RestartPolicy, SandboxEvent
+from .host.transport import Transport
+from .inspection.inspector import inspect
+from .inspection.latency_diff import LatencyDiff, Significance, latency_diff
+from .inspection.report import InspectionReport
+from .process.exits import Reason
+from .scan.plugin_info import BrokenPlugin, PluginInfo
+from .wire.param import Param
 
 # The one version number lives in pyproject.toml.
 __version__ = _version("scuff")

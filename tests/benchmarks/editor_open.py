@@ -14,6 +14,7 @@ from pathlib import Path
 from stats import fmt_ratio, fmt_seconds, print_table, time_goal
 
 import scuff
+from scuff.formats import plugin_format
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from support.x11 import XClient, xvfb_display  # noqa: E402
@@ -44,7 +45,7 @@ def run(rounds: int) -> EditorTimes:
                 sandboxes = {"clap": group.create_sandbox(), "vst3": group.create_sandbox()}
                 mapped: dict[str, float] = {}
                 for path in ZAM_FILES:
-                    device = sandboxes[path.suffix.lstrip(".")].create_device(str(path))
+                    device = sandboxes[plugin_format(path)].create_device(str(path))
                     times = []
                     for _ in range(rounds):
                         started = time.perf_counter()

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from stats import fmt_ratio, fmt_seconds, print_table, time_goal
 
 import scuff
-from scuff.executables import executable
-from scuff.plugin_folders import find_plugin_files, standard_folders
+from scuff.formats import standard_folders
+from scuff.process.executables import executable
+from scuff.scan.plugin_files import find_plugin_files
 
 # The goals for the 34 ZAM plugins (17 CLAP files, 17 VST3 bundles) on 2 CPUs.
 COLD_GOAL_S = 5.0

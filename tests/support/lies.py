@@ -1,7 +1,7 @@
 """What a lying sandbox says, built with the real FlatBuffers code, and the seam that puts
 `lying_sandbox.py` in the place of scuff-sbox for one client.
 
-The seam is the `executable` lookup of `scuff.sandbox_process`, patched for the duration
+The seam is the `executable` lookup of `scuff.process.sandbox_process`, patched for the duration
 of a `with lying_sandboxes(script):` block: the client then starts the liar with the
 arguments, descriptors and shared memory it gives scuff-sbox, and every byte the liar
 sends goes through the client's real reading and checking code."""
@@ -21,7 +21,7 @@ from pathlib import Path
 import flatbuffers
 import pytest
 
-from scuff import sandbox_process
+from scuff.process import sandbox_process
 from scuff.protocol import (
     DeviceChanged,
     DeviceInfo,

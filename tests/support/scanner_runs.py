@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import scuff.scanner
-from scuff.scan_report import scan_file
+import scuff.scan.pool
+from scuff.scan.scanner_process import scan_file
 
 
 class ScannerRuns:
@@ -18,4 +18,4 @@ class ScannerRuns:
             self.paths.append(str(path))
             return scan_file(path, *args, **kwargs)
 
-        monkeypatch.setattr(scuff.scanner, "scan_file", counted)
+        monkeypatch.setattr(scuff.scan.pool, "scan_file", counted)

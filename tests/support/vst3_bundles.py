@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import scuff
-from conftest import ZAM_VST3_DIR
+from support.zam import ZAM_VST3_DIR
 
 MODULE_INFO = "Contents/Resources/moduleinfo.json"
 

@@ -1,0 +1,470 @@
+"""A sandbox: a scuff-sbox process hosting devices for a group. It outlives its process: a
+crashed sandbox keeps its devices, and `restart` brings them back in a new process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from .._native import DeviceMemory, SandboxSignals
+from ..confine.limits import SandboxLimits, may_read
+from ..confine.plugin_folders import plugin_folder, remember_plugin_folder
+from ..confine.report import Confinement
+from ..errors import (
+    PluginLoadError,
+    ProtocolError,
+    SandboxCrashedError,
+    SandboxError,
+    SandboxTimeoutError,
+    ScuffError,
+)
+from ..process.exits import Reason, describe_exit
+from ..process.sandbox_process import SandboxProcess
+from ..scan.plugin_info import PluginInfo
+from ..wire import requests
+from ..wire.replies import (
+    DeviceChangedMessage,
+    DeviceDescription,
+    EditorChangedMessage,
+    LogMessage,
+    Ok,
+    ParamEditedMessage,
+    ReplyBody,
+)
+from .device import Device
+from .stats import SandboxStats, SandboxUsageMeter
+from .status import RestartPolicy, SandboxEvent, SandboxState
+
+if TYPE_CHECKING:
+    from .group import Group
+
+log = logging.getLogger("scuff.sandbox")
+
+START_TIMEOUT = 10.0
+
+Reply = TypeVar("Reply", bound=ReplyBody)
+
+_LOG_LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL,
+               logging.ERROR, logging.WARNING]
+
+
+class Sandbox:
+    """One scuff-sbox process. Created with `Group.create_sandbox`; closed with its group."""
+
+    def __init__(self, group: Group, restart_policy: RestartPolicy | None = None,
+                 limits: SandboxLimits | None = None) -> None:
+        if limits is not None and not isinstance(limits, SandboxLimits):
+            raise ScuffError(f"limits is a scuff.SandboxLimits, not {type(limits).__name__}")
+        self._group = group
+        self._client = group.client
+        self._limits = limits if limits is not None else group.client.default_limits
+        # Set while an empty sandbox's process is replaced by one that may read more.
+        self._replacing = False
+        self._lock = threading.RLock()
+        # Serialises restarts and closing.
+        self._life_lock = threading.Lock()
+        self._devices: dict[int, Device] = {}
+        self._state: SandboxState = "starting"
+        self._reason = Reason.RUNNING
+        self._detail = ""
+        self.restart_policy = restart_policy
+        self._restart_times: list[float] = []
+        self._restart_pending = False
+        self._gave_up = False
+        self._autosaving = False
+        self._signals = SandboxSignals()
+        self._usage = SandboxUsageMeter()
+        self._process: SandboxProcess | None = None
+        self._process = self._start_process()
+        group._engine.add_sandbox(self._signals)
+        self._set_state("running", Reason.RUNNING, "")
+
+    def __repr__(self) -> str:
+        return f"<scuff.Sandbox pid={self.pid} {self._state}>"
+
+    @property
+    def state(self) -> SandboxState:
+        """"starting", "running", "unresponsive", "crashed" or "stopped"."""
+        return self._state
+
+    @property
+    def reason(self) -> str:
+        """Why the sandbox is not running, in words (the signal, the exit code, the call
+        that failed); empty while it runs."""
+        return self._detail
+
+    @property
+    def reason_code(self) -> Reason:
+        """Why the sandbox is not running, as a code."""
+        return self._reason
+
+    @property
+    def _current(self) -> SandboxProcess:
+        """The current process. `_process` is None only while __init__ starts the first one,
+        so that process's early exit is not taken for the sandbox's."""
+        assert self._process is not None
+        return self._process
+
+    @property
+    def pid(self) -> int:
+        """The process id of the current (or last) scuff-sbox process."""
+        return self._current.pid
+
+    @property
+    def limits(self) -> SandboxLimits:
+        """The limits this sandbox was created with."""
+        return self._limits
+
+    @property
+    def confinement(self) -> Confinement:
+        """What the current process actually enforces on this machine: each limit with its
+        mechanism, and each limit that this kernel could not enforce, with the reason."""
+        return self._current.confinement
+
+    @property
+    def late(self) -> bool:
+        """Missed the deadline of its last audio cycle and has not caught up yet."""
+        return self._signals.late
+
+    @property
+    def missed_cycles(self) -> int:
+        """Audio cycles this sandbox gave silence for because it was late or gone."""
+        return self._signals.missed_cycles
+
+    @property
+    def restarts(self) -> int:
+        """How many times the sandbox was restarted."""
+        return len(self._restart_times)
+
+    @property
+    def stats(self) -> SandboxStats:
+        """CPU share, resident memory and its peak (from /proc), missed cycles and
+        restarts, since the sandbox was created or `reset_stats`."""
+        return self._usage.read(self.pid, self.missed_cycles, self.restarts)
+
+    def reset_stats(self) -> None:
+        """Starts `stats`, and every device's `stats`, again from zero."""
+        self._usage.reset(self.pid, self.missed_cycles, self.restarts)
+        for device in self.devices:
+            device.reset_stats()
+
+    @property
+    def devices(self) -> list[Device]:
+        return list(self._devices.values())
+
+    @property
+    def group(self) -> Group:
+        return self._group
+
+    def create_device(self, plugin: str | os.PathLike[str] | PluginInfo, *,
+                      plugin_id: str | None = None) -> Device:
+        """Creates an instance of a plugin in this sandbox and activates it.
+
+        `plugin` is a plugin file (its first plugin, or the one named by `plugin_id`), a
+        PluginInfo from a scan, or the id of a scanned plugin.
+        """
+        path, plugin_id = self._client._resolve_plugin(plugin, plugin_id)
+        self._make_readable(Path(path))
+        # One deadline for the whole call, however many requests it takes.
+        deadline = time.monotonic() + self._client.load_timeout
+        device_id = self._client._next_device_id()
+        reply = self.request(requests.create_device(device_id, str(path), plugin_id),
+                           timeout=self._client.load_timeout, expect=DeviceDescription)
+        description = self._expect_description(reply, device_id)
+        memory = DeviceMemory(
+            self._signals, [p.channels for p in description.inputs],
+            [p.channels for p in description.outputs], self._group.block_size)
+        # Registered before activation, so that what the plugin reports while it
+        # activates (a latency change, a parameter rescan) reaches this Device.
+        device = Device(self, device_id, description, memory, str(path))
+        self._devices[device_id] = device
+        try:
+            reply = self.request(requests.attach_device_memory(device_id, memory.size),
+                               fds=[memory.fd], timeout=max(0.001, deadline - time.monotonic()),
+                               expect=DeviceDescription)
+            device._update(self._expect_description(reply, device_id))
+        except BaseException:
+            del self._devices[device_id]
+            self._discard_device(device_id)
+            raise
+        self._group._engine.add_device(memory)
+        self._group._apply_graph()
+        return device
+
+    def remove_device(self, device: Device) -> None:
+        """Destroys a device of this sandbox."""
+        if self._devices.get(device.id) is not device:
+            raise ScuffError(f"{device!r} does not belong to this sandbox")
+        del self._devices[device.id]
+        self._group._forget_devices([device])
+        self._group._engine.remove_device(device._memory)
+        if self._state == "running":
+            self.request(requests.destroy_device(device.id))
+
+    def restart(self) -> None:
+        """Starts a new process (killing the old one if it still runs) and re-creates every
+        device in it with its last saved state, the parameter values set since, its
+        connections and its activation. Raises SandboxError when that fails; the sandbox
+        is then crashed."""
+        with self._life_lock:
+            if self._state == "stopped":
+                raise ScuffError("the sandbox is closed; create a new one")
+            self._restart_times.append(time.monotonic())
+            self._restart_locked()
+
+    def close(self) -> None:
+        """Stops the process. Its devices are gone with it."""
+        with self._life_lock:
+            with self._lock:
+                if self._state == "stopped":
+                    return
+            # One that stopped answering will not exit when asked: it is not waited for.
+            unresponsive = self._state == "unresponsive"
+            self._signals.alive = False
+            self._group._engine.remove_sandbox(self._signals)
+            self._set_state("stopped", Reason.CLOSED, "closed by the client")
+            if unresponsive:
+                self._current.kill("closed while unresponsive")
+            self._current.close(timeout=2.0)
+        self._group._forget_sandbox(self)
+
+    # --- control messages ---
+
+    def request(self, body: requests.RequestBody, *, fds: Sequence[int] = (),
+                timeout: float | None = None, expect: type[Reply] = Ok) -> Reply:  # type: ignore[assignment]
+        """Sends a control request to the current process and waits for its reply, an
+        `expect`: what this sandbox's devices and group do; applications use their methods.
+        A request that goes unanswered makes the sandbox unresponsive; a reply of another
+        kind stops it."""
+        with self._lock:
+            if self._state in ("crashed", "stopped"):
+                raise SandboxCrashedError(f"sandbox {self.pid} is {self._state}: {self._detail}")
+            # A sandbox known to be unresponsive answers at once: waiting for it again would
+            # cost every call its whole deadline. restart() brings it back.
+            if self._state == "unresponsive":
+                raise SandboxTimeoutError(f"sandbox {self.pid} is unresponsive ({self._detail}); "
+                                          "restart() it")
+            process = self._current
+        try:
+            return process.call(body, fds=fds, timeout=timeout or self._client.control_timeout, expect=expect)
+        except SandboxTimeoutError as error:
+            if process is self._process:
+                self._set_state("unresponsive", Reason.UNRESPONSIVE, str(error))
+            raise
+
+    def _expect_description(self, reply: DeviceDescription, device_id: int) -> DeviceDescription:
+        if reply.device != device_id:
+            raise self.stop_for_lie(f"sent a wrong reply for device {device_id}")
+        return reply
+
+    def stop_for_lie(self, what: str) -> ProtocolError:
+        """Kills the current process for sending something untrue (`what` it did), and
+        returns the error to raise: nothing it says after a lie is believed."""
+        self._current.kill(what, Reason.PROTOCOL_ERROR)
+        return ProtocolError(f"sandbox {self.pid} {what}")
+
+    def _discard_device(self, device_id: int) -> None:
+        try:
+            self.request(requests.destroy_device(device_id))
+        except ScuffError:
+            pass
+
+    # --- the process ---
+
+    def _start_process(self) -> SandboxProcess:
+        process = SandboxProcess(self._client._events, self._client._spawn, self._signals, self._group.sample_rate,
+                                 self._group.block_size, self._on_message, self._on_exit, self._limits)
+        try:
+            process.wait_ready(START_TIMEOUT)
+            if self._group.offline:
+                process.call(requests.set_process_mode(True), timeout=self._client.control_timeout)
+        except SandboxError as error:
+            process.close(timeout=0.5)
+            self._set_state("crashed", Reason.FAILED_TO_START, str(error))
+            raise
+        return process
+
+    def _make_readable(self, path: Path) -> None:
+        """A plugin's own files must be readable in its sandbox. Landlock can only narrow a
+        process's rights, so a sandbox without devices is replaced by a process that may
+        read the plugin's folder; one that hosts devices already cannot be widened."""
+        if may_read(self._limits, path):
+            return
+        folder = plugin_folder(path.resolve())
+        remember_plugin_folder(folder)
+        with self._life_lock:
+            if self._devices or self._state != "running":
+                raise PluginLoadError(
+                    f"{path} is outside the folders sandbox {self.pid} may read; create the sandbox with "
+                    f"limits=scuff.SandboxLimits(allowed_paths=[{str(folder)!r}]), or create a device from "
+                    "that folder in a new sandbox first")
+            old = self._current
+            self._replacing = True
+            try:
+                self._signals.alive = False
+                old.kill("replaced by a process that may read the plugin's folder")
+                old.close(timeout=2.0)
+                self._process = self._start_process()
+            finally:
+                self._replacing = False
+            self._signals.revive()
+
+    def _restart_locked(self) -> None:
+        old = self._current
+        self._signals.alive = False
+        self._set_state("starting", Reason.RUNNING, "restarting")
+        old.kill("killed for a restart")
+        old.close(timeout=2.0)
+        try:
+            self._process = self._start_process()
+            for device in sorted(self._devices.values(), key=lambda d: d.id):
+                device._restore()
+            self._group._resend_plan(self)
+            for device in sorted(self._devices.values(), key=lambda d: d.id):
+                device._reopen_editor()
+        except ScuffError as error:
+            self._current.kill("failed to restart")
+            self._set_state("crashed", Reason.FAILED_TO_START, f"restart failed: {error}")
+            raise SandboxError(f"sandbox could not be restarted: {error}") from error
+        self._signals.revive()
+        self._set_state("running", Reason.RUNNING, "")
+
+    def _on_message(self, message: object) -> None:
+        """Event-loop thread: logs, device changes and parameters the plugin edited."""
+        if isinstance(message, LogMessage):
+            known = 0 <= message.severity < len(_LOG_LEVELS)
+            level = _LOG_LEVELS[message.severity] if known else logging.INFO
+            log.log(level, "sandbox %d, device %d: %s", self.pid, message.device, message.text)
+        elif isinstance(message, DeviceChangedMessage):
+            device = self._devices.get(message.info.device)
+            if device is not None:
+                latency_changed = device.latency != message.info.latency
+                device._update(message.info)
+                # Whatever the plugin changed on its own may be part of its state.
+                device._mark_dirty()
+                if latency_changed:
+                    self._group._latency_changed()
+        elif isinstance(message, ParamEditedMessage):
+            device = self._devices.get(message.device)
+            if device is not None:
+                device._on_param_edited(message.param, message.value)
+        elif isinstance(message, EditorChangedMessage):
+            device = self._devices.get(message.editor.device)
+            if device is not None:
+                device._on_editor_changed(message.editor)
+
+    def _on_exit(self, process: SandboxProcess, returncode: int) -> None:
+        """Event-loop thread: a process ended. Only the current one may report its end: a
+        replaced one is ignored."""
+        if process is not self._process or self._replacing:
+            return
+        self._signals.alive = False
+        with self._lock:
+            if self._state in ("stopped", "starting"):
+                return
+        reports = process.reports
+        detail = describe_exit(returncode)
+        if process.kill_code is not None:
+            reason = process.kill_code
+        elif reports.forbidden_syscall is not None or returncode == -signal.SIGSYS:
+            reason = Reason.FORBIDDEN_SYSCALL
+            detail = f"{detail}: the plugin made a forbidden system call, {reports.forbidden_syscall or 'unknown'}"
+        elif reports.memory_limit_reached:
+            reason = Reason.MEMORY_LIMIT
+            detail = f"{detail}: the plugin reached the memory limit ({self._limits.memory_mb} MB)"
+        elif returncode == -signal.SIGXCPU:
+            reason = Reason.CPU_LIMIT
+            detail = f"{detail}: the plugin used up its CPU time ({self._limits.cpu_seconds:g} s)"
+        elif returncode < 0:
+            reason = Reason.CRASHED
+        else:
+            reason = Reason.EXITED
+        if process.kill_reason:
+            detail = f"{detail} ({process.kill_reason})"
+        self._set_state("crashed", reason, f"scuff-sbox {detail}")
+
+    def _set_state(self, state: SandboxState, reason: Reason, detail: str) -> None:
+        with self._lock:
+            if self._state == "stopped" and state != "stopped":
+                return
+            if (self._state, self._reason, self._detail) == (state, reason, detail):
+                return
+            self._state, self._reason, self._detail = state, reason, detail
+            # Queued under the lock: listeners hear the states in the order they were taken,
+            # even when two threads change the state one right after the other.
+            self._client._notify(SandboxEvent(self, state, reason, detail))
+        if state in ("crashed", "unresponsive"):
+            # No pid yet when the first process fails to start.
+            pid = self._process.pid if self._process is not None else "(never started)"
+            log.warning("sandbox %s is %s: %s", pid, state, detail)
+
+    # --- supervision (the client's supervisor thread) ---
+
+    def _supervise(self, now: float) -> None:
+        """Marks a sandbox that keeps missing cycles unresponsive (and running again once
+        it catches up), and starts the restart policy's restarts."""
+        missed = self._signals.consecutive_missed
+        limit = self._group.unresponsive_after
+        if self._state == "running" and missed >= limit:
+            self._set_state("unresponsive", Reason.UNRESPONSIVE, f"missed {missed} audio cycles in a row")
+        elif (self._state == "unresponsive" and self._detail.startswith("missed") and missed == 0
+              and not self._signals.late):
+            self._set_state("running", Reason.RUNNING, "")
+            # Graph changes made meanwhile were not sent to it.
+            self._client._submit(self._group._resend_plan, self)
+        policy = self.restart_policy
+        if policy is None or self._state not in ("crashed", "unresponsive") or self._restart_pending:
+            return
+        recent = [t for t in self._restart_times if now - t < policy.window]
+        if len(recent) >= policy.max_restarts:
+            if not self._gave_up:
+                self._gave_up = True
+                log.error("sandbox %d: gave up after %d restarts within %g s", self.pid, len(recent), policy.window)
+                self._set_state(self._state, self._reason,
+                                f"{self._detail}; gave up after {len(recent)} restarts within {policy.window:g} s")
+            return
+        self._restart_pending = True
+        delay = policy.delay(len(recent))
+        self._client._submit(self._restart_by_policy, delay)
+
+    def _restart_by_policy(self, delay: float) -> None:
+        time.sleep(delay)
+        try:
+            with self._life_lock:
+                if self._state in ("crashed", "unresponsive"):
+                    self._restart_times.append(time.monotonic())
+                    self._restart_locked()
+        except ScuffError as error:
+            log.error("sandbox %d: automatic restart failed: %s", self.pid, str(error))
+        finally:
+            self._restart_pending = False
+
+    def _autosave(self) -> None:
+        """Saves every device whose parameters or state changed since its last save."""
+        try:
+            for device in self.devices:
+                if self._state != "running":
+                    return
+                if device._dirty:
+                    device._autosave()
+        except SandboxCrashedError as error:
+            # The crash itself is reported; the save it cut short is not news.
+            log.debug("sandbox %d: autosave cut short: %s", self.pid, str(error))
+        except ScuffError as error:
+            log.warning("sandbox %d: autosave failed: %s", self.pid, str(error))
+        finally:
+            self._autosaving = False
+
+    def _claim_autosave(self) -> bool:
+        """True, and the autosave is this caller's to run, when one is due and none runs."""
+        if self._autosaving or self._state != "running" or not any(d._dirty for d in self.devices):
+            return False
+        self._autosaving = True
+        return True
+

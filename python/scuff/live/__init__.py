@@ -1,0 +1,9 @@
+"""Live playback through a JACK server: `JackHost` plays a group with JACK's own ports,
+`server_info` reads the server's rate and period.
+
+May import `host`, `errors` and the native module; `cli` is the only package above it.
+"""
+
+from .jack_host import JackError, JackHost, LiveStats, server_info
+
+__all__ = ["JackError", "JackHost", "LiveStats", "server_info"]

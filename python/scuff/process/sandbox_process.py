@@ -1,0 +1,335 @@
+"""One run of a scuff-sbox process: its control channel, its output, and the moment it ends.
+A sandbox that restarts gets a new SandboxProcess; the old one's late events are ignored."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import socket
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING, TypeVar
+
+from ..confine.limits import SandboxLimits, confinement_arguments
+from ..confine.report import Confinement, ReportReader, unreported
+from ..errors import (
+    EditorError,
+    NoDisplayError,
+    ParamError,
+    PluginLoadError,
+    ProtocolError,
+    SandboxCrashedError,
+    SandboxError,
+    SandboxTimeoutError,
+    ScuffError,
+    StateError,
+)
+from ..wire import requests
+from ..wire.replies import FailureReply, Ok, ReadyMessage, ReplyBody, ResponseMessage, parse
+from .control_channel import ControlChannel
+from .event_loop import EventLoop, read_available
+from .executables import executable
+from .exits import Reason, describe_exit
+from .private_dirs import make_private_dir, remove_private_dir
+
+if TYPE_CHECKING:
+    from .._native import SandboxSignals
+
+# Starts a program: its arguments, the descriptors it inherits, where its output goes and
+# its environment (subprocess.Popen's, from the one thread that starts sandboxes).
+Spawn = Callable[..., subprocess.Popen[bytes]]
+
+log = logging.getLogger("scuff.sandbox")
+
+Reply = TypeVar("Reply", bound=ReplyBody)
+
+_FAILURE_ERRORS: dict[str, type[ScuffError]] = {
+    "FileNotFound": PluginLoadError,
+    "NotAPlugin": PluginLoadError,
+    "PluginNotFound": PluginLoadError,
+    "PluginFailed": PluginLoadError,
+    "NoSuchParam": ParamError,
+    "BadParamText": ParamError,
+    "BadState": StateError,
+    "Timeout": SandboxTimeoutError,
+    "NoDisplay": NoDisplayError,
+    "EditorFailed": EditorError,
+}
+
+# After its control socket closes, a process gets this long to exit before it is killed.
+EXIT_GRACE = 0.5
+# The confinement report is written before the ready message; this bounds the wait for it
+# once the process is ready.
+REPORT_GRACE = 1.0
+
+
+class SandboxProcess:
+    """Starts scuff-sbox through `spawn` and talks to it; `events` watches its descriptors.
+    `on_message` gets every message that is not a reply (logs, device changes); `on_exit`
+    gets this process and its exit status once it is gone. Both run on the event loop's
+    thread."""
+
+    def __init__(self, events: EventLoop, spawn: Spawn, signals: SandboxSignals, sample_rate: float,
+                 max_frames: int,
+                 on_message: Callable[[object], None],
+                 on_exit: Callable[[SandboxProcess, int], None],
+                 limits: SandboxLimits | None = None) -> None:
+        self._events = events
+        self._on_message = on_message
+        self._on_exit = on_exit
+        self._lock = threading.Lock()
+        self._pending: dict[int, Future[ReplyBody]] = {}
+        self._request_ids = itertools.count(1)
+        self._ready: Future[None] = Future()
+        self._gone = False
+        self._believed = True
+        self._released = False
+        self._exit_timer: threading.Timer | None = None
+        # Why the client ended the process, when it did: in words, and as a code.
+        self.kill_reason = ""
+        self.kill_code: Reason | None = None
+        self.limits = limits if limits is not None else SandboxLimits.unconfined()
+        self._confinement: Future[Confinement] = Future()
+        self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement)
+        # The sandbox's TMPDIR, and the only temporary folder it may write to.
+        self._private_dir = make_private_dir("sbox") if self.limits.confine else None
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        report_reader, report_writer = os.pipe()
+        args = [
+            str(executable("scuff-sbox")),
+            "--control-fd", str(child.fileno()),
+            "--signals-fd", str(signals.fd),
+            "--sample-rate", repr(float(sample_rate)),
+            "--max-frames", str(max_frames),
+            "--report-fd", str(report_writer),
+            *confinement_arguments(self.limits, private_dir=self._private_dir),
+        ]
+        env = None if self._private_dir is None else {**os.environ, "TMPDIR": str(self._private_dir)}
+        output_reader, output_writer = os.pipe()
+        try:
+            self.process = spawn(args, pass_fds=(child.fileno(), signals.fd, report_writer),
+                                         output=output_writer, env=env)
+        except BaseException:
+            parent.close()
+            os.close(output_reader)
+            os.close(report_reader)
+            self._remove_private_dir()
+            raise
+        finally:
+            child.close()
+            os.close(output_writer)
+            os.close(report_writer)
+        self._report = report_reader
+        os.set_blocking(report_reader, False)
+        self._channel = ControlChannel(parent)
+        self._output = output_reader
+        os.set_blocking(output_reader, False)
+        # Readable the moment the process ends, whatever happens to its sockets.
+        self._pidfd = os.pidfd_open(self.process.pid)
+        events.watch(parent.fileno(), self._on_readable)
+        events.watch(output_reader, self._on_output)
+        events.watch(report_reader, self._on_report)
+        events.watch(self._pidfd, self._on_pidfd)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def gone(self) -> bool:
+        return self._gone
+
+    @property
+    def confinement(self) -> Confinement:
+        """What the process reported it enforces (known once it is ready)."""
+        if self._confinement.done() and self._confinement.exception() is None:
+            return self._confinement.result()
+        return unreported(self.limits, "the sandbox process has not reported its confinement")
+
+    def wait_ready(self, timeout: float) -> None:
+        try:
+            self._ready.result(timeout)
+        except FutureTimeout:
+            self.kill("did not start in time", Reason.FAILED_TO_START)
+            raise SandboxTimeoutError(f"scuff-sbox did not start within {timeout:g} s") from None
+        except SandboxError as error:
+            raise SandboxError(f"scuff-sbox failed to start: {error}") from None
+        try:
+            self._confinement.result(REPORT_GRACE)
+        except FutureTimeout:
+            self._set_confinement(unreported(self.limits, "the sandbox process sent no confinement report"))
+
+    def call(self, body: requests.RequestBody, *, fds: Sequence[int] = (), timeout: float,
+             expect: type[Reply] = Ok) -> Reply:  # type: ignore[assignment]
+        """Sends a request and waits for its reply, which must be an `expect` (or a failure:
+        then raises the error it stands for). A reply of another kind is a lie: the process
+        is killed for it."""
+        with self._lock:
+            if self._gone:
+                raise SandboxCrashedError(f"sandbox process {self.pid} is gone")
+            request_id = next(self._request_ids)
+            future: Future[ReplyBody] = Future()
+            self._pending[request_id] = future
+        try:
+            self._channel.send(requests.frame(request_id, body), fds)
+        except OSError:
+            self._pending.pop(request_id, None)
+            raise SandboxCrashedError(f"sandbox process {self.pid} is gone") from None
+        try:
+            reply = future.result(timeout)
+        except FutureTimeout:
+            self._pending.pop(request_id, None)
+            raise SandboxTimeoutError(f"sandbox {self.pid} did not answer within {timeout:g} s") from None
+        if isinstance(reply, FailureReply):
+            raise _FAILURE_ERRORS.get(reply.code, SandboxError)(reply.message)
+        if not isinstance(reply, expect):
+            what = f"sent {type(reply).__name__} in answer to a request for {expect.__name__}"
+            self.kill(what, Reason.PROTOCOL_ERROR)
+            raise ProtocolError(f"sandbox {self.pid} {what}")
+        return reply
+
+    def kill(self, reason: str, code: Reason = Reason.CRASHED) -> None:
+        """Ends the process at once; `reason` and `code` say why, for its exit report."""
+        with self._lock:
+            if not self.kill_reason:
+                self.kill_reason, self.kill_code = reason, code
+            if code == Reason.PROTOCOL_ERROR:
+                # Nothing it says after a lie is believed, not even a reply that was on its way.
+                self._believed = False
+        if code == Reason.PROTOCOL_ERROR:
+            self._events.unwatch(self._channel.socket.fileno())
+        try:
+            self.process.kill()
+        except ProcessLookupError:
+            pass
+
+    def close(self, timeout: float) -> None:
+        """Closes the control channel, so the process exits by itself; kills it if it does
+        not within `timeout`; reaps it and releases every descriptor."""
+        with self._lock:
+            self._gone = True
+        self._events.unwatch(self._channel.socket.fileno())
+        self._channel.close()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._release()
+        self._fail_pending(SandboxCrashedError("the sandbox was closed"))
+
+    def _release(self) -> None:
+        """Event-loop or closing thread: the pidfd and output pipe are no longer needed."""
+        with self._lock:
+            if self._released:
+                return
+            self._released = True
+            if self._exit_timer is not None:
+                self._exit_timer.cancel()
+        self._events.unwatch(self._pidfd)
+        self._events.unwatch(self._output)
+        self._events.unwatch(self._report)
+        self._events.call_soon(self._close_descriptors)
+        self._remove_private_dir()
+
+    def _remove_private_dir(self) -> None:
+        if self._private_dir is not None:
+            remove_private_dir(self._private_dir)
+
+    def _close_descriptors(self) -> None:
+        # On the event-loop thread, after the unwatch calls queued before it.
+        for fd in (self._pidfd, self._output, self._report):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._channel.close()
+
+    # --- event-loop thread ---
+
+    def _on_readable(self) -> None:
+        if not self._believed:
+            return
+        try:
+            data = self._channel.socket.recv(1 << 16, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            # The process is ending or has lost its way: the pidfd tells when it is gone.
+            self._events.unwatch(self._channel.socket.fileno())
+            self._exit_timer = threading.Timer(
+                EXIT_GRACE, self.kill, args=("closed its control channel", Reason.PROTOCOL_ERROR))
+            self._exit_timer.daemon = True
+            self._exit_timer.start()
+            return
+        try:
+            for frame in self._channel.feed(data):
+                if not self._believed:
+                    return
+                message = parse(frame)
+                if isinstance(message, ResponseMessage):
+                    with self._lock:
+                        future = self._pending.pop(message.request_id, None)
+                    if future is not None:
+                        future.set_result(message.reply)
+                elif isinstance(message, ReadyMessage):
+                    if not self._ready.done():
+                        self._ready.set_result(None)
+                else:
+                    self._on_message(message)
+        except ProtocolError as error:
+            self.kill(str(error), Reason.PROTOCOL_ERROR)
+
+    def _on_output(self) -> None:
+        data = read_available(self._output)
+        if data is None:
+            self._events.unwatch(self._output)
+            return
+        for line in data.decode("utf-8", errors="replace").splitlines():
+            if line.strip():
+                log.debug("sandbox %d: %s", self.pid, line)
+
+    def _on_report(self) -> None:
+        data = read_available(self._report)
+        if data is None:
+            self._events.unwatch(self._report)
+            return
+        self.reports.feed(data)
+
+    def _set_confinement(self, confinement: Confinement) -> None:
+        if not self._confinement.done():
+            self._confinement.set_result(confinement)
+
+    def _on_pidfd(self) -> None:
+        returncode = self.process.wait()
+        # What the process reported just before it died is read before its end is judged.
+        try:
+            while data := read_available(self._report):
+                self.reports.feed(data)
+        except OSError:
+            pass
+        with self._lock:
+            already_gone = self._gone
+            self._gone = True
+        if already_gone:
+            return
+        self._events.unwatch(self._channel.socket.fileno())
+        self._release()
+        error = SandboxCrashedError(f"sandbox {self.pid} {self.kill_reason or describe_exit(returncode)}")
+        if not self._ready.done():
+            self._ready.set_exception(error)
+        self._fail_pending(error)
+        self._on_exit(self, returncode)
+
+    def _fail_pending(self, error: Exception) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(error)
