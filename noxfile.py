@@ -49,10 +49,13 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff, mypy --strict on the package, and the OS-layer rule of the native code."""
-    session.install("ruff", "mypy", "numpy", "json5")
+    """ruff, mypy --strict on the package, the import rule between its packages
+    (docs/architecture.md) and the OS-layer rule of the native code."""
+    session.install("ruff", "mypy", "numpy", "json5", "import-linter")
     session.run("ruff", "check", "python", "tests", "noxfile.py", "ci")
     session.run("mypy")
+    # Reads the sources under python/, so it needs no build.
+    session.run("lint-imports", env={"PYTHONPATH": str(ROOT / "python")})
     session.run("python", "ci/check_os_headers.py")
 
 
