@@ -1,4 +1,4 @@
-"""scuff benchmarks: `python tests/benchmarks/run.py [--quick] [--spin-sweep]`.
+"""scuff benchmarks: `python tests/benchmarks/run.py [--quick] [--spin-sweep] [--against REV]`.
 
 Every result is a ratio against a baseline measured in the same run, because absolute
 times on shared machines say little. Goals are reported, never asserted: the exit status
@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import against_revision
 import confinement_overhead
 import crash_recovery
 import cycle_round_trip
@@ -103,6 +104,9 @@ def main() -> int:
     parser.add_argument("--live-only", action="store_true", help="only the live benchmark through JACK")
     parser.add_argument("--spin-sweep", action="store_true",
                         help="also measure under other client/sandbox spin budgets")
+    parser.add_argument("--against", metavar="REV",
+                        help="only compare this build with git revision REV, workload by workload")
+    parser.add_argument("--pairs", type=int, default=9, help="interleaved pairs per workload for --against")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
 
@@ -114,6 +118,10 @@ def main() -> int:
 
     started = time.perf_counter()
     describe_machine()
+    if args.against:
+        comparisons = against_revision.run(args.against, args.pairs)
+        against_revision.report(comparisons, args.against, args.pairs)
+        return 0
     if args.live_only:
         reason = live_jack.available()
         if reason:
