@@ -66,7 +66,9 @@ def python_of(revision: str) -> Path:
 def timed(python: Path | str, workload: str) -> float:
     # Run outside the repository so that `import scuff` finds only the installed package.
     result = subprocess.run([str(python), str(WORKLOAD_SCRIPT), workload], capture_output=True, text=True,
-                            cwd="/", check=True, timeout=600)
+                            cwd="/", timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"workload {workload} failed under {python}:\n{result.stderr}")
     return float(result.stdout.split()[-1])
 
 

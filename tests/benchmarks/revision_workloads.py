@@ -23,27 +23,27 @@ ZAMCOMP = ("/usr/lib/clap/ZamComp.clap", "/usr/lib/vst3/ZamComp.vst3")
 
 
 def render() -> float:
-    """Ten seconds of noise through ZamComp, CLAP then VST3, in one sandbox."""
-    frames = 10 * SAMPLE_RATE
-    noise = np.random.default_rng(0).uniform(-0.5, 0.5, (2, frames)).astype(np.float32)
+    """A minute of noise through ZamComp, CLAP then VST3, in one sandbox."""
+    frames = 60 * SAMPLE_RATE
     with scuff.Client() as client:
         group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK_SIZE)
         sandbox = group.create_sandbox()
         clap, vst3 = (sandbox.create_device(path) for path in ZAMCOMP)
         group.connect(clap.output(0), vst3.input(0))
+        noise = np.random.default_rng(0).uniform(-0.5, 0.5, (clap.inputs[0], frames)).astype(np.float32)
         started = time.perf_counter()
         group.render({clap.input(0): noise}, [vst3.output(0)], frames=frames)
         return time.perf_counter() - started
 
 
 def empty_cycles() -> float:
-    """5,000 blocks through a sandbox holding one device that only passes audio on."""
+    """20,000 blocks of 64 frames through a sandbox holding ZamComp."""
     with scuff.Client() as client:
         group = client.create_group(sample_rate=SAMPLE_RATE, block_size=64)
         device = group.create_sandbox().create_device(ZAMCOMP[0])
-        silence = np.zeros((2, 64), np.float32)
+        silence = np.zeros((device.inputs[0], 64), np.float32)
         started = time.perf_counter()
-        for _ in range(5000):
+        for _ in range(20000):
             group.process({device.input(0): silence}, [device.output(0)], frames=64)
         return time.perf_counter() - started
 
