@@ -1,4 +1,4 @@
-#include "misbehave.hpp"
+#include "../dsp/misbehave.hpp"
 #include "passthrough.hpp"
 #include "plugin_types.hpp"
 

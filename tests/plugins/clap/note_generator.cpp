@@ -1,4 +1,4 @@
-#include "dsp/note_generator.hpp"
+#include "../dsp/note_generator.hpp"
 #include "param_table.hpp"
 #include "plugin_types.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dsp/faults.hpp"
+#include "faults.hpp"
 
 #include <csignal>
 #include <cstdint>

@@ -1,7 +1,7 @@
-#include "dsp/faults.hpp"
+#include "../dsp/faults.hpp"
 #include "gain.hpp"
-#include "misbehave.hpp"
-#include "param_text.hpp"
+#include "../dsp/misbehave.hpp"
+#include "../dsp/param_text.hpp"
 #include "plugin_types.hpp"
 
 #include <algorithm>

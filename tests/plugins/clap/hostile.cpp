@@ -4,7 +4,7 @@
 // variable SCUFF_HOSTILE_TARGET (a path, a Unix socket's path, or a TCP port on 127.0.0.1). The read-only
 // "Result" parameter holds the outcome: -1 before the attempt, 0 if it succeeded, else the
 // errno it failed with.
-#include "misbehave.hpp"
+#include "../dsp/misbehave.hpp"
 #include "passthrough.hpp"
 #include "plugin_types.hpp"
 

@@ -1,4 +1,4 @@
-#include "dsp/midi_effect.hpp"
+#include "../dsp/midi_effect.hpp"
 #include "param_table.hpp"
 #include "plugin_types.hpp"
 

@@ -1,8 +1,8 @@
-#include "dsp/transport_probe.hpp"
+#include "../dsp/transport_probe.hpp"
 #include "plugin_base.hpp"
 #include "plugin_types.hpp"
 
-#include "clap_render.hpp"
+#include "render.hpp"
 
 #include <atomic>
 

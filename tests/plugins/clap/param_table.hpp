@@ -1,7 +1,7 @@
 #pragma once
 
-#include "dsp/params.hpp"
-#include "param_text.hpp"
+#include "../dsp/params.hpp"
+#include "../dsp/param_text.hpp"
 #include "plugin_base.hpp"
 
 namespace scuff_test {

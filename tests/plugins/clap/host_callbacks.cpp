@@ -1,8 +1,8 @@
 #include "host_callbacks.hpp"
 
-#include "dsp/latency_state.hpp"
+#include "../dsp/latency_state.hpp"
 
-#include "param_text.hpp"
+#include "../dsp/param_text.hpp"
 #include "stream_io.hpp"
 
 #include "clap/ext/audio-ports.h"

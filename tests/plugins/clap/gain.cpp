@@ -1,7 +1,7 @@
 #include "gain.hpp"
 
-#include "dsp/gain_state.hpp"
-#include "param_text.hpp"
+#include "../dsp/gain_state.hpp"
+#include "../dsp/param_text.hpp"
 #include "plugin_types.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "dsp/instrument.hpp"
+#include "../dsp/instrument.hpp"
 #include "param_table.hpp"
 #include "plugin_types.hpp"
 
