@@ -1,10 +1,8 @@
 #include "server/plugin_modules.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "clap/device.hpp"
 #include "core/request_error.hpp"
+#include "scuff/plugin_format.hpp"
 #include "vst3/device.hpp"
 
 namespace scuff::sbox {
@@ -17,13 +15,6 @@ std::filesystem::path canonical(const std::string& path) {
     std::error_code error;
     auto result = std::filesystem::weakly_canonical(path, error);
     return error ? std::filesystem::path(path) : result;
-}
-
-bool is_vst3(const std::filesystem::path& path) {
-    auto extension = path.extension().string();
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return extension == ".vst3";
 }
 
 // Keeps one load per file: later devices of the same file share it.
@@ -43,7 +34,7 @@ std::shared_ptr<Module> shared_load(std::map<std::filesystem::path, std::weak_pt
 std::unique_ptr<Device> PluginModules::create_device(uint32_t id, const std::string& path,
                                                      const std::string& plugin_id, HostServices& services) {
     auto file = canonical(path);
-    if (is_vst3(file)) {
+    if (plugin_format_of(file.string()) == PluginFormat::Vst3) {
         return std::make_unique<Vst3Device>(id, vst3_module(file), plugin_id, services);
     }
     return std::make_unique<ClapDevice>(id, clap_library(file), plugin_id, services);
