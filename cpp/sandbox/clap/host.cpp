@@ -5,6 +5,7 @@
 
 #include "clap/device.hpp"
 #include "core/thread_roles.hpp"
+#include "scuff/version.hpp"
 
 namespace scuff::sbox {
 
@@ -133,7 +134,7 @@ clap_host_t ClapDevice::make_host() {
     host.name = "scuff";
     host.vendor = "scuff";
     host.url = "";
-    host.version = "0.1.0";
+    host.version = kVersion;
     host.get_extension = ClapDeviceHost::get_extension;
     host.request_restart = ClapDeviceHost::request_restart;
     host.request_process = ClapDeviceHost::request_process;
