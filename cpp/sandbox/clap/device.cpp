@@ -7,6 +7,7 @@
 #include "core/param_state.hpp"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
+#include "scuff/param_limit.hpp"
 #include "vst3/state.hpp"
 
 namespace scuff::sbox {
@@ -79,6 +80,7 @@ ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const 
                   (gui_->is_api_supported(plugin_, CLAP_WINDOW_API_X11, false) ||
                    gui_->is_api_supported(plugin_, CLAP_WINDOW_API_X11, true));
     query_ports();
+    check_param_count(params_ ? params_->count(plugin_) : 0);
     for (const auto& param : params()) {
         if (param.flags & CLAP_PARAM_IS_READONLY) {
             readonly_params_.push_back(param.id);
@@ -148,7 +150,8 @@ std::vector<ParamDescription> ClapDevice::params() const {
     if (!params_) {
         return result;
     }
-    uint32_t count = params_->count(plugin_);
+    // A count that grew past the limit after creation is cut there: the client would refuse it whole.
+    uint32_t count = std::min(params_->count(plugin_), kMaxParams);
     result.reserve(count);
     for (uint32_t i = 0; i < count; ++i) {
         clap_param_info_t info{};

@@ -4,10 +4,12 @@
 #include <bit>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <thread>
 
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
+#include "scuff/param_limit.hpp"
 
 namespace scuff::sbox {
 
@@ -38,6 +40,15 @@ bool as_note(const NoteEvent& event, NoteEventKind& kind, int16_t& key) {
     return true;
 }
 
+// 100000 as "100,000".
+std::string grouped(int64_t number) {
+    std::string digits = std::to_string(number);
+    for (auto at = static_cast<int64_t>(digits.size()) - 3; at > (number < 0 ? 1 : 0); at -= 3) {
+        digits.insert(static_cast<size_t>(at), ",");
+    }
+    return digits;
+}
+
 bool process_stats_enabled() {
     static const bool enabled = [] {
         const char* setting = std::getenv("SCUFF_PROCESS_STATS");
@@ -55,6 +66,15 @@ Device::Device(uint32_t id, HostServices& services)
     routed_.resize(EventRing::capacity);
     out_events_.resize(EventRing::capacity);
     sounding_.resize(kMaxSoundingNotes);
+}
+
+void Device::check_param_count(int64_t declared) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (declared > kMaxParams) {
+        throw RequestError(ErrorCode::PluginFailed, "the plugin declares " + grouped(declared) +
+                                                        " parameters, more than the " + grouped(kMaxParams) +
+                                                        " a sandbox hosts");
+    }
 }
 
 void Device::raise(std::atomic<bool>& flag) {

@@ -174,6 +174,10 @@ protected:
     // After attach_memory laid out the planes: build the format's buffer descriptions.
     virtual void planes_ready() = 0;
 
+    // Main thread, while creating the device: refuses a plugin that declares more parameters
+    // than a sandbox hosts (kMaxParams). Throws RequestError.
+    static void check_param_count(int64_t declared);
+
     // Audio thread: an event the plugin output, on one of its note outputs.
     void emit(const NoteEvent& event);
     // The thread that runs the plugin's process or flush (one at a time): the plugin changed a

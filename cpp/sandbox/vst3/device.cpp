@@ -8,6 +8,7 @@
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
 #include "pluginterfaces/vst/ivstmidicontrollers.h"
+#include "scuff/param_limit.hpp"
 #include "scuff/vst3_text.hpp"
 #include "vst3/memory_stream.hpp"
 #include "vst3/state.hpp"
@@ -22,8 +23,6 @@ namespace {
 
 // A component without a separate controller class answers with an all-zero class id.
 constexpr TUID kNoClass{};
-// Beyond what any real plugin has; keeps a lying plugin from making the host allocate without bound.
-constexpr int32 kMaxParams = 1 << 16;
 constexpr size_t kMaxParamsPerCall = 1024;
 
 Vst::SpeakerArrangement arrangement_for(int32 channels) {
@@ -281,7 +280,8 @@ void Vst3Device::read_params() {
     if (!controller_) {
         return;
     }
-    int32 count = std::min(controller_->getParameterCount(), kMaxParams);
+    int32 count = controller_->getParameterCount();
+    check_param_count(count);
     for (int32 index = 0; index < count; ++index) {
         Vst::ParameterInfo info{};
         if (controller_->getParameterInfo(index, info) != kResultOk) {
@@ -340,7 +340,8 @@ std::vector<ParamDescription> Vst3Device::params() const {
         return result;
     }
     // Titles and flags may change (kParamTitlesChanged); ranges and mappings are settled at creation.
-    int32 count = std::min(controller_->getParameterCount(), kMaxParams);
+    // A count that grew past the limit after creation is cut there: the client would refuse it whole.
+    int32 count = std::min(controller_->getParameterCount(), static_cast<int32>(kMaxParams));
     for (int32 index = 0; index < count; ++index) {
         Vst::ParameterInfo info{};
         if (controller_->getParameterInfo(index, info) != kResultOk) {

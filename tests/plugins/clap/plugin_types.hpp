@@ -26,6 +26,9 @@ extern const PluginType leak_type;
 extern const PluginType editor_faults_type;
 extern const PluginType floating_editor_type;
 
+// scuff-test-creation-faults.clap
+extern const PluginType too_many_params_type;
+
 // scuff-test-hostile.clap
 extern const PluginType hostile_allocate_type;
 extern const PluginType hostile_spin_type;
