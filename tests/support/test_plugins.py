@@ -47,9 +47,14 @@ FAULTS_FILE_IDS = (
     FAULTY_ID, CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID, HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID, LEAK_ID,
     EDITOR_FAULTS_ID, FLOATING_EDITOR_ID)
 
-# In CREATION_FAULTS_FILE: plugins a sandbox refuses once it has created them. Each is a stereo copy.
+# In CREATION_FAULTS_FILE: plugins a sandbox refuses once it has created them, and a census of them.
+# Each is a stereo copy. The census's read-only "Created" and "Destroyed" (stepped, 0 to 1e9) count
+# the instances of the file's other plugins since the file was loaded: a device of it keeps the file
+# loaded while a test makes the others.
+CREATION_CENSUS_ID = "org.scuff.test.creation-census"
 TOO_MANY_PARAMS_ID = "org.scuff.test.too-many-params"  # declares TOO_MANY_PARAMS parameters
-CREATION_FAULTS_FILE_IDS = (TOO_MANY_PARAMS_ID,)
+AUDIO_PORTS_FAIL_ID = "org.scuff.test.audio-ports-fail"  # initialises, then cannot describe its audio ports
+CREATION_FAULTS_FILE_IDS = (CREATION_CENSUS_ID, TOO_MANY_PARAMS_ID, AUDIO_PORTS_FAIL_ID)
 # One more than a sandbox hosts (scuff._native.MAX_PARAMS).
 TOO_MANY_PARAMS = 100_001
 

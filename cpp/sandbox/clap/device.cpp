@@ -57,18 +57,16 @@ ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const 
         throw RequestError(ErrorCode::PluginNotFound, error.what());
     }
     host_ = make_host();
-    plugin_ = library_->factory().create_plugin(&library_->factory(), &host_, descriptor->id);
+    plugin_.reset(library_->factory().create_plugin(&library_->factory(), &host_, descriptor->id));
     if (!plugin_) {
         throw RequestError(ErrorCode::PluginFailed,
                            std::string("the factory could not create plugin ") + descriptor->id);
     }
-    if (!plugin_->init(plugin_)) {
-        plugin_->destroy(plugin_);
-        plugin_ = nullptr;
+    if (!plugin_->init(plugin_.get())) {
         throw RequestError(ErrorCode::PluginFailed,
                            std::string("plugin ") + descriptor->id + " failed to initialise");
     }
-    auto extension = [this](const char* id) { return plugin_->get_extension(plugin_, id); };
+    auto extension = [this](const char* id) { return plugin_->get_extension(plugin_.get(), id); };
     audio_ports_ = static_cast<const clap_plugin_audio_ports_t*>(extension(CLAP_EXT_AUDIO_PORTS));
     params_ = static_cast<const clap_plugin_params_t*>(extension(CLAP_EXT_PARAMS));
     state_ = static_cast<const clap_plugin_state_t*>(extension(CLAP_EXT_STATE));
@@ -77,10 +75,10 @@ ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const 
     render_ = static_cast<const clap_plugin_render_t*>(extension(CLAP_EXT_RENDER));
     gui_ = static_cast<const clap_plugin_gui_t*>(extension(CLAP_EXT_GUI));
     has_editor_ = gui_ && gui_->is_api_supported && gui_->create && gui_->destroy &&
-                  (gui_->is_api_supported(plugin_, CLAP_WINDOW_API_X11, false) ||
-                   gui_->is_api_supported(plugin_, CLAP_WINDOW_API_X11, true));
+                  (gui_->is_api_supported(plugin_.get(), CLAP_WINDOW_API_X11, false) ||
+                   gui_->is_api_supported(plugin_.get(), CLAP_WINDOW_API_X11, true));
     query_ports();
-    check_param_count(params_ ? params_->count(plugin_) : 0);
+    check_param_count(params_ ? params_->count(plugin_.get()) : 0);
     for (const auto& param : params()) {
         if (param.flags & CLAP_PARAM_IS_READONLY) {
             readonly_params_.push_back(param.id);
@@ -91,16 +89,12 @@ ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const 
 
 ClapDevice::~ClapDevice() {
     SCUFF_ASSERT_MAIN_THREAD();
-    if (!plugin_) {
-        return;
-    }
     if (gui_created_) {
-        gui_->destroy(plugin_);
+        gui_->destroy(plugin_.get());
     }
     if (lifecycle() == Lifecycle::Active || lifecycle() == Lifecycle::Restarting) {
-        plugin_->deactivate(plugin_);
+        plugin_->deactivate(plugin_.get());
     }
-    plugin_->destroy(plugin_);
 }
 
 PluginIdentity ClapDevice::identity() const {
@@ -115,10 +109,10 @@ void ClapDevice::query_ports() {
         if (!audio_ports_) {
             return;
         }
-        uint32_t count = std::min(audio_ports_->count(plugin_, is_input), kMaxPorts);
+        uint32_t count = std::min(audio_ports_->count(plugin_.get(), is_input), kMaxPorts);
         for (uint32_t i = 0; i < count; ++i) {
             clap_audio_port_info_t info{};
-            if (!audio_ports_->get(plugin_, i, is_input, &info)) {
+            if (!audio_ports_->get(plugin_.get(), i, is_input, &info)) {
                 throw RequestError(ErrorCode::PluginFailed, "the plugin failed to describe an audio port");
             }
             if (info.channel_count > kMaxChannelsPerPort) {
@@ -131,13 +125,13 @@ void ClapDevice::query_ports() {
     read_ports(true, inputs_);
     read_ports(false, outputs_);
     if (const auto* note_ports = static_cast<const clap_plugin_note_ports_t*>(
-            plugin_->get_extension(plugin_, CLAP_EXT_NOTE_PORTS))) {
-        note_inputs_ = std::min(note_ports->count(plugin_, true), kMaxPorts);
-        note_outputs_ = std::min(note_ports->count(plugin_, false), kMaxPorts);
+            plugin_->get_extension(plugin_.get(), CLAP_EXT_NOTE_PORTS))) {
+        note_inputs_ = std::min(note_ports->count(plugin_.get(), true), kMaxPorts);
+        note_outputs_ = std::min(note_ports->count(plugin_.get(), false), kMaxPorts);
         note_ports_.assign(note_inputs_, ClapNotePort{});
         for (uint32_t i = 0; i < note_inputs_; ++i) {
             clap_note_port_info_t info{};
-            if (note_ports->get(plugin_, i, true, &info) && info.supported_dialects != 0) {
+            if (note_ports->get(plugin_.get(), i, true, &info) && info.supported_dialects != 0) {
                 note_ports_[i] = {info.supported_dialects, info.preferred_dialect};
             }
         }
@@ -151,11 +145,11 @@ std::vector<ParamDescription> ClapDevice::params() const {
         return result;
     }
     // A count that grew past the limit after creation is cut there: the client would refuse it whole.
-    uint32_t count = std::min(params_->count(plugin_), kMaxParams);
+    uint32_t count = std::min(params_->count(plugin_.get()), kMaxParams);
     result.reserve(count);
     for (uint32_t i = 0; i < count; ++i) {
         clap_param_info_t info{};
-        if (!params_->get_info(plugin_, i, &info)) {
+        if (!params_->get_info(plugin_.get(), i, &info)) {
             continue;
         }
         result.push_back({info.id, bounded_string(info.name, CLAP_NAME_SIZE),
@@ -170,13 +164,13 @@ uint32_t ClapDevice::latency() const {
     if (!latency_ || lifecycle() == Lifecycle::Initialized) {
         return 0;
     }
-    return latency_->get(plugin_);
+    return latency_->get(plugin_.get());
 }
 
 double ClapDevice::param_value(uint32_t param_id) {
     SCUFF_ASSERT_MAIN_THREAD();
     double value = 0.0;
-    if (!params_ || !params_->get_value(plugin_, param_id, &value)) {
+    if (!params_ || !params_->get_value(plugin_.get(), param_id, &value)) {
         throw RequestError(ErrorCode::NoSuchParam,
                            "the plugin has no parameter with id " + std::to_string(param_id));
     }
@@ -187,7 +181,7 @@ std::optional<std::string> ClapDevice::param_to_text(uint32_t param_id, double v
     SCUFF_ASSERT_MAIN_THREAD();
     param_value(param_id);  // an unknown id is an error, not a missing text
     char text[256] = {};
-    if (!params_->value_to_text || !params_->value_to_text(plugin_, param_id, value, text, sizeof text)) {
+    if (!params_->value_to_text || !params_->value_to_text(plugin_.get(), param_id, value, text, sizeof text)) {
         return std::nullopt;
     }
     return bounded_string(text, sizeof text);
@@ -197,7 +191,7 @@ std::optional<double> ClapDevice::param_from_text(uint32_t param_id, const std::
     SCUFF_ASSERT_MAIN_THREAD();
     param_value(param_id);
     double value = 0.0;
-    if (!params_->text_to_value || !params_->text_to_value(plugin_, param_id, text.c_str(), &value) ||
+    if (!params_->text_to_value || !params_->text_to_value(plugin_.get(), param_id, text.c_str(), &value) ||
         !std::isfinite(value)) {
         return std::nullopt;
     }
@@ -217,7 +211,7 @@ std::vector<uint8_t> ClapDevice::save_state() {
     }
     StateWriter writer;
     clap_ostream_t stream{&writer, state_write};
-    if (!state_->save(plugin_, &stream)) {
+    if (!state_->save(plugin_.get(), &stream)) {
         throw RequestError(ErrorCode::BadState, "the plugin failed to save its state");
     }
     return std::move(writer.bytes);
@@ -234,7 +228,7 @@ bool ClapDevice::load_state(std::span<const uint8_t> data) {
     }
     StateReader reader{data};
     clap_istream_t stream{&reader, state_read};
-    if (!state_->load(plugin_, &stream)) {
+    if (!state_->load(plugin_.get(), &stream)) {
         throw RequestError(ErrorCode::BadState, "the plugin rejected the state");
     }
     // The parameters may have changed with the state: the client hears of it.
@@ -278,34 +272,34 @@ void ClapDevice::planes_ready() {
 
 void ClapDevice::activate_plugin(double sample_rate, uint32_t max_frames) {
     SCUFF_ASSERT_MAIN_THREAD();
-    if (!plugin_->activate(plugin_, sample_rate, 1, max_frames)) {
+    if (!plugin_->activate(plugin_.get(), sample_rate, 1, max_frames)) {
         throw RequestError(ErrorCode::PluginFailed, "the plugin failed to activate");
     }
 }
 
 void ClapDevice::deactivate_plugin() {
     SCUFF_ASSERT_MAIN_THREAD();
-    plugin_->deactivate(plugin_);
+    plugin_->deactivate(plugin_.get());
 }
 
 void ClapDevice::on_timer(uint32_t timer_id) {
     SCUFF_ASSERT_MAIN_THREAD();
     if (timer_support_) {
-        timer_support_->on_timer(plugin_, timer_id);
+        timer_support_->on_timer(plugin_.get(), timer_id);
     }
 }
 
 void ClapDevice::on_main_thread() {
     SCUFF_ASSERT_MAIN_THREAD();
     if (wants_callback_.exchange(false)) {
-        plugin_->on_main_thread(plugin_);
+        plugin_->on_main_thread(plugin_.get());
     }
 }
 
 bool ClapDevice::set_offline(bool offline) {
     SCUFF_ASSERT_MAIN_THREAD();
     if (render_ && render_->set) {
-        render_->set(plugin_, offline ? CLAP_RENDER_OFFLINE : CLAP_RENDER_REALTIME);
+        render_->set(plugin_.get(), offline ? CLAP_RENDER_OFFLINE : CLAP_RENDER_REALTIME);
     }
     return false;
 }
@@ -314,7 +308,7 @@ bool ClapDevice::set_offline(bool offline) {
 
 bool ClapDevice::editor_embeddable() {
     SCUFF_ASSERT_MAIN_THREAD();
-    return has_editor_ && gui_->is_api_supported(plugin_, CLAP_WINDOW_API_X11, false) && gui_->set_parent;
+    return has_editor_ && gui_->is_api_supported(plugin_.get(), CLAP_WINDOW_API_X11, false) && gui_->set_parent;
 }
 
 EditorSize ClapDevice::open_editor(uint64_t parent, uint64_t transient_for, const std::string& title) {
@@ -322,13 +316,13 @@ EditorSize ClapDevice::open_editor(uint64_t parent, uint64_t transient_for, cons
     bool floating = parent == 0;
     auto fail = [this](const std::string& what) {
         if (gui_created_) {
-            gui_->destroy(plugin_);
+            gui_->destroy(plugin_.get());
             gui_created_ = false;
         }
         return RequestError(ErrorCode::EditorFailed, identity().name + ": " + what);
     };
     close_editor();  // a floating editor the user closed may still be created
-    if (!gui_->create(plugin_, CLAP_WINDOW_API_X11, floating)) {
+    if (!gui_->create(plugin_.get(), CLAP_WINDOW_API_X11, floating)) {
         throw fail("the plugin failed to create its editor");
     }
     gui_created_ = true;
@@ -337,23 +331,23 @@ EditorSize ClapDevice::open_editor(uint64_t parent, uint64_t transient_for, cons
     if (floating) {
         window.x11 = static_cast<clap_xwnd>(transient_for);
         if (transient_for && gui_->set_transient) {
-            gui_->set_transient(plugin_, &window);
+            gui_->set_transient(plugin_.get(), &window);
         }
         if (gui_->suggest_title) {
-            gui_->suggest_title(plugin_, title.c_str());
+            gui_->suggest_title(plugin_.get(), title.c_str());
         }
     } else {
         window.x11 = static_cast<clap_xwnd>(parent);
-        if (!gui_->set_parent(plugin_, &window)) {
+        if (!gui_->set_parent(plugin_.get(), &window)) {
             throw fail("the plugin refused the window to embed its editor in");
         }
     }
     EditorSize size;
-    if (!gui_->get_size || !gui_->get_size(plugin_, &size.width, &size.height) || size.width == 0 ||
+    if (!gui_->get_size || !gui_->get_size(plugin_.get(), &size.width, &size.height) || size.width == 0 ||
         size.height == 0) {
         throw fail("the plugin's editor has no size");
     }
-    if (!gui_->show || !gui_->show(plugin_)) {
+    if (!gui_->show || !gui_->show(plugin_.get())) {
         throw fail("the plugin failed to show its editor");
     }
     return size;
@@ -366,30 +360,30 @@ void ClapDevice::close_editor() {
     }
     gui_created_ = false;
     if (gui_->hide) {
-        gui_->hide(plugin_);
+        gui_->hide(plugin_.get());
     }
-    gui_->destroy(plugin_);
+    gui_->destroy(plugin_.get());
 }
 
 bool ClapDevice::editor_resizable() {
     SCUFF_ASSERT_MAIN_THREAD();
-    return gui_created_ && gui_->can_resize && gui_->can_resize(plugin_);
+    return gui_created_ && gui_->can_resize && gui_->can_resize(plugin_.get());
 }
 
 EditorSize ClapDevice::resize_editor(EditorSize wanted) {
     SCUFF_ASSERT_MAIN_THREAD();
     EditorSize current;
-    if (!gui_created_ || !gui_->get_size || !gui_->get_size(plugin_, &current.width, &current.height)) {
+    if (!gui_created_ || !gui_->get_size || !gui_->get_size(plugin_.get(), &current.width, &current.height)) {
         throw RequestError(ErrorCode::EditorFailed, identity().name + ": the editor is not open");
     }
     if (!editor_resizable()) {
         return current;
     }
     EditorSize adjusted = wanted;
-    if (gui_->adjust_size && !gui_->adjust_size(plugin_, &adjusted.width, &adjusted.height)) {
+    if (gui_->adjust_size && !gui_->adjust_size(plugin_.get(), &adjusted.width, &adjusted.height)) {
         return current;
     }
-    if (!gui_->set_size || !gui_->set_size(plugin_, adjusted.width, adjusted.height)) {
+    if (!gui_->set_size || !gui_->set_size(plugin_.get(), adjusted.width, adjusted.height)) {
         return current;
     }
     return adjusted;
@@ -422,12 +416,12 @@ bool ClapDevice::output_try_push(const clap_output_events_t* list, const clap_ev
 
 bool ClapDevice::start_plugin_processing() {
     SCUFF_ASSERT_AUDIO_THREAD();
-    return plugin_->start_processing(plugin_);
+    return plugin_->start_processing(plugin_.get());
 }
 
 void ClapDevice::stop_plugin_processing() {
     SCUFF_ASSERT_AUDIO_THREAD();
-    plugin_->stop_processing(plugin_);
+    plugin_->stop_processing(plugin_.get());
 }
 
 bool ClapDevice::process_plugin(uint32_t frames, std::span<const ParamChange> changes,
@@ -450,18 +444,18 @@ bool ClapDevice::process_plugin(uint32_t frames, std::span<const ParamChange> ch
     process.in_events = in_events_.input();
     process.out_events = &out_events_;
     steady_time_ += frames;
-    return plugin_->process(plugin_, &process) != CLAP_PROCESS_ERROR;
+    return plugin_->process(plugin_.get(), &process) != CLAP_PROCESS_ERROR;
 }
 
 void ClapDevice::flush_plugin(std::span<const ParamChange> changes, bool) {
     if (params_ && params_->flush) {
         in_events_.fill(changes, {}, {});
-        params_->flush(plugin_, in_events_.input(), &out_events_);
+        params_->flush(plugin_.get(), in_events_.input(), &out_events_);
         // Values restored from a parameter state follow the queued changes: a load wins.
         if (!staged_params_.empty()) {
             in_events_.clear();
             in_events_.append_params(staged_params_);
-            params_->flush(plugin_, in_events_.input(), &out_events_);
+            params_->flush(plugin_.get(), in_events_.input(), &out_events_);
         }
     }
     staged_params_.clear();

@@ -19,6 +19,7 @@
 #include "clap/process.h"
 #include "core/device.hpp"
 #include "scuff/clap_extras.hpp"
+#include "scuff/clap_instance.hpp"
 #include "scuff/clap_library.hpp"
 
 namespace scuff::sbox {
@@ -69,7 +70,9 @@ private:
 
     std::shared_ptr<ClapLibrary> library_;
     clap_host_t host_{};
-    const clap_plugin_t* plugin_ = nullptr;
+    // After the library and the host, so it is destroyed before them, and also when a creation
+    // step after create_plugin throws.
+    ClapInstance plugin_;
 
     // The plugin's extensions, queried once after init.
     const clap_plugin_audio_ports_t* audio_ports_ = nullptr;

@@ -9,7 +9,7 @@ namespace {
 
 using namespace scuff_test;
 
-const PluginType* const types[] = {&too_many_params_type};
+const PluginType* const types[] = {&creation_census_type, &too_many_params_type, &audio_ports_fail_type};
 constexpr Factory factory = make_factory(types, std::size(types));
 
 } // namespace

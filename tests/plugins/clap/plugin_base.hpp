@@ -70,8 +70,11 @@ public:
                 process->audio_outputs[i].constant_mask = 0;
             return self(p)->process(*process);
         };
-        clap_.get_extension = [](const clap_plugin_t* p, const char* id) {
-            return std::strcmp(id, CLAP_EXT_AUDIO_PORTS) == 0 ? &audio_ports_ext : self(p)->extension(id);
+        clap_.get_extension = [](const clap_plugin_t* p, const char* id) -> const void* {
+            // A plugin's own extension() may replace even the audio ports every plugin has.
+            if (const void* own = self(p)->extension(id))
+                return own;
+            return std::strcmp(id, CLAP_EXT_AUDIO_PORTS) == 0 ? &audio_ports_ext : nullptr;
         };
         clap_.on_main_thread = [](const clap_plugin_t*) {};
     }

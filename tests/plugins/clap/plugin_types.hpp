@@ -27,7 +27,9 @@ extern const PluginType editor_faults_type;
 extern const PluginType floating_editor_type;
 
 // scuff-test-creation-faults.clap
+extern const PluginType creation_census_type;
 extern const PluginType too_many_params_type;
+extern const PluginType audio_ports_fail_type;
 
 // scuff-test-hostile.clap
 extern const PluginType hostile_allocate_type;

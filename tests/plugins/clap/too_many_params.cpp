@@ -36,6 +36,9 @@ protected:
         value = 0.0;
         return id < scuff_dsp::too_many_params;
     }
+
+private:
+    scuff_dsp::Counted counted_;
 };
 
 } // namespace
