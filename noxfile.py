@@ -43,17 +43,19 @@ def install_scuff(session: nox.Session, *extras: str) -> None:
 def tests(session: nox.Session) -> None:
     """The whole test suite, against the installed wheel."""
     session.run("python", "ci/check_os_headers.py")
+    session.run("python", "ci/check_include_rules.py")
     install_scuff(session, "test")
     session.run("pytest", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff, mypy --strict on the package, and the OS-layer rule of the native code."""
+    """ruff, mypy --strict on the package, and the OS-layer and include rules of the native code."""
     session.install("ruff", "mypy", "numpy", "json5")
     session.run("ruff", "check", "python", "tests", "noxfile.py", "ci")
     session.run("mypy")
     session.run("python", "ci/check_os_headers.py")
+    session.run("python", "ci/check_include_rules.py")
 
 
 # The fuzz tests: a lying sandbox against the client, a hostile client against scuff-sbox.

@@ -7,14 +7,19 @@
 #include "core/param_state.hpp"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
+#include "core/vst3_state_magic.hpp"
 #include "scuff/param_limit.hpp"
-#include "vst3/state.hpp"
 
 namespace scuff::sbox {
 
 using protocol::ErrorCode;
 
 namespace {
+
+// A CLAP plugin's parameter flags are the protocol's as they are.
+static_assert(kParamStepped == CLAP_PARAM_IS_STEPPED && kParamPeriodic == CLAP_PARAM_IS_PERIODIC &&
+              kParamHidden == CLAP_PARAM_IS_HIDDEN && kParamReadOnly == CLAP_PARAM_IS_READONLY &&
+              kParamBypass == CLAP_PARAM_IS_BYPASS && kParamAutomatable == CLAP_PARAM_IS_AUTOMATABLE);
 
 std::string bounded_string(const char* text, size_t capacity) {
     return std::string(text, strnlen(text, capacity));

@@ -9,6 +9,24 @@
 
 namespace scuff::sbox {
 
+namespace {
+
+// A severity beyond CLAP's (a later version's) counts as the nearer end of the scale.
+LogSeverity severity_of(clap_log_severity severity) {
+    switch (severity) {
+    case CLAP_LOG_DEBUG: return LogSeverity::Debug;
+    case CLAP_LOG_INFO: return LogSeverity::Info;
+    case CLAP_LOG_WARNING: return LogSeverity::Warning;
+    case CLAP_LOG_ERROR: return LogSeverity::Error;
+    case CLAP_LOG_FATAL: return LogSeverity::Fatal;
+    case CLAP_LOG_HOST_MISBEHAVING: return LogSeverity::HostMisbehaving;
+    case CLAP_LOG_PLUGIN_MISBEHAVING: return LogSeverity::PluginMisbehaving;
+    default: return severity < CLAP_LOG_DEBUG ? LogSeverity::Debug : LogSeverity::PluginMisbehaving;
+    }
+}
+
+} // namespace
+
 struct ClapDeviceHost {
     static ClapDevice& device(const clap_host_t* host) { return *static_cast<ClapDevice*>(host->host_data); }
 
@@ -28,7 +46,7 @@ struct ClapDeviceHost {
 
     // --- clap.log ---
     static void log(const clap_host_t* host, clap_log_severity severity, const char* message) {
-        device(host).services_.log(device(host).id(), severity, message ? message : "");
+        device(host).services_.log(device(host).id(), severity_of(severity), message ? message : "");
     }
 
     // --- clap.thread-check ---

@@ -1,7 +1,7 @@
 #pragma once
 // One hosted plugin instance, whatever its format: its ports, its shared memory and the
 // audio-thread work every format shares (parameter rings, restarts, the NaN guard).
-// CLAP and VST3 each implement the few calls that differ (clap_device.hpp, vst3_device.hpp).
+// CLAP and VST3 each implement the few calls that differ (clap/device.hpp, vst3/device.hpp).
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -10,42 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "core/device_description.hpp"
 #include "core/host_services.hpp"
 #include "scuff/os/shared_memory.hpp"
 #include "scuff/shared_layout.hpp"
 
 namespace scuff::sbox {
-
-struct PortDescription {
-    uint32_t id;
-    std::string name;
-    uint32_t channels;
-    bool is_main;
-};
-
-// Flags use CLAP's bit values (CLAP_PARAM_IS_STEPPED ...) for every format.
-struct ParamDescription {
-    uint32_t id;
-    std::string name;
-    std::string module;
-    double min_value;
-    double max_value;
-    double default_value;
-    uint32_t flags;
-};
-
-struct PluginIdentity {
-    std::string id;
-    std::string name;
-    std::string vendor;
-    std::string version;
-};
-
-struct EditorSize {
-    uint32_t width = 0;
-    uint32_t height = 0;
-    bool operator==(const EditorSize&) const = default;
-};
 
 // What the audio thread hands every device in a cycle besides its frame count.
 struct CycleContext {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "scuff/clap_extras.hpp"
+#include "core/log_severity.hpp"
 
 namespace scuff::sbox {
 
@@ -14,7 +14,7 @@ public:
     // Thread-safe: makes the main loop look at every device's request flags.
     virtual void wake_main_loop() = 0;
     // Thread-safe: forwards a plugin's log line to the client.
-    virtual void log(uint32_t device, clap_log_severity severity, const std::string& message) = 0;
+    virtual void log(uint32_t device, LogSeverity severity, const std::string& message) = 0;
     // Main thread: timer-support.
     virtual bool register_timer(uint32_t device, uint32_t period_ms, uint32_t* timer_id) = 0;
     virtual bool unregister_timer(uint32_t device, uint32_t timer_id) = 0;

@@ -1,7 +1,5 @@
 #include "server/messages.hpp"
 
-#include <algorithm>
-
 #include "core/device.hpp"
 
 namespace scuff::sbox {
@@ -47,6 +45,19 @@ fb::Offset<DeviceInfo> device_info(fb::FlatBufferBuilder& builder, const Device&
                             device.latency(), device.note_inputs(), device.note_outputs(), device.has_editor());
 }
 
+protocol::LogSeverity protocol_severity(sbox::LogSeverity severity) {
+    switch (severity) {
+    case sbox::LogSeverity::Debug: return protocol::LogSeverity::Debug;
+    case sbox::LogSeverity::Info: return protocol::LogSeverity::Info;
+    case sbox::LogSeverity::Warning: return protocol::LogSeverity::Warning;
+    case sbox::LogSeverity::Error: return protocol::LogSeverity::Error;
+    case sbox::LogSeverity::Fatal: return protocol::LogSeverity::Fatal;
+    case sbox::LogSeverity::HostMisbehaving: return protocol::LogSeverity::HostMisbehaving;
+    case sbox::LogSeverity::PluginMisbehaving: return protocol::LogSeverity::PluginMisbehaving;
+    }
+    return protocol::LogSeverity::Error;
+}
+
 fb::Offset<EditorInfo> editor_info(fb::FlatBufferBuilder& builder, uint32_t device, const EditorState& state) {
     return CreateEditorInfo(builder, device, state.visible, state.window, state.width, state.height, state.resizable);
 }
@@ -90,10 +101,10 @@ Message state_reply(uint64_t request, std::span<const uint8_t> data) {
     return response(builder, request, Reply::State, CreateState(builder, bytes).Union());
 }
 
-Message log_message(uint32_t device, clap_log_severity severity, const std::string& text) {
+Message log_message(uint32_t device, sbox::LogSeverity severity, const std::string& text) {
     fb::FlatBufferBuilder builder;
-    auto level = static_cast<LogSeverity>(std::clamp<int>(severity, CLAP_LOG_DEBUG, CLAP_LOG_PLUGIN_MISBEHAVING));
-    return finish(builder, Body::Log, CreateLog(builder, device, level, builder.CreateString(text)).Union());
+    return finish(builder, Body::Log,
+                  CreateLog(builder, device, protocol_severity(severity), builder.CreateString(text)).Union());
 }
 
 Message device_changed_message(const Device& device, bool state_dirty) {

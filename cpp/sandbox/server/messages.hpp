@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/log_severity.hpp"
 #include "flatbuffers/flatbuffers.h"
-#include "scuff/clap_extras.hpp"
 #include "scuff/protocol/sandbox_message_generated.h"
 
 namespace scuff::sbox {
@@ -33,7 +33,7 @@ Message device_info_reply(uint64_t request, const Device& device);
 Message param_value_reply(uint64_t request, double value);
 Message text_reply(uint64_t request, const std::string& text);
 Message state_reply(uint64_t request, std::span<const uint8_t> data);
-Message log_message(uint32_t device, clap_log_severity severity, const std::string& text);
+Message log_message(uint32_t device, LogSeverity severity, const std::string& text);
 Message device_changed_message(const Device& device, bool state_dirty);
 // The plugin changed a parameter itself (a gesture in its editor), in plain units.
 Message param_edited_message(uint32_t device, uint32_t param_id, double value);

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "clap/ext/params.h"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
 
@@ -83,7 +82,7 @@ void Sandbox::send(const Message& message) {
 void Sandbox::handle_frame(const std::vector<uint8_t>& frame) {
     flatbuffers::Verifier verifier(frame.data(), frame.size());
     if (!protocol::VerifyClientMessageBuffer(verifier)) {
-        send(log_message(0, CLAP_LOG_HOST_MISBEHAVING, "sandbox received a malformed control message"));
+        send(log_message(0, LogSeverity::HostMisbehaving, "sandbox received a malformed control message"));
         return;
     }
     const auto* message = protocol::GetClientMessage(frame.data());
@@ -157,11 +156,11 @@ void Sandbox::service_devices() {
                 flush(*device);
             }
         } catch (const std::exception& error) {
-            log(id, CLAP_LOG_ERROR, error.what());
+            log(id, LogSeverity::Error, error.what());
         }
         send_own_edits(*device, requests.edits);
         if (requests.non_finite_blocks > 0) {
-            log(id, CLAP_LOG_WARNING,
+            log(id, LogSeverity::Warning,
                 "the plugin's output held NaN or infinity in " + std::to_string(requests.non_finite_blocks) +
                     " block(s); those blocks were silenced");
         }
@@ -173,7 +172,7 @@ void Sandbox::service_devices() {
 
 void Sandbox::wake_main_loop() { wake_.signal(); }
 
-void Sandbox::log(uint32_t device, clap_log_severity severity, const std::string& message) {
+void Sandbox::log(uint32_t device, LogSeverity severity, const std::string& message) {
     {
         std::lock_guard lock(log_mutex_);
         // A plugin that logs without end must not exhaust the sandbox's memory.
@@ -237,7 +236,7 @@ void Sandbox::send_own_edits(Device& device, const std::vector<ParamChange>& edi
     auto params = device.params();
     for (const auto& edit : edits) {
         auto param = std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.id == edit.param_id; });
-        if (param != params.end() && !(param->flags & CLAP_PARAM_IS_READONLY)) {
+        if (param != params.end() && !(param->flags & kParamReadOnly)) {
             param_edited(device.id(), edit.param_id, edit.value);
         }
     }
@@ -250,7 +249,7 @@ void Sandbox::serve_editor_events() {
             return found == devices_.end() ? nullptr : found->second.get();
         });
     } catch (const std::exception& error) {
-        log(0, CLAP_LOG_ERROR, std::string("editor: ") + error.what());
+        log(0, LogSeverity::Error, std::string("editor: ") + error.what());
     }
 }
 

@@ -42,7 +42,7 @@ public:
 
     // HostServices
     void wake_main_loop() override;
-    void log(uint32_t device, clap_log_severity severity, const std::string& message) override;
+    void log(uint32_t device, LogSeverity severity, const std::string& message) override;
     bool register_timer(uint32_t device, uint32_t period_ms, uint32_t* timer_id) override;
     bool unregister_timer(uint32_t device, uint32_t timer_id) override;
     bool watch_fd(uint32_t device, int fd) override;

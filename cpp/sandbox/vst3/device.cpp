@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstring>
 
-#include "clap/ext/params.h"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
 #include "pluginterfaces/vst/ivstmidicontrollers.h"
@@ -31,14 +30,14 @@ Vst::SpeakerArrangement arrangement_for(int32 channels) {
     return (Vst::SpeakerArrangement{1} << channels) - 1;
 }
 
-uint32_t clap_flags(const Vst::ParameterInfo& info) {
+uint32_t param_flags(const Vst::ParameterInfo& info) {
     uint32_t flags = 0;
-    if (info.stepCount > 0) flags |= CLAP_PARAM_IS_STEPPED;
-    if (info.flags & Vst::ParameterInfo::kIsWrapAround) flags |= CLAP_PARAM_IS_PERIODIC;
-    if (info.flags & Vst::ParameterInfo::kIsHidden) flags |= CLAP_PARAM_IS_HIDDEN;
-    if (info.flags & Vst::ParameterInfo::kIsReadOnly) flags |= CLAP_PARAM_IS_READONLY;
-    if (info.flags & Vst::ParameterInfo::kIsBypass) flags |= CLAP_PARAM_IS_BYPASS;
-    if (info.flags & Vst::ParameterInfo::kCanAutomate) flags |= CLAP_PARAM_IS_AUTOMATABLE;
+    if (info.stepCount > 0) flags |= kParamStepped;
+    if (info.flags & Vst::ParameterInfo::kIsWrapAround) flags |= kParamPeriodic;
+    if (info.flags & Vst::ParameterInfo::kIsHidden) flags |= kParamHidden;
+    if (info.flags & Vst::ParameterInfo::kIsReadOnly) flags |= kParamReadOnly;
+    if (info.flags & Vst::ParameterInfo::kIsBypass) flags |= kParamBypass;
+    if (info.flags & Vst::ParameterInfo::kCanAutomate) flags |= kParamAutomatable;
     return flags;
 }
 
@@ -292,7 +291,7 @@ void Vst3Device::read_params() {
         double at_one = controller_->normalizedParamToPlain(param_id, 1.0);
         double default_plain = controller_->normalizedParamToPlain(param_id, info.defaultNormalizedValue);
         ParamDescription description{param_id, vst3::text(info.title), "", std::min(at_zero, at_one),
-                                     std::max(at_zero, at_one), default_plain, clap_flags(info)};
+                                     std::max(at_zero, at_one), default_plain, param_flags(info)};
         Vst3ParamMapping mapping([this, param_id](double normalized) {
             return controller_->normalizedParamToPlain(param_id, normalized);
         });
@@ -353,7 +352,7 @@ std::vector<ParamDescription> Vst3Device::params() const {
         }
         ParamDescription description = known->second.description;
         description.name = vst3::text(info.title);
-        description.flags = clap_flags(info);
+        description.flags = param_flags(info);
         result.push_back(std::move(description));
     }
     return result;
@@ -431,7 +430,7 @@ std::vector<uint8_t> Vst3Device::save_state() {
     // since the last block of audio): it travels with the state, and a load applies it again.
     for (const auto& [param_id, value] : set_by_host_) {
         auto param = params_.find(param_id);
-        if (param != params_.end() && !(param->second.description.flags & CLAP_PARAM_IS_READONLY)) {
+        if (param != params_.end() && !(param->second.description.flags & kParamReadOnly)) {
             state.values.emplace_back(param_id, value);
         }
     }

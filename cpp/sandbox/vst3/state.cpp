@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/vst3_state_magic.hpp"
+
 namespace scuff::sbox {
 
 namespace {
 
-constexpr uint8_t kMagic[8] = {'S', 'C', 'U', 'F', 'F', 'V', '3', 'S'};
 constexpr uint32_t kVersion = 2;
 // Far more parameters than any plugin has; a count beyond it is a corrupt state.
 constexpr uint64_t kMaxValues = 1 << 20;
@@ -48,12 +49,8 @@ struct Reader {
 
 } // namespace
 
-bool is_vst3_state(std::span<const uint8_t> data) {
-    return data.size() >= sizeof kMagic && std::equal(std::begin(kMagic), std::end(kMagic), data.begin());
-}
-
 std::vector<uint8_t> encode_vst3_state(const Vst3State& state) {
-    std::vector<uint8_t> out(std::begin(kMagic), std::end(kMagic));
+    std::vector<uint8_t> out(kVst3StateMagic.begin(), kVst3StateMagic.end());
     put(out, kVersion, 4);
     put(out, state.component.size(), 8);
     out.insert(out.end(), state.component.begin(), state.component.end());
@@ -73,7 +70,7 @@ std::optional<Vst3State> decode_vst3_state(std::span<const uint8_t> data) {
     if (!is_vst3_state(data)) {
         return std::nullopt;
     }
-    Reader reader{data, sizeof kMagic};
+    Reader reader{data, kVst3StateMagic.size()};
     auto version = reader.number(4);
     if (!version || *version != kVersion) {
         return std::nullopt;
