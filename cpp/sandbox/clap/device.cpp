@@ -222,14 +222,14 @@ std::vector<uint8_t> ClapDevice::save_state() {
     return std::move(writer.bytes);
 }
 
-bool ClapDevice::load_state(std::span<const uint8_t> data) {
+StateLoad ClapDevice::load_state(std::span<const uint8_t> data) {
     SCUFF_ASSERT_MAIN_THREAD();
     if (is_vst3_state(data)) {
         throw RequestError(ErrorCode::BadState, "this is the state of a VST3 plugin; a CLAP plugin cannot load it");
     }
     if (!state_) {
         stage_param_state(data);
-        return true;
+        return StateLoad::NeedsFlush;
     }
     StateReader reader{data};
     clap_istream_t stream{&reader, state_read};
@@ -238,7 +238,7 @@ bool ClapDevice::load_state(std::span<const uint8_t> data) {
     }
     // The parameters may have changed with the state: the client hears of it.
     raise(params_changed_);
-    return false;
+    return StateLoad::Done;
 }
 
 void ClapDevice::stage_param_state(std::span<const uint8_t> data) {
@@ -294,19 +294,19 @@ void ClapDevice::on_timer(uint32_t timer_id) {
     }
 }
 
-void ClapDevice::on_main_thread() {
+void ClapDevice::run_deferred_main_thread_work() {
     SCUFF_ASSERT_MAIN_THREAD();
     if (wants_callback_.exchange(false)) {
         plugin_->on_main_thread(plugin_.get());
     }
 }
 
-bool ClapDevice::set_offline(bool offline) {
+ModeChange ClapDevice::set_offline(bool offline) {
     SCUFF_ASSERT_MAIN_THREAD();
     if (render_ && render_->set) {
         render_->set(plugin_.get(), offline ? CLAP_RENDER_OFFLINE : CLAP_RENDER_REALTIME);
     }
-    return false;
+    return ModeChange::Done;
 }
 
 // --- clap.gui ---

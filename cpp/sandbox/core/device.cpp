@@ -147,7 +147,7 @@ void Device::finish_restart() {
 
 Device::Requests Device::take_requests() {
     SCUFF_ASSERT_MAIN_THREAD();
-    on_main_thread();
+    run_deferred_main_thread_work();
     Requests requests;
     requests.params_changed = params_changed_.exchange(false);
     requests.latency_changed = latency_changed_.exchange(false);

@@ -36,6 +36,22 @@ enum class Lifecycle {
     Restarting,
 };
 
+// What a state load leaves to do.
+enum class StateLoad {
+    // The plugin holds the state.
+    Done,
+    // The state's values still have to reach the plugin through a parameter flush.
+    NeedsFlush,
+};
+
+// How a device takes a new process mode (offline or real time).
+enum class ModeChange {
+    // The plugin renders in the new mode from its next block.
+    Done,
+    // The plugin takes the mode only when it is activated again: the device must restart.
+    NeedsRestart,
+};
+
 class Device {
 public:
     Device(uint32_t id, HostServices& services);
@@ -52,7 +68,8 @@ public:
     virtual PluginIdentity identity() const = 0;
     const std::vector<PortDescription>& inputs() const { return inputs_; }
     const std::vector<PortDescription>& outputs() const { return outputs_; }
-    // Note ports (CLAP) or event buses (VST3): events reach them in a later protocol.
+    // Note ports (CLAP) or event buses (VST3): where the events of the device's rings and of
+    // the sandbox's note connections arrive, and where the plugin's own events leave.
     uint32_t note_inputs() const { return note_inputs_; }
     uint32_t note_outputs() const { return note_outputs_; }
     virtual std::vector<ParamDescription> params() const = 0;
@@ -63,22 +80,21 @@ public:
     virtual std::optional<std::string> param_to_text(uint32_t param_id, double value) = 0;
     virtual std::optional<double> param_from_text(uint32_t param_id, const std::string& text) = 0;
     virtual std::vector<uint8_t> save_state() = 0;
-    // Returns true when the values still have to reach the plugin through a flush.
-    virtual bool load_state(std::span<const uint8_t> data) = 0;
+    virtual StateLoad load_state(std::span<const uint8_t> data) = 0;
     // Maps the device's shared memory and activates the plugin.
     void attach_memory(os::SharedMemory memory, double sample_rate, uint32_t max_frames);
     // Applies queued parameter changes while the plugin is inactive.
     void flush_params_inactive();
-    // Main thread, after a flush: what the format keeps on the main thread hears of it now.
-    virtual void flushed() {}
+    // Main thread, after the queued parameter changes reached the plugin: what the format keeps
+    // of them on the main thread (a VST3 controller) catches up.
+    virtual void on_params_flushed() {}
     // Deactivates and reactivates the plugin after begin_restart(). Throws RequestError
     // when it fails to activate; it then stays inactive and gives silence.
     void finish_restart();
     virtual void on_timer(uint32_t timer_id) = 0;
     virtual void on_fd_ready(int) {}
-    // Renders offline (as fast as it likes, never real time) or not. Returns true when the
-    // plugin takes the change only through a restart.
-    virtual bool set_offline(bool offline) = 0;
+    // Renders offline (as fast as it likes, never real time) or not.
+    virtual ModeChange set_offline(bool offline) = 0;
 
     // --- the editor (main thread); each call that reaches the plugin throws RequestError ---
     // The plugin has an X11 editor.
@@ -139,8 +155,9 @@ protected:
                                 std::span<const NoteEvent> events, const TransportState* transport) = 0;
     // Applies changes outside a block: on the audio thread when `active`, else on the main thread.
     virtual void flush_plugin(std::span<const ParamChange> changes, bool active) = 0;
-    // Main thread, from take_requests: work the plugin's callbacks left for the main thread.
-    virtual void on_main_thread() {}
+    // Main thread, from take_requests: the work the plugin's callbacks on other threads left
+    // for the main thread (a CLAP plugin's request_callback, a VST3 controller's edits).
+    virtual void run_deferred_main_thread_work() {}
     // After attach_memory laid out the planes: build the format's buffer descriptions.
     virtual void planes_ready() = 0;
 

@@ -37,7 +37,7 @@ void Sandbox::flush(Device& device) {
     } else {
         on_audio_thread([&device] { device.flush_params_active(); });
     }
-    device.flushed();
+    device.on_params_flushed();
 }
 
 void Sandbox::restart(Device& device) {
@@ -132,7 +132,7 @@ Message Sandbox::save_state(uint64_t id, const protocol::SaveState& request) {
 
 Message Sandbox::load_state(uint64_t id, const protocol::LoadState& request) {
     auto& target = device(request.device());
-    if (target.load_state({request.data()->data(), request.data()->size()})) {
+    if (target.load_state({request.data()->data(), request.data()->size()}) == StateLoad::NeedsFlush) {
         flush(target);
     }
     return ok_reply(id);
@@ -145,7 +145,7 @@ Message Sandbox::describe_device(uint64_t id, const protocol::DescribeDevice& re
 Message Sandbox::set_process_mode(uint64_t id, const protocol::SetProcessMode& request) {
     offline_ = request.offline();
     for (auto& [device_id, target] : devices_) {
-        if (target->set_offline(offline_)) {
+        if (target->set_offline(offline_) == ModeChange::NeedsRestart) {
             // Reactivated between two blocks, as for a plugin's own restart request.
             restart(*target);
         }

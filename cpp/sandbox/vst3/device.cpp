@@ -437,7 +437,7 @@ std::vector<uint8_t> Vst3Device::save_state() {
     return encode_vst3_state(state);
 }
 
-bool Vst3Device::load_state(std::span<const uint8_t> data) {
+StateLoad Vst3Device::load_state(std::span<const uint8_t> data) {
     SCUFF_ASSERT_MAIN_THREAD();
     auto state = decode_vst3_state(data);
     if (!state) {
@@ -485,7 +485,7 @@ bool Vst3Device::load_state(std::span<const uint8_t> data) {
         raise(wants_flush_);
     }
     raise(params_changed_);
-    return false;
+    return StateLoad::Done;
 }
 
 // --- The main loop's work ---
@@ -596,7 +596,7 @@ void Vst3Device::on_fd_ready(int fd) {
     }
 }
 
-void Vst3Device::on_main_thread() {
+void Vst3Device::run_deferred_main_thread_work() {
     SCUFF_ASSERT_MAIN_THREAD();
     sync_controller();
     if (values_stale_.exchange(false)) {
@@ -738,12 +738,12 @@ void Vst3Device::activate_plugin(double sample_rate, uint32_t max_frames) {
     }
 }
 
-bool Vst3Device::set_offline(bool offline) {
+ModeChange Vst3Device::set_offline(bool offline) {
     SCUFF_ASSERT_MAIN_THREAD();
     bool changed = offline_ != offline;
     offline_ = offline;
     // VST3 takes a process mode only through setupProcessing, while inactive.
-    return changed && lifecycle() != Lifecycle::Initialized;
+    return changed && lifecycle() != Lifecycle::Initialized ? ModeChange::NeedsRestart : ModeChange::Done;
 }
 
 void Vst3Device::deactivate_plugin() {

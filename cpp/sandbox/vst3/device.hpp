@@ -41,12 +41,12 @@ public:
     std::optional<std::string> param_to_text(uint32_t param_id, double value) override;
     std::optional<double> param_from_text(uint32_t param_id, const std::string& text) override;
     std::vector<uint8_t> save_state() override;
-    bool load_state(std::span<const uint8_t> data) override;
+    StateLoad load_state(std::span<const uint8_t> data) override;
     void on_timer(uint32_t timer_id) override;
     void on_fd_ready(int fd) override;
     // The controller takes the values the flush gave the processor.
-    void flushed() override { sync_controller(); }
-    bool set_offline(bool offline) override;
+    void on_params_flushed() override { sync_controller(); }
+    ModeChange set_offline(bool offline) override;
     bool has_editor() const override { return has_editor_; }
     bool editor_embeddable() override { return has_editor_; }
     EditorSize open_editor(uint64_t parent, uint64_t transient_for, const std::string& title) override;
@@ -63,7 +63,7 @@ private:
     bool process_plugin(uint32_t frames, std::span<const ParamChange> changes, std::span<const NoteEvent> events,
                         const TransportState* transport) override;
     void flush_plugin(std::span<const ParamChange> changes, bool active) override;
-    void on_main_thread() override;
+    void run_deferred_main_thread_work() override;
     void planes_ready() override;
 
     // --- Vst3HostEvents: the plugin's calls to its host ---
