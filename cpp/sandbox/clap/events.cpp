@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "clap/fixedpoint.h"
+#include "core/bar_position.hpp"
+#include "core/midi_message.hpp"
 
 namespace scuff::sbox {
 
@@ -41,19 +43,12 @@ void ClapEventList::add_note(const NoteEvent& event, const ClapNotePort& port) {
     ClapEvent out{};
     bool wants_midi = port.preferred == CLAP_NOTE_DIALECT_MIDI || !(port.supported & CLAP_NOTE_DIALECT_CLAP);
     if (event.kind == NoteEventKind::Midi) {
-        uint8_t status = event.midi[0] & 0xF0;
-        bool is_note = event.midi_size == 3 && (status == 0x80 || status == 0x90);
-        if (!wants_midi && is_note && !(port.supported & CLAP_NOTE_DIALECT_MIDI)) {
-            // A port that speaks only CLAP notes still gets MIDI note messages, as notes.
-            NoteEvent note{event.frame, event.port,
-                           status == 0x90 && event.midi[2] > 0 ? NoteEventKind::NoteOn : NoteEventKind::NoteOff,
-                           static_cast<uint8_t>(event.midi[0] & 0x0F), static_cast<int16_t>(event.midi[1] & 0x7F),
-                           0, {}, -1, (event.midi[2] & 0x7F) / 127.0f};
-            add_note(note, port);
-            return;
-        }
         if (!(port.supported & CLAP_NOTE_DIALECT_MIDI)) {
-            return;  // Nothing the port can take.
+            // A port that speaks only CLAP notes still gets MIDI note messages, as notes.
+            if (auto note = as_note_event(event); note && !wants_midi) {
+                add_note(*note, port);
+            }
+            return;
         }
         out.midi.header = header(sizeof(clap_event_midi_t), event.frame, CLAP_EVENT_MIDI);
         out.midi.port_index = event.port;
@@ -179,11 +174,9 @@ clap_event_transport_t clap_transport(const TransportState& transport) {
     event.loop_end_seconds = seconds(transport.loop_end_beats * 60.0 / transport.tempo);
     event.tsig_num = transport.time_signature_numerator;
     event.tsig_denom = transport.time_signature_denominator;
-    // Beats per bar, in quarter notes as the beat timeline counts them.
-    double bar_beats = 4.0 * transport.time_signature_numerator / transport.time_signature_denominator;
-    double bar = std::floor(transport.position_beats / bar_beats);
-    event.bar_number = static_cast<int32_t>(std::clamp(bar, -1e9, 1e9));
-    event.bar_start = beats(bar * bar_beats);
+    auto bar = bar_position(transport);
+    event.bar_number = static_cast<int32_t>(std::clamp(bar.number, -1e9, 1e9));
+    event.bar_start = beats(bar.start_beats);
     return event;
 }
 

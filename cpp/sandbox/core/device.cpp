@@ -7,8 +7,10 @@
 #include <string>
 #include <thread>
 
+#include "core/midi_message.hpp"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
+#include "core/time_order.hpp"
 #include "scuff/param_limit.hpp"
 
 namespace scuff::sbox {
@@ -22,22 +24,6 @@ constexpr size_t kMaxSoundingNotes = 256;
 
 NoteEvent note_off_for(uint16_t port, uint8_t channel, int16_t key, int32_t note_id) {
     return {0, port, NoteEventKind::NoteOff, channel, key, 0, {}, note_id, 0.0f};
-}
-
-// A MIDI note on or off as the note it stands for; other MIDI messages are left alone.
-bool as_note(const NoteEvent& event, NoteEventKind& kind, int16_t& key) {
-    if (event.kind != NoteEventKind::Midi) {
-        kind = event.kind;
-        key = event.key;
-        return true;
-    }
-    uint8_t status = event.midi[0] & 0xF0;
-    if (event.midi_size < 3 || (status != 0x80 && status != 0x90)) {
-        return false;
-    }
-    kind = status == 0x90 && event.midi[2] > 0 ? NoteEventKind::NoteOn : NoteEventKind::NoteOff;
-    key = event.midi[1] & 0x7F;
-    return true;
 }
 
 // 100000 as "100,000".
@@ -179,16 +165,8 @@ std::span<const ParamChange> Device::collect_param_changes(uint32_t frames) {
     DeviceMemoryLayout::header(memory_.data())->params_in.drain([&](const ParamChange& change) {
         changes_[count++] = {change.param_id, std::min(change.frame, last_frame), change.value};
     });
-    // Changes must reach the plugin in time order; the queue is short, so an insertion
-    // sort keeps equal times in the order they were sent.
-    for (uint32_t i = 1; i < count; ++i) {
-        auto change = changes_[i];
-        uint32_t j = i;
-        for (; j > 0 && changes_[j - 1].frame > change.frame; --j) {
-            changes_[j] = changes_[j - 1];
-        }
-        changes_[j] = change;
-    }
+    // In time order, keeping equal times in the order they were sent.
+    sort_by_frame(changes_.data(), count);
     return {changes_.data(), count};
 }
 
@@ -215,14 +193,7 @@ std::span<const NoteEvent> Device::collect_events(uint32_t frames, bool panic) {
     routed_count_ = 0;
     // In time order, keeping the order of equal times: panic first, then the client's, then
     // what connections brought, each already in order, so the sort has little to do.
-    for (uint32_t i = 1; i < count; ++i) {
-        auto event = events_[i];
-        uint32_t j = i;
-        for (; j > 0 && events_[j - 1].frame > event.frame; --j) {
-            events_[j] = events_[j - 1];
-        }
-        events_[j] = event;
-    }
+    sort_by_frame(events_.data(), count);
     for (uint32_t i = 0; i < count; ++i) {
         track_sounding(events_[i]);
     }
@@ -230,24 +201,22 @@ std::span<const NoteEvent> Device::collect_events(uint32_t frames, bool panic) {
 }
 
 void Device::track_sounding(const NoteEvent& event) {
-    NoteEventKind kind;
-    int16_t key;
-    if (!as_note(event, kind, key)) {
+    auto note = as_note_event(event);
+    if (!note) {
         return;
     }
-    uint8_t channel = event.kind == NoteEventKind::Midi ? (event.midi[0] & 0x0F) : event.channel;
     for (uint32_t i = 0; i < sounding_count_; ++i) {
-        auto& note = sounding_[i];
-        if (note.port == event.port && note.channel == channel && note.key == key) {
+        auto& sounding = sounding_[i];
+        if (sounding.port == note->port && sounding.channel == note->channel && sounding.key == note->key) {
             // A note on for a sounding key restarts it; an end removes it.
-            if (kind != NoteEventKind::NoteOn) {
-                note = sounding_[--sounding_count_];
+            if (note->kind != NoteEventKind::NoteOn) {
+                sounding = sounding_[--sounding_count_];
             }
             return;
         }
     }
-    if (kind == NoteEventKind::NoteOn && sounding_count_ < sounding_.size()) {
-        sounding_[sounding_count_++] = {event.port, channel, key, event.note_id};
+    if (note->kind == NoteEventKind::NoteOn && sounding_count_ < sounding_.size()) {
+        sounding_[sounding_count_++] = {note->port, note->channel, note->key, note->note_id};
     }
 }
 

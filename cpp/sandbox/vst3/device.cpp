@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/bar_position.hpp"
+#include "core/midi_message.hpp"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
 #include "pluginterfaces/vst/ivstmidicontrollers.h"
@@ -804,49 +806,41 @@ void Vst3Device::gather_input_events(std::span<const NoteEvent> events) {
         out.busIndex = event.port;
         out.sampleOffset = static_cast<int32>(event.frame);
         out.flags = Vst::Event::kIsLive;
-        NoteEventKind kind = event.kind;
-        int16 channel = event.channel, key = event.key;
-        float velocity = event.velocity;
-        if (kind == NoteEventKind::Midi) {
-            uint8_t status = event.midi[0] & 0xF0;
-            uint8_t data1 = event.midi_size > 1 ? event.midi[1] & 0x7F : 0;
-            uint8_t data2 = event.midi_size > 2 ? event.midi[2] & 0x7F : 0;
-            channel = event.midi[0] & 0x0F;
+        if (event.kind == NoteEventKind::Midi) {
+            MidiMessage message = decode_midi(event);
             NoteEvent on_channel = event;
-            on_channel.channel = static_cast<uint8_t>(channel);
-            switch (status) {
-            case 0x80:
-            case 0x90:
-                kind = status == 0x90 && data2 > 0 ? NoteEventKind::NoteOn : NoteEventKind::NoteOff;
-                key = data1;
-                velocity = data2 / 127.0f;
-                break;
-            case 0xA0:
+            on_channel.channel = message.channel;
+            switch (message.kind) {
+            case MidiMessage::Kind::PolyPressure:
                 out.type = Vst::Event::kPolyPressureEvent;
-                out.polyPressure = {channel, static_cast<int16>(data1), data2 / 127.0f, -1};
+                out.polyPressure = {message.channel, message.data1, message.velocity(), -1};
                 input_events_.addEvent(out);
                 continue;
-            case 0xB0:
-                add_controller_change(on_channel, data1, data2 / 127.0);
+            case MidiMessage::Kind::ControlChange:
+                add_controller_change(on_channel, message.data1, message.data2 / 127.0);
                 continue;
-            case 0xD0:
-                add_controller_change(on_channel, Vst::kAfterTouch, data1 / 127.0);
+            case MidiMessage::Kind::ChannelPressure:
+                add_controller_change(on_channel, Vst::kAfterTouch, message.data1 / 127.0);
                 continue;
-            case 0xE0:
+            case MidiMessage::Kind::PitchBend:
                 // Over 16384, so that the centre, 8192, is exactly 0.5: no bend.
-                add_controller_change(on_channel, Vst::kPitchBend, ((data2 << 7) | data1) / 16384.0);
+                add_controller_change(on_channel, Vst::kPitchBend, message.bend() / 16384.0);
                 continue;
+            case MidiMessage::Kind::NoteOn:
+            case MidiMessage::Kind::NoteOff:
+                break;
             default:
                 continue;  // System messages and program changes have no VST3 event.
             }
         }
-        if (kind == NoteEventKind::NoteOn) {
+        auto note = as_note_event(event);
+        if (note->kind == NoteEventKind::NoteOn) {
             out.type = Vst::Event::kNoteOnEvent;
-            out.noteOn = {channel, key, 0.0f, velocity, 0, event.note_id};
+            out.noteOn = {note->channel, note->key, 0.0f, note->velocity, 0, note->note_id};
         } else {
             // A choke is the nearest VST3 has: the note's end.
             out.type = Vst::Event::kNoteOffEvent;
-            out.noteOff = {channel, key, velocity, event.note_id, 0.0f};
+            out.noteOff = {note->channel, note->key, note->velocity, note->note_id, 0.0f};
         }
         input_events_.addEvent(out);
     }
@@ -889,8 +883,7 @@ void Vst3Device::set_context(const TransportState& transport) {
     context_.timeSigNumerator = transport.time_signature_numerator;
     context_.timeSigDenominator = transport.time_signature_denominator;
     context_.projectTimeMusic = transport.position_beats;
-    double bar_beats = 4.0 * transport.time_signature_numerator / transport.time_signature_denominator;
-    context_.barPositionMusic = std::floor(transport.position_beats / bar_beats) * bar_beats;
+    context_.barPositionMusic = bar_position(transport).start_beats;
     context_.cycleStartMusic = transport.loop_start_beats;
     context_.cycleEndMusic = transport.loop_end_beats;
     context_.projectTimeSamples = static_cast<int64>(std::llround(transport.position_seconds * sample_rate_));
