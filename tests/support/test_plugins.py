@@ -1,4 +1,5 @@
-"""Builds scuff's own CLAP and VST3 test plugins (tests/plugins) and names what they contain."""
+"""Builds scuff's own CLAP and VST3 test plugins (tests/plugins) and names what they contain; the
+same build makes the C++ tests that need no plugin (tests/native)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ HANG_ON_LOAD_FILE = "scuff-test-hang-on-load.clap"
 EMPTY_FILE = "scuff-test-empty.clap"
 HOSTILE_FILE = "scuff-test-hostile.clap"
 CREATION_FAULTS_FILE = "scuff-test-creation-faults.clap"
+
+# Executables, in the same directory: C++ tests that print one line per case and exit with 0 when
+# every case passed.
+VST3_PARAM_SYNC_TEST = "scuff-vst3-param-sync-test"
+PLUGIN_FORMAT_TEST = "scuff-plugin-format-test"
 
 # In PLUGINS_FILE.
 GAIN_ID = "org.scuff.test.gain"
@@ -205,9 +211,11 @@ VST3_HANG_IN_ACTIVATE_ID = "5C0FF7E5FA0000000000000000000005"
 VST3_FAULTS_BUNDLE_IDS = (
     VST3_FAULTY_ID, VST3_CRASH_IN_INIT_ID, VST3_HANG_IN_INIT_ID, VST3_CRASH_IN_ACTIVATE_ID, VST3_HANG_IN_ACTIVATE_ID)
 
-# In VST3_CREATION_FAULTS_BUNDLE, as in CREATION_FAULTS_FILE.
-VST3_TOO_MANY_PARAMS_ID = "5C0FF7E5CF0000000000000000000001"
-VST3_CREATION_FAULTS_BUNDLE_IDS = (VST3_TOO_MANY_PARAMS_ID,)
+# In VST3_CREATION_FAULTS_BUNDLE, as in CREATION_FAULTS_FILE; the census's "Destroyed" counts the
+# instances the host has released every reference to.
+VST3_CREATION_CENSUS_ID = "5C0FF7E5CF0000000000000000000001"
+VST3_TOO_MANY_PARAMS_ID = "5C0FF7E5CF0000000000000000000002"
+VST3_CREATION_FAULTS_BUNDLE_IDS = (VST3_CREATION_CENSUS_ID, VST3_TOO_MANY_PARAMS_ID)
 
 # VST3 host callbacks, parameter ids 0.. in this order. "Latency" (stepped, 0 to HOST_CALLBACKS_MAX_LATENCY
 # samples) is adopted at setActive(true), and a change makes the controller call
@@ -239,6 +247,8 @@ TWINS = {
     CRASH_IN_ACTIVATE_ID: ((FAULTS_FILE, CRASH_IN_ACTIVATE_ID), (VST3_FAULTS_BUNDLE, VST3_CRASH_IN_ACTIVATE_ID)),
     HANG_IN_INIT_ID: ((FAULTS_FILE, HANG_IN_INIT_ID), (VST3_FAULTS_BUNDLE, VST3_HANG_IN_INIT_ID)),
     HANG_IN_ACTIVATE_ID: ((FAULTS_FILE, HANG_IN_ACTIVATE_ID), (VST3_FAULTS_BUNDLE, VST3_HANG_IN_ACTIVATE_ID)),
+    CREATION_CENSUS_ID: ((CREATION_FAULTS_FILE, CREATION_CENSUS_ID),
+                         (VST3_CREATION_FAULTS_BUNDLE, VST3_CREATION_CENSUS_ID)),
     TOO_MANY_PARAMS_ID: ((CREATION_FAULTS_FILE, TOO_MANY_PARAMS_ID),
                          (VST3_CREATION_FAULTS_BUNDLE, VST3_TOO_MANY_PARAMS_ID)),
 }

@@ -5,6 +5,8 @@
 // the editor's IPlugFrame (of which plugins ask the IRunLoop too).
 // Each call is a thin trampoline to the device; after the device is gone (a plugin may
 // keep a reference longer) the calls do nothing.
+#include <memory>
+
 #include "pluginterfaces/gui/iplugview.h"
 #include "pluginterfaces/vst/ivsteditcontroller.h"
 #include "pluginterfaces/vst/ivsthostapplication.h"
@@ -72,5 +74,15 @@ public:
 private:
     Vst3HostEvents* device_;
 };
+
+// Owns the device's reference to its host object; detaches the object first, since the plugin
+// may hold a reference of its own longer.
+struct Vst3HostDetacher {
+    void operator()(Vst3Host* host) const {
+        host->detach();
+        host->release();
+    }
+};
+using Vst3HostRef = std::unique_ptr<Vst3Host, Vst3HostDetacher>;
 
 } // namespace scuff::sbox

@@ -90,10 +90,6 @@ tresult PLUGIN_API Vst3AttributeList::getBinary(AttrID id, const void*& data, ui
 
 Vst3Message::Vst3Message() : attributes_(new Vst3AttributeList()) {}
 
-Vst3Message::~Vst3Message() {
-    attributes_->release();
-}
-
 tresult PLUGIN_API Vst3Message::queryInterface(const TUID iid, void** object) {
     if (same_iid(iid, FUnknown_iid) || same_iid(iid, Vst::IMessage_iid)) {
         addRef();

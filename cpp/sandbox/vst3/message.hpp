@@ -8,6 +8,7 @@
 
 #include "pluginterfaces/vst/ivstattributes.h"
 #include "pluginterfaces/vst/ivstmessage.h"
+#include "scuff/vst3_com.hpp"
 #include "vst3/ref_count.hpp"
 
 namespace scuff::sbox {
@@ -38,18 +39,17 @@ private:
 class Vst3Message final : public Steinberg::Vst::IMessage {
 public:
     Vst3Message();
-    ~Vst3Message();
 
     Steinberg::tresult PLUGIN_API queryInterface(const Steinberg::TUID iid, void** object) override;
     SCUFF_VST3_REFCOUNT
 
     Steinberg::FIDString PLUGIN_API getMessageID() override { return id_.c_str(); }
     void PLUGIN_API setMessageID(Steinberg::FIDString id) override { id_ = id ? id : ""; }
-    Steinberg::Vst::IAttributeList* PLUGIN_API getAttributes() override { return attributes_; }
+    Steinberg::Vst::IAttributeList* PLUGIN_API getAttributes() override { return attributes_.get(); }
 
 private:
     std::string id_;
-    Vst3AttributeList* attributes_;
+    vst3::Owned<Vst3AttributeList> attributes_;
 };
 
 } // namespace scuff::sbox

@@ -36,7 +36,8 @@ constexpr Steinberg::TUID crash_in_activate_cid = SCUFF_VST3_CID(0xFA, 0x04);
 constexpr Steinberg::TUID hang_in_activate_cid = SCUFF_VST3_CID(0xFA, 0x05);
 
 // In scuff-test-creation-faults.vst3.
-constexpr Steinberg::TUID too_many_params_cid = SCUFF_VST3_CID(0xCF, 0x01);
+constexpr Steinberg::TUID creation_census_cid = SCUFF_VST3_CID(0xCF, 0x01);
+constexpr Steinberg::TUID too_many_params_cid = SCUFF_VST3_CID(0xCF, 0x02);
 
 #undef SCUFF_VST3_CID
 

@@ -6,7 +6,7 @@ namespace {
 
 using namespace scuff_vst3;
 
-const ClassEntry* const classes[] = {&too_many_params_class};
+const ClassEntry* const classes[] = {&creation_census_class, &too_many_params_class};
 
 } // namespace
 

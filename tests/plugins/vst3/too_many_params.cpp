@@ -11,6 +11,9 @@ namespace {
 class TooManyParams : public Passthrough {
 public:
     int32 PLUGIN_API getParameterCount() override { return static_cast<int32>(scuff_dsp::too_many_params); }
+
+private:
+    scuff_dsp::Counted counted_;
 };
 
 } // namespace
