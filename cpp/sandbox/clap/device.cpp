@@ -17,9 +17,13 @@ using protocol::ErrorCode;
 namespace {
 
 // A CLAP plugin's parameter flags are the protocol's as they are.
-static_assert(kParamStepped == CLAP_PARAM_IS_STEPPED && kParamPeriodic == CLAP_PARAM_IS_PERIODIC &&
-              kParamHidden == CLAP_PARAM_IS_HIDDEN && kParamReadOnly == CLAP_PARAM_IS_READONLY &&
-              kParamBypass == CLAP_PARAM_IS_BYPASS && kParamAutomatable == CLAP_PARAM_IS_AUTOMATABLE);
+constexpr bool same_flag(ParamFlag flag, uint32_t clap_flag) {
+    return static_cast<uint32_t>(flag) == clap_flag;
+}
+static_assert(same_flag(kParamStepped, CLAP_PARAM_IS_STEPPED) && same_flag(kParamPeriodic, CLAP_PARAM_IS_PERIODIC) &&
+              same_flag(kParamHidden, CLAP_PARAM_IS_HIDDEN) && same_flag(kParamReadOnly, CLAP_PARAM_IS_READONLY) &&
+              same_flag(kParamBypass, CLAP_PARAM_IS_BYPASS) &&
+              same_flag(kParamAutomatable, CLAP_PARAM_IS_AUTOMATABLE));
 
 std::string bounded_string(const char* text, size_t capacity) {
     return std::string(text, strnlen(text, capacity));
