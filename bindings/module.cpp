@@ -15,7 +15,6 @@
 #include "jack_host.hpp"
 #endif
 #include "message_verifier.hpp"
-#include "ping_pong_benchmark.hpp"
 #include "sandbox_signals.hpp"
 #include "scuff/param_limit.hpp"
 
@@ -363,14 +362,4 @@ NB_MODULE(_native, m) {
 #else
     m.attr("has_jack") = false;
 #endif
-
-    m.def("raw_ping_pong",
-          [](const std::string& mode, size_t rounds) {
-              if (mode != "spin" && mode != "futex") {
-                  throw nb::value_error("mode must be 'spin' or 'futex'");
-              }
-              nb::gil_scoped_release release;
-              return raw_ping_pong(mode == "spin" ? PingPongMode::Spin : PingPongMode::Futex, rounds);
-          },
-          "mode"_a, "rounds"_a, "Round trips (ns) between two processes with no scuff code in between.");
 }

@@ -1,5 +1,5 @@
 """Builds scuff's own CLAP and VST3 test plugins (tests/plugins) and names what they contain; the
-same build makes the C++ tests that need no plugin (tests/native)."""
+same build makes the C++ tests that need no plugin and the benchmark's raw round trip (tests/native)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ HOSTILE_FILE = "scuff-test-hostile.clap"
 CREATION_FAULTS_FILE = "scuff-test-creation-faults.clap"
 
 # Executables, in the same directory: C++ tests that print one line per case and exit with 0 when
-# every case passed.
+# every case passed, and the raw round trip (`scuff-ping-pong spin|futex ROUNDS`, one ns per line).
 VST3_PARAM_SYNC_TEST = "scuff-vst3-param-sync-test"
 PLUGIN_FORMAT_TEST = "scuff-plugin-format-test"
+PING_PONG = "scuff-ping-pong"
 
 # In PLUGINS_FILE.
 GAIN_ID = "org.scuff.test.gain"
