@@ -1,5 +1,5 @@
 # Generated from the built module by `python -m nanobind.stubgen -m scuff._native`: run it again
-# (and ruff format) when bindings/module.cpp changes, or `nox -s lint` will disagree.
+# (and ruff format) when the bindings change, or `nox -s lint` will disagree.
 """
 scuff's native real-time path: shared memory, audio cycles, message verification.
 """
@@ -75,6 +75,11 @@ class DeviceMemory:
     def input_plane(self, port: int) -> Annotated[NDArray[numpy.float32], dict(shape=(None, None))]: ...
     def output_plane(self, port: int) -> Annotated[NDArray[numpy.float32], dict(shape=(None, None))]: ...
 
+def process_stats_bucket_floors() -> list[int]:
+    """
+    The smallest time, in ns, of each bucket of a device's process-time histogram.
+    """
+
 class Engine:
     """The block loop of one group."""
 
@@ -137,11 +142,6 @@ class Engine:
         """
 
     def time_cycles(self, count: int, frames: int) -> list[int]: ...
-
-def process_stats_bucket_floors() -> list[int]:
-    """
-    The smallest time, in ns, of each bucket of a device's process-time histogram.
-    """
 
 has_jack: bool = True
 
