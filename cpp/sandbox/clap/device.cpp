@@ -82,10 +82,6 @@ ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const 
     latency_ = static_cast<const clap_plugin_latency_t*>(extension(CLAP_EXT_LATENCY));
     timer_support_ = static_cast<const clap_plugin_timer_support_t*>(extension(CLAP_EXT_TIMER_SUPPORT));
     render_ = static_cast<const clap_plugin_render_t*>(extension(CLAP_EXT_RENDER));
-    gui_ = static_cast<const clap_plugin_gui_t*>(extension(CLAP_EXT_GUI));
-    has_editor_ = gui_ && gui_->is_api_supported && gui_->create && gui_->destroy &&
-                  (gui_->is_api_supported(plugin_.get(), CLAP_WINDOW_API_X11, false) ||
-                   gui_->is_api_supported(plugin_.get(), CLAP_WINDOW_API_X11, true));
     query_ports();
     check_param_count(params_ ? params_->count(plugin_.get()) : 0);
     for (const auto& param : params()) {
@@ -94,13 +90,12 @@ ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const 
         }
     }
     std::sort(readonly_params_.begin(), readonly_params_.end());
+    editor_.emplace(plugin_.get(), identity().name);
 }
 
 ClapDevice::~ClapDevice() {
     SCUFF_ASSERT_MAIN_THREAD();
-    if (gui_created_) {
-        gui_->destroy(plugin_.get());
-    }
+    editor_.reset();
     if (lifecycle() == Lifecycle::Active || lifecycle() == Lifecycle::Restarting) {
         plugin_->deactivate(plugin_.get());
     }
@@ -311,91 +306,6 @@ ModeChange ClapDevice::set_offline(bool offline) {
         render_->set(plugin_.get(), offline ? CLAP_RENDER_OFFLINE : CLAP_RENDER_REALTIME);
     }
     return ModeChange::Done;
-}
-
-// --- clap.gui ---
-
-bool ClapDevice::editor_embeddable() {
-    SCUFF_ASSERT_MAIN_THREAD();
-    return has_editor_ && gui_->is_api_supported(plugin_.get(), CLAP_WINDOW_API_X11, false) && gui_->set_parent;
-}
-
-EditorSize ClapDevice::open_editor(uint64_t parent, uint64_t transient_for, const std::string& title) {
-    SCUFF_ASSERT_MAIN_THREAD();
-    bool floating = parent == 0;
-    auto fail = [this](const std::string& what) {
-        if (gui_created_) {
-            gui_->destroy(plugin_.get());
-            gui_created_ = false;
-        }
-        return RequestError(ErrorCode::EditorFailed, identity().name + ": " + what);
-    };
-    close_editor();  // a floating editor the user closed may still be created
-    if (!gui_->create(plugin_.get(), CLAP_WINDOW_API_X11, floating)) {
-        throw fail("the plugin failed to create its editor");
-    }
-    gui_created_ = true;
-    clap_window_t window{};
-    window.api = CLAP_WINDOW_API_X11;
-    if (floating) {
-        window.x11 = static_cast<clap_xwnd>(transient_for);
-        if (transient_for && gui_->set_transient) {
-            gui_->set_transient(plugin_.get(), &window);
-        }
-        if (gui_->suggest_title) {
-            gui_->suggest_title(plugin_.get(), title.c_str());
-        }
-    } else {
-        window.x11 = static_cast<clap_xwnd>(parent);
-        if (!gui_->set_parent(plugin_.get(), &window)) {
-            throw fail("the plugin refused the window to embed its editor in");
-        }
-    }
-    EditorSize size;
-    if (!gui_->get_size || !gui_->get_size(plugin_.get(), &size.width, &size.height) || size.width == 0 ||
-        size.height == 0) {
-        throw fail("the plugin's editor has no size");
-    }
-    if (!gui_->show || !gui_->show(plugin_.get())) {
-        throw fail("the plugin failed to show its editor");
-    }
-    return size;
-}
-
-void ClapDevice::close_editor() {
-    SCUFF_ASSERT_MAIN_THREAD();
-    if (!gui_created_) {
-        return;
-    }
-    gui_created_ = false;
-    if (gui_->hide) {
-        gui_->hide(plugin_.get());
-    }
-    gui_->destroy(plugin_.get());
-}
-
-bool ClapDevice::editor_resizable() {
-    SCUFF_ASSERT_MAIN_THREAD();
-    return gui_created_ && gui_->can_resize && gui_->can_resize(plugin_.get());
-}
-
-EditorSize ClapDevice::resize_editor(EditorSize wanted) {
-    SCUFF_ASSERT_MAIN_THREAD();
-    EditorSize current;
-    if (!gui_created_ || !gui_->get_size || !gui_->get_size(plugin_.get(), &current.width, &current.height)) {
-        throw RequestError(ErrorCode::EditorFailed, identity().name + ": the editor is not open");
-    }
-    if (!editor_resizable()) {
-        return current;
-    }
-    EditorSize adjusted = wanted;
-    if (gui_->adjust_size && !gui_->adjust_size(plugin_.get(), &adjusted.width, &adjusted.height)) {
-        return current;
-    }
-    if (!gui_->set_size || !gui_->set_size(plugin_.get(), adjusted.width, adjusted.height)) {
-        return current;
-    }
-    return adjusted;
 }
 
 bool ClapDevice::output_try_push(const clap_output_events_t* list, const clap_event_header_t* event) {

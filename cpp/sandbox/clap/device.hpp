@@ -2,12 +2,13 @@
 // A hosted CLAP plugin instance and the host-side extensions it is offered.
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "clap/editor.hpp"
 #include "clap/events.hpp"
 #include "clap/ext/audio-ports.h"
-#include "clap/ext/gui.h"
 #include "clap/ext/latency.h"
 #include "clap/ext/note-ports.h"
 #include "clap/ext/params.h"
@@ -41,12 +42,14 @@ public:
     StateLoad load_state(std::span<const uint8_t> data) override;
     void on_timer(uint32_t timer_id) override;
     ModeChange set_offline(bool offline) override;
-    bool has_editor() const override { return has_editor_; }
-    bool editor_embeddable() override;
-    EditorSize open_editor(uint64_t parent, uint64_t transient_for, const std::string& title) override;
-    void close_editor() override;
-    bool editor_resizable() override;
-    EditorSize resize_editor(EditorSize wanted) override;
+    bool has_editor() const override { return editor_->available(); }
+    bool editor_embeddable() override { return editor_->embeddable(); }
+    EditorSize open_editor(uint64_t parent, uint64_t transient_for, const std::string& title) override {
+        return editor_->open(parent, transient_for, title);
+    }
+    void close_editor() override { editor_->close(); }
+    bool editor_resizable() override { return editor_->resizable(); }
+    EditorSize resize_editor(EditorSize wanted) override { return editor_->resize(wanted); }
 
 private:
     friend struct ClapDeviceHost;
@@ -81,11 +84,8 @@ private:
     const clap_plugin_latency_t* latency_ = nullptr;
     const clap_plugin_timer_support_t* timer_support_ = nullptr;
     const clap_plugin_render_t* render_ = nullptr;
-    const clap_plugin_gui_t* gui_ = nullptr;
-    // The plugin offers an X11 editor, embedded or floating.
-    bool has_editor_ = false;
-    // The plugin's gui is created (between gui.create and gui.destroy).
-    bool gui_created_ = false;
+    // Made last at creation, and destroyed first.
+    std::optional<ClapEditor> editor_;
     std::vector<ClapNotePort> note_ports_;
 
     std::vector<clap_audio_buffer_t> input_buffers_;

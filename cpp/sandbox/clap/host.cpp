@@ -98,8 +98,8 @@ struct ClapDeviceHost {
     static void gui_closed(const clap_host_t* host, bool was_destroyed) {
         if (!thread_roles().is_main_thread()) return;
         ClapDevice& self = device(host);
-        if (was_destroyed) {
-            self.gui_created_ = false;
+        if (self.editor_) {
+            self.editor_->closed_by_plugin(was_destroyed);
         }
         self.services_.editor_closed(self.id());
     }
