@@ -64,7 +64,7 @@ private:
     void run_deferred_main_thread_work() override;
     void planes_ready() override;
 
-    // Builds the clap_host_t whose callbacks lead back to this device (clap_device_host.cpp).
+    // Builds the clap_host_t whose callbacks lead back to this device (clap/host.cpp).
     clap_host_t make_host();
     void query_ports();
     // Takes one event the plugin outputs: a parameter value for the client, or a note.
