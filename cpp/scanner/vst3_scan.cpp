@@ -9,11 +9,9 @@
 
 #include "pluginterfaces/gui/iplugview.h"
 #include "pluginterfaces/vst/ivstaudioprocessor.h"
-#include "pluginterfaces/vst/ivstcomponent.h"
-#include "pluginterfaces/vst/ivsteditcontroller.h"
 #include "scuff/vst3_classes.hpp"
-#include "scuff/vst3_com.hpp"
 #include "scuff/vst3_module.hpp"
+#include "scuff/vst3_plugin_instance.hpp"
 #include "scuff/vst3_text.hpp"
 #include "vst3_host_context.hpp"
 
@@ -25,16 +23,11 @@ using namespace Steinberg;
 using vst3::ClassInfo;
 using vst3::ClassReader;
 using vst3::hex_id;
-using vst3::Owned;
-using vst3::query;
-using vst3::same_iid;
 using vst3::text;
 
 // A plugin may claim any count; the scan must still end, and no real plugin comes near.
 constexpr int32 kMaxBusesRead = 1024;
 constexpr int32 kMaxClassesRead = 10000;
-// A component without a separate controller class answers with an all-zero class id.
-constexpr TUID kNoClass{};
 
 std::vector<std::string> split_categories(const std::string& sub_categories) {
     std::vector<std::string> features;
@@ -50,34 +43,6 @@ std::vector<std::string> split_categories(const std::string& sub_categories) {
         start = end + 1;
     }
     return features;
-}
-
-// Terminates (it was initialised) and then releases a plugin object.
-struct Terminator {
-    void operator()(IPluginBase* object) const {
-        object->terminate();
-        object->release();
-    }
-};
-
-// A plugin object created by the factory and initialised with the host context, or null.
-template <class Interface>
-std::unique_ptr<Interface, Terminator> create_initialised(IPluginFactory& factory, const TUID cid,
-                                                          const TUID iid, const std::string& id,
-                                                          const char* what) {
-    void* object = nullptr;
-    if (factory.createInstance(cid, iid, &object) != kResultOk || !object) {
-        std::fprintf(stderr, "scuff-scan: [%s] cannot create the %s\n", id.c_str(), what);
-        return nullptr;
-    }
-    auto* typed = static_cast<Interface*>(object);
-    // A plugin object whose initialize fails is released without terminate.
-    if (typed->initialize(&Vst3HostContext::instance()) != kResultOk) {
-        std::fprintf(stderr, "scuff-scan: [%s] the %s failed to initialize\n", id.c_str(), what);
-        typed->release();
-        return nullptr;
-    }
-    return std::unique_ptr<Interface, Terminator>(typed);
 }
 
 std::vector<ScannedPort> audio_buses(Vst::IComponent& component, Vst::BusDirection direction) {
@@ -121,37 +86,32 @@ void read_controller(Vst::IEditController& controller, ScannedPlugin& plugin) {
     // The view is released without being attached to a window, which is when most
     // plugins build their editor's widgets; a plugin that builds them here makes its
     // scan slower, and one that crashes without a display costs its file's scan.
-    if (IPlugView* view = controller.createView(Vst::ViewType::kEditor)) {
-        plugin.has_gui = true;
-        view->release();
-    }
+    vst3::Owned<IPlugView> view(controller.createView(Vst::ViewType::kEditor));
+    plugin.has_gui = view != nullptr;
 }
 
 // Fills in what only a live instance can tell: buses from the component, parameters and
-// the editor from its controller (the component itself, or a separate class).
+// the editor from its controller (the component itself, or a separate class). What the
+// plugin refuses to make is left unknown, and said on stderr.
 void probe_instance(IPluginFactory& factory, const ClassInfo& info, ScannedPlugin& plugin) {
-    auto component = create_initialised<Vst::IComponent>(factory, info.cid, Vst::IComponent_iid,
-                                                         plugin.id, "component");
-    if (!component) {
+    std::unique_ptr<Vst3PluginInstance> instance;
+    try {
+        instance = std::make_unique<Vst3PluginInstance>(factory, info.cid, &Vst3HostContext::instance(), info.name);
+    } catch (const Vst3InstanceError& failure) {
+        std::fprintf(stderr, "scuff-scan: [%s] %s\n", plugin.id.c_str(), failure.what());
         return;
     }
-    plugin.audio_inputs = audio_buses(*component, Vst::kInput);
-    plugin.audio_outputs = audio_buses(*component, Vst::kOutput);
-    plugin.note_inputs = event_bus_count(*component, Vst::kInput);
-    plugin.note_outputs = event_bus_count(*component, Vst::kOutput);
-
-    if (auto single = query<Vst::IEditController>(component.get(), Vst::IEditController_iid)) {
-        read_controller(*single, plugin);
-        return;
-    }
-    TUID controller_cid{};
-    if (component->getControllerClassId(controller_cid) != kResultOk ||
-        same_iid(controller_cid, kNoClass)) {
-        return;
-    }
-    if (auto controller = create_initialised<Vst::IEditController>(
-            factory, controller_cid, Vst::IEditController_iid, plugin.id, "edit controller")) {
-        read_controller(*controller, plugin);
+    Vst::IComponent& component = instance->component();
+    plugin.audio_inputs = audio_buses(component, Vst::kInput);
+    plugin.audio_outputs = audio_buses(component, Vst::kOutput);
+    plugin.note_inputs = event_bus_count(component, Vst::kInput);
+    plugin.note_outputs = event_bus_count(component, Vst::kOutput);
+    try {
+        if (instance->open_controller()) {
+            read_controller(*instance->controller(), plugin);
+        }
+    } catch (const Vst3InstanceError& failure) {
+        std::fprintf(stderr, "scuff-scan: [%s] %s\n", plugin.id.c_str(), failure.what());
     }
 }
 

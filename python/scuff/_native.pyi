@@ -1,5 +1,5 @@
 # Generated from the built module by `python -m nanobind.stubgen -m scuff._native`: run it again
-# (and ruff format) when bindings/module.cpp changes, or `nox -s lint` will disagree.
+# (and ruff format) when the bindings change, or `nox -s lint` will disagree.
 """
 scuff's native real-time path: shared memory, audio cycles, message verification.
 """
@@ -9,6 +9,8 @@ from typing import Annotated
 
 import numpy
 from numpy.typing import NDArray
+
+MAX_PARAMS: int = 100000
 
 def verify_sandbox_message(data: bytes) -> bool:
     """True if `data` is a well-formed SandboxMessage FlatBuffer."""
@@ -73,6 +75,11 @@ class DeviceMemory:
     def input_plane(self, port: int) -> Annotated[NDArray[numpy.float32], dict(shape=(None, None))]: ...
     def output_plane(self, port: int) -> Annotated[NDArray[numpy.float32], dict(shape=(None, None))]: ...
 
+def process_stats_bucket_floors() -> list[int]:
+    """
+    The smallest time, in ns, of each bucket of a device's process-time histogram.
+    """
+
 class Engine:
     """The block loop of one group."""
 
@@ -136,11 +143,6 @@ class Engine:
 
     def time_cycles(self, count: int, frames: int) -> list[int]: ...
 
-def process_stats_bucket_floors() -> list[int]:
-    """
-    The smallest time, in ns, of each bucket of a device's process-time histogram.
-    """
-
 has_jack: bool = True
 
 class JackError(Exception):
@@ -189,6 +191,3 @@ class JackHost:
     def stats(self) -> dict[str, int | float | bool]: ...
     def cycle_times(self, count: int) -> list[int]: ...
     def reset_stats(self) -> None: ...
-
-def raw_ping_pong(mode: str, rounds: int) -> list[int]:
-    """Round trips (ns) between two processes with no scuff code in between."""

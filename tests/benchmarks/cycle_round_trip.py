@@ -4,15 +4,20 @@ cross-process round trip over shared memory, spinning or sleeping on a futex."""
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 from fixtures import SAMPLE_RATE, Spin, missed_cycles, new_sandbox, new_zamcomp
 from stats import Latency, fmt_ns, fmt_ratio, goal, print_table
 
 import scuff
-from scuff import _native
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from support.test_plugins import PING_PONG, build_test_plugins  # noqa: E402
 
 BLOCK_SIZE = 512
 # Empty-cycle p50 / raw spinning round-trip p50.
@@ -39,8 +44,13 @@ K = TypeVar("K")
 
 
 def raw_timer(mode: str) -> Timer:
+    """Round trips of scuff-ping-pong, built with the test plugins: no scuff code in between."""
+    executable = build_test_plugins(Path(__file__).resolve().parents[2] / "build" / "test-plugins") / PING_PONG
+
     def timed(count: int) -> list[int]:
-        return _native.raw_ping_pong(mode, count + WARM_UP)[WARM_UP:]
+        output = subprocess.run([str(executable), mode, str(count + WARM_UP)], capture_output=True, text=True,
+                                check=True).stdout
+        return [int(line) for line in output.split()][WARM_UP:]
 
     return timed
 
@@ -112,7 +122,7 @@ def report(results: CycleResults, cycles: int) -> None:
         rows,
         notes=[
             "sandbox cases: Engine.time_cycles, one full cycle with no host I/O, default spin budgets.",
-            "raw cases: _native.raw_ping_pong between two forked processes, no scuff code between.",
+            "raw cases: scuff-ping-pong (tests/native) between two forked processes, no scuff code between.",
             *(f"WARNING: {name}: {count} cycle(s) missed their deadline; its numbers time "
               "timeouts and skipped sandboxes, not round trips"
               for name, count in results.missed.items() if count),

@@ -64,7 +64,7 @@ std::shared_ptr<Vst3Module> Vst3Module::load(const std::filesystem::path& path) 
         }
         module->entered_ = true;
     }
-    module->factory_ = get_factory();
+    module->factory_.reset(get_factory());
     if (!module->factory_) {
         throw Vst3LoadError(Reason::PluginFailed, "GetPluginFactory returned no factory in " +
                                                       path.string());
@@ -73,9 +73,8 @@ std::shared_ptr<Vst3Module> Vst3Module::load(const std::filesystem::path& path) 
 }
 
 Vst3Module::~Vst3Module() {
-    if (factory_) {
-        factory_->release();
-    }
+    // The factory goes before ModuleExit, and the library after it.
+    factory_.reset();
     if (entered_) {
         if (auto exit = reinterpret_cast<ModuleExitProc>(os::library_symbol(handle_, "ModuleExit"))) {
             exit();

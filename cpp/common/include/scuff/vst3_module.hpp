@@ -8,6 +8,7 @@
 #include <string>
 
 #include "pluginterfaces/base/ipluginbase.h"
+#include "scuff/vst3_com.hpp"
 
 namespace scuff {
 
@@ -40,7 +41,7 @@ private:
     std::filesystem::path path_;
     void* handle_ = nullptr;
     bool entered_ = false;
-    Steinberg::IPluginFactory* factory_ = nullptr;
+    vst3::Owned<Steinberg::IPluginFactory> factory_;
 };
 
 } // namespace scuff
