@@ -3,9 +3,13 @@ them it is lying. Text is decoded within them too."""
 
 from __future__ import annotations
 
+from .._native import MAX_PARAMS as NATIVE_MAX_PARAMS
+
 MAX_PORTS = 64
 MAX_CHANNELS = 64
-MAX_PARAMS = 100_000
+# The sandbox refuses a plugin with more at creation (cpp/common: scuff/param_limit.hpp), so
+# a description with more is a lie.
+MAX_PARAMS: int = NATIVE_MAX_PARAMS
 MAX_TEXT = 4096
 # A plugin that reports more latency than this (about 6 minutes at 48 kHz) is lying.
 MAX_LATENCY = 1 << 24
