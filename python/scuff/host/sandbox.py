@@ -177,7 +177,7 @@ class Sandbox:
         deadline = time.monotonic() + self._client.load_timeout
         device_id = self._client._next_device_id()
         reply = self.request(requests.create_device(device_id, str(path), plugin_id),
-                           timeout=self._client.load_timeout, expect=DeviceDescription)
+                             timeout=self._client.load_timeout, expect=DeviceDescription)
         description = self._expect_description(reply, device_id)
         memory = DeviceMemory(
             self._signals, [p.channels for p in description.inputs],
@@ -188,8 +188,8 @@ class Sandbox:
         self._devices[device_id] = device
         try:
             reply = self.request(requests.attach_device_memory(device_id, memory.size),
-                               fds=[memory.fd], timeout=max(0.001, deadline - time.monotonic()),
-                               expect=DeviceDescription)
+                                 fds=[memory.fd], timeout=max(0.001, deadline - time.monotonic()),
+                                 expect=DeviceDescription)
             device._update(self._expect_description(reply, device_id))
         except BaseException:
             del self._devices[device_id]
@@ -293,19 +293,24 @@ class Sandbox:
         return process
 
     def _make_readable(self, path: Path) -> None:
-        """A plugin's own files must be readable in its sandbox. Landlock can only narrow a
-        process's rights, so a sandbox without devices is replaced by a process that may
-        read the plugin's folder; one that hosts devices already cannot be widened."""
-        if may_read(self._limits, path):
-            return
-        folder = plugin_folder(path.resolve())
-        remember_plugin_folder(folder)
+        """A plugin's own files must be readable in its sandbox, and Landlock can only
+        narrow a process's rights: a sandbox whose process may not read the plugin's folder
+        moves to a new process that may. An empty one is simply replaced; one with devices
+        is restarted, each device saved first and restored in the new process with its
+        connections, as after a crash (listeners hear 'starting', saying why, then
+        'running'). Other sandboxes of the group play on meanwhile."""
         with self._life_lock:
-            if self._devices or self._state != "running":
-                raise PluginLoadError(
-                    f"{path} is outside the folders sandbox {self.pid} may read; create the sandbox with "
-                    f"limits=scuff.SandboxLimits(allowed_paths=[{str(folder)!r}]), or create a device from "
-                    "that folder in a new sandbox first")
+            if may_read(self._limits, path, self._current.readable_paths):
+                return
+            folder = plugin_folder(path.resolve())
+            remember_plugin_folder(folder)
+            if self._state != "running":
+                raise PluginLoadError(f"{path} is outside the folders sandbox {self.pid} may read, and the "
+                                      f"sandbox is {self._state}: restart() it, then create the device")
+            if self._devices:
+                self._save_devices_for_move(folder)
+                self._restart_locked(f"restarting to read {folder}")
+                return
             old = self._current
             self._replacing = True
             try:
@@ -317,10 +322,22 @@ class Sandbox:
                 self._replacing = False
             self._signals.revive()
 
-    def _restart_locked(self) -> None:
+    def _save_devices_for_move(self, folder: Path) -> None:
+        """Saves every device's state for a move to another process: a device whose state
+        cannot be read keeps the sandbox where it is, so nothing is lost."""
+        for device in sorted(self._devices.values(), key=lambda d: d.id):
+            try:
+                device.save()
+            except ScuffError as error:
+                raise PluginLoadError(
+                    f"sandbox {self.pid} may not read {folder} and could not move to a process that may: "
+                    f"the state of {device.name} could not be saved ({error}); create the device in a new "
+                    "sandbox, or give this one limits=scuff.SandboxLimits(allowed_paths=[...])") from error
+
+    def _restart_locked(self, why: str = "restarting") -> None:
         old = self._current
         self._signals.alive = False
-        self._set_state("starting", Reason.RUNNING, "restarting")
+        self._set_state("starting", Reason.RUNNING, why)
         old.kill("killed for a restart")
         old.close(timeout=2.0)
         # The old process's end, when it came before close(), is not the new one's.
