@@ -1,4 +1,4 @@
-"""Development sessions: `nox -s tests`, `lint`, `bench`, `fuzz`, `sanitize`, `wheels`, `wheel_smoke`, `demo`."""
+"""Development sessions: `nox -s tests`, `lint`, `flaky`, `bench`, `fuzz`, `sanitize`, `wheels`, `wheel_smoke`, `demo`."""
 
 from __future__ import annotations
 
@@ -59,6 +59,14 @@ def lint(session: nox.Session) -> None:
     session.run("lint-imports", "--no-cache", env={"PYTHONPATH": str(ROOT / "python")})
     session.run("python", "ci/check_os_headers.py")
     session.run("python", "ci/check_include_rules.py")
+
+
+@nox.session
+def flaky(session: nox.Session) -> None:
+    """Tests (default: the whole suite) run N times in a row (`-- --runs 20 tests/test_live.py`),
+    and a table of those that failed at least once, with counts."""
+    install_scuff(session, "test")
+    session.run("python", "ci/flaky.py", *session.posargs)
 
 
 # The fuzz tests: a lying sandbox against the client, a hostile client against scuff-sbox.

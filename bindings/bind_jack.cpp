@@ -71,7 +71,7 @@ void bind_jack(nb::module_& m) {
         .def("stats",
              [](JackHost& self) {
                  auto s = self.stats();
-                 // Its keys are listed in python/scuff/live.py, which reads them.
+                 // Its keys are listed in python/scuff/live/jack_host.py, which reads them.
                  nb::dict d;
                  d["cycles"] = s.cycles;
                  d["xruns"] = s.xruns;
@@ -90,6 +90,16 @@ void bind_jack(nb::module_& m) {
              },
              nb::sig("def stats(self) -> dict[str, int | float | bool]"))
         .def("cycle_times", &JackHost::cycle_times, "count"_a)
+        .def("incidents",
+             [](JackHost& self) {
+                 // (frame, frames, kind) tuples, which python/scuff/live/jack_host.py reads.
+                 static constexpr const char* kinds[] = {"late", "busy", "refused", "overrun", "xrun"};
+                 std::vector<std::tuple<uint64_t, uint32_t, std::string>> found;
+                 for (const auto& incident : self.incidents()) {
+                     found.emplace_back(incident.frame, incident.frames, kinds[static_cast<size_t>(incident.kind)]);
+                 }
+                 return found;
+             })
         .def("reset_stats", &JackHost::reset_stats);
 #else
     m.attr("has_jack") = false;

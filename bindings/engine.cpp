@@ -290,9 +290,19 @@ void Engine::run_cycle(const std::vector<HostInput>& inputs, size_t offset, uint
     write_events(offset, frames);
     feed_routes(frames);
     signal_and_wait(frames, deadline);
+    count_silenced_cycle();
     take_output_events(offset, frames);
     advance_transport(frames);
     previous_frames_ = frames;
+}
+
+void Engine::count_silenced_cycle() {
+    for (const auto& sandbox : sandboxes_) {
+        if (sandbox->late && sandbox->alive.load(std::memory_order_relaxed)) {
+            silenced_cycles_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+    }
 }
 
 void Engine::read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames) {

@@ -83,6 +83,9 @@ public:
     void reserve_event_lists(size_t lists);
     // Cycles in which the client stopped waiting for at least one sandbox at the deadline.
     uint64_t late_cycles() const { return late_cycles_.load(std::memory_order_relaxed); }
+    // Cycles in which a live sandbox's outputs were silent because it was late: the cycle it
+    // missed the deadline in, and each one after until it has caught up.
+    uint64_t silenced_cycles() const { return silenced_cycles_.load(std::memory_order_relaxed); }
 
     // The transport every sandbox is given with the next cycle; it advances as blocks are
     // processed while it plays.
@@ -119,6 +122,7 @@ private:
     void write_events(size_t offset, uint32_t frames);
     void feed_routes(uint32_t frames);
     void signal_and_wait(uint32_t frames, os::Clock::time_point deadline);
+    void count_silenced_cycle();
     void take_output_events(size_t offset, uint32_t frames);
     void advance_transport(uint32_t frames);
     void read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames);
@@ -132,6 +136,7 @@ private:
     std::vector<size_t> event_cursors_;
     uint64_t dropped_events_ = 0;
     std::atomic<uint64_t> late_cycles_{0};
+    std::atomic<uint64_t> silenced_cycles_{0};
     std::vector<std::shared_ptr<SandboxSignals>> sandboxes_;
     std::vector<std::shared_ptr<DeviceMemory>> devices_;
     std::vector<SandboxSignals*> signalled_;

@@ -291,6 +291,18 @@ void JackHost::reset_stats() {
     max_cycle_ns_ = 0;
     late_cycles_at_reset_ = engine_.late_cycles();
     times_at_reset_ = times_written_.load(std::memory_order_acquire);
+    process_incidents_at_reset_ = process_incidents_.written();
+    xrun_incidents_at_reset_ = xrun_incidents_.written();
+}
+
+std::vector<Incident> JackHost::incidents() const {
+    auto found = process_incidents_.since(process_incidents_at_reset_);
+    auto xruns = xrun_incidents_.since(xrun_incidents_at_reset_);
+    found.insert(found.end(), xruns.begin(), xruns.end());
+    std::stable_sort(found.begin(), found.end(), [](const Incident& a, const Incident& b) {
+        return a.frame < b.frame;
+    });
+    return found;
 }
 
 void JackHost::set_deadline_share(double share) {
@@ -305,7 +317,10 @@ int JackHost::process_callback(jack_nframes_t frames, void* self) {
 }
 
 int JackHost::xrun_callback(void* self) {
-    static_cast<JackHost*>(self)->xruns_.fetch_add(1, std::memory_order_relaxed);
+    auto* host = static_cast<JackHost*>(self);
+    host->xruns_.fetch_add(1, std::memory_order_relaxed);
+    host->xrun_incidents_.add({jack_frame_time(host->client_), host->buffer_size_.load(std::memory_order_relaxed),
+                               IncidentKind::xrun});
     return 0;
 }
 
@@ -369,9 +384,11 @@ size_t JackHost::gather_midi(jack_nframes_t frames) {
 
 int JackHost::process(jack_nframes_t frames) {
     auto started = Clock::now();
+    uint64_t frame = jack_last_frame_time(client_);
     cycles_.fetch_add(1, std::memory_order_relaxed);
     if (frames > max_frames_ || server_rate_.load(std::memory_order_relaxed) != static_cast<uint32_t>(sample_rate_)) {
         refused_cycles_.fetch_add(1, std::memory_order_relaxed);
+        process_incidents_.add({frame, frames, IncidentKind::refused});
         silence(frames);
         return 0;
     }
@@ -386,11 +403,15 @@ int JackHost::process(jack_nframes_t frames) {
     auto deadline = started + std::chrono::duration_cast<Clock::duration>(
                                   period * deadline_share_.load(std::memory_order_relaxed));
     uint64_t dropped = 0;
+    uint64_t silenced_before = engine_.silenced_cycles();
     if (!engine_.try_run(host_inputs_, host_outputs_, host_events_, frames, deadline, dropped)) {
         busy_cycles_.fetch_add(1, std::memory_order_relaxed);
+        process_incidents_.add({frame, frames, IncidentKind::busy});
         for (auto& mapping : outputs_) {
             std::fill(mapping.scratch.begin(), mapping.scratch.end(), 0.0f);
         }
+    } else if (engine_.silenced_cycles() != silenced_before) {
+        process_incidents_.add({frame, frames, IncidentKind::late});
     }
     if (dropped) {
         dropped_events_.fetch_add(dropped, std::memory_order_relaxed);
@@ -410,6 +431,7 @@ int JackHost::process(jack_nframes_t frames) {
     }
     if (elapsed > std::chrono::duration_cast<std::chrono::nanoseconds>(period).count()) {
         overruns_.fetch_add(1, std::memory_order_relaxed);
+        process_incidents_.add({frame, frames, IncidentKind::overrun});
     }
     return 0;
 }

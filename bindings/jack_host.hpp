@@ -16,6 +16,7 @@
 
 #include "device_memory.hpp"
 #include "engine.hpp"
+#include "live_incidents.hpp"
 
 typedef struct _jack_client jack_client_t;
 typedef struct _jack_port jack_port_t;
@@ -97,6 +98,9 @@ public:
     JackStats stats() const;
     // The duration (ns) of the last `count` process callbacks at most, oldest first.
     std::vector<int64_t> cycle_times(size_t count) const;
+    // The periods not played as the graph says since the last reset (the last
+    // IncidentLog::kCapacity of each kind of source), in the order of their frames.
+    std::vector<Incident> incidents() const;
     void reset_stats();
 
     double deadline_share() const { return deadline_share_.load(std::memory_order_relaxed); }
@@ -152,6 +156,11 @@ private:
     std::unique_ptr<std::atomic<int64_t>[]> times_ = std::make_unique<std::atomic<int64_t>[]>(kTimes);
     std::atomic<uint64_t> times_written_{0};
     uint64_t times_at_reset_ = 0;
+    // Written by the process callback, and by the xrun callback on JACK's other thread.
+    IncidentLog process_incidents_;
+    IncidentLog xrun_incidents_;
+    uint64_t process_incidents_at_reset_ = 0;
+    uint64_t xrun_incidents_at_reset_ = 0;
 };
 
 } // namespace scuff::native

@@ -244,17 +244,6 @@ def test_unconfined_sandboxes_let_the_same_plugins_through(group, bystander, tes
     assert attempt(group, device, bystander) == 0
 
 
-def test_a_plugin_outside_the_readable_folders_needs_a_fresh_sandbox(group, test_plugins, tmp_path):
-    sandbox = group.create_sandbox()
-    sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
-    copy = tmp_path / "copy.clap"
-    copy.write_bytes((test_plugins / PLUGINS_FILE).read_bytes())
-    with pytest.raises(scuff.PluginLoadError, match="allowed_paths"):
-        sandbox.create_device(copy, plugin_id=PASSTHROUGH_ID)
-    # An empty sandbox takes the new folder by itself.
-    group.create_sandbox().create_device(copy, plugin_id=PASSTHROUGH_ID)
-
-
 def test_the_scanner_is_confined_and_names_the_forbidden_call(client, test_plugins):
     client.scan([test_plugins / HOSTILE_FILE], standard_folders=False, use_cache=False)
     broken = {b.plugin_id: b.error for b in client.broken_plugins}

@@ -74,6 +74,10 @@ def trip_audio_fault(group, faulty, bystander, fault, blocks):
     return old_pid
 
 
+def states_heard(client, sandbox) -> list[str]:
+    return [event.state for event in list(client.events) if event.sandbox is sandbox]
+
+
 def recover(faulty):
     """Disarms the fault while the sandbox is down (kept for the restart), then restarts."""
     sandbox = faulty.sandbox
@@ -106,11 +110,17 @@ def test_a_crash_in_process_silences_one_sandbox_and_restart_restores_it(client,
     old_pid = trip_audio_fault(group, faulty, bystander, fault, blocks=20)
     wait_until(lambda: faulty.sandbox.state == "crashed", what="the crash being seen")
     assert faulty.sandbox.reason_code is reason and words in faulty.sandbox.reason
-    assert [e.state for e in client.events if e.sandbox is faulty.sandbox][-1] == "crashed"
+    # Listeners hear of it on the client's notifier thread, soon after the state is taken.
+    wait_until(lambda: states_heard(client, faulty.sandbox)[-1] == "crashed", what="the crash being heard")
     with pytest.raises(scuff.SandboxCrashedError, match="crashed"):
         faulty.get_param("Gain")
     recover(faulty)
     assert faulty.sandbox.pid != old_pid
+    wait_until(lambda: states_heard(client, faulty.sandbox)[-2:] == ["starting", "running"],
+               what="the restart being heard")
+    heard = states_heard(client, faulty.sandbox)
+    # Each state once, in the order taken: nothing undoes the crash before the restart.
+    assert heard[heard.index("crashed"):] == ["crashed", "starting", "running"], heard
     assert_restored(group, faulty, before)
     x = noise(2, 20 * BLOCK)
     np.testing.assert_array_equal(process_blocks(group, faulty, bystander, x)[1], x)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import select
 import signal
-import statistics
 import subprocess
 import time
 from dataclasses import dataclass
 
 import numpy as np
 from fixtures import SAMPLE_RATE, THRESHOLD_DB, new_zamcomp
-from stats import fmt_ratio, fmt_seconds, print_table, time_goal
+from stats import Spread, fmt_seconds, print_table
 
 import scuff
 
@@ -84,26 +83,24 @@ def run(rounds: int) -> RecoveryTimes:
 
 
 def report(times: RecoveryTimes, rounds: int) -> None:
-    raw, detection, cold, restart = (statistics.median(s) for s in (
-        times.raw_exit_s, times.detection_s, times.cold_start_s, times.restart_s))
     rows = [
-        ["child exit seen by a pidfd (baseline)", fmt_seconds(raw), fmt_seconds(max(times.raw_exit_s)), "1.00x"],
-        ["crash to sandbox reported crashed", fmt_seconds(detection), fmt_seconds(max(times.detection_s)),
-         fmt_ratio(detection / raw)],
-        ["cold start to first block (baseline)", fmt_seconds(cold), fmt_seconds(max(times.cold_start_s)),
-         "1.00x"],
-        ["restart() to first block, state restored", fmt_seconds(restart), fmt_seconds(max(times.restart_s)),
-         fmt_ratio(restart / cold)],
+        ["child exit seen by a pidfd (baseline)", Spread(tuple(times.raw_exit_s)).text(fmt_seconds), "1.00x"],
+        ["crash to sandbox reported crashed", Spread(tuple(times.detection_s)).text(fmt_seconds),
+         str(Spread.of_ratios(times.detection_s, times.raw_exit_s))],
+        ["cold start to first block (baseline)", Spread(tuple(times.cold_start_s)).text(fmt_seconds), "1.00x"],
+        ["restart() to first block, state restored", Spread(tuple(times.restart_s)).text(fmt_seconds),
+         str(Spread.of_ratios(times.restart_s, times.cold_start_s))],
     ]
     print_table(f"5. Crash recovery of a sandbox with a ZamComp ({rounds} rounds, {BLOCK_SIZE} frames)",
-                ["case", "median", "max", "/ its baseline"], rows,
+                ["case", "time [middle half] rounds", "/ its baseline, per round"], rows,
                 notes=["the crash is a SIGSEGV sent to the sandbox process; detection is the state change "
-                       "the client's event loop makes when the process's pidfd becomes readable."])
+                       "the client's event loop makes when the process's pidfd becomes readable. Each round "
+                       "measures a baseline and its case back to back."])
 
 
 def goal_lines(times: RecoveryTimes) -> list[str]:
-    detection, restart = statistics.median(times.detection_s), statistics.median(times.restart_s)
+    detection, restart = Spread(tuple(times.detection_s)), Spread(tuple(times.restart_s))
     return [
-        f"  crash to detection: {fmt_seconds(detection):>9}  {time_goal(detection, DETECTION_GOAL_S)}",
-        f"  restart to audio with state: {fmt_seconds(restart):>9}  {time_goal(restart, RESTART_GOAL_S)}",
+        f"  crash to detection: {detection.text(fmt_seconds)}  {detection.goal(DETECTION_GOAL_S, fmt_seconds)}",
+        f"  restart to audio with state: {restart.text(fmt_seconds)}  {restart.goal(RESTART_GOAL_S, fmt_seconds)}",
     ]

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from stats import fmt_ratio, fmt_seconds, print_table, time_goal
+from stats import Spread, fmt_seconds, print_table
 
 import scuff
 from scuff.formats import standard_folders
@@ -73,30 +73,29 @@ def run(repetitions: int) -> ScanTimes:
 
 
 def report(times: ScanTimes, repetitions: int) -> None:
-    cold, cached, floor = (statistics.median(s) for s in (times.cold_s, times.cached_s, times.launch_floor_s))
-    rows = [
-        ["launch floor (baseline)", fmt_seconds(floor), fmt_seconds(min(times.launch_floor_s)),
-         fmt_seconds(floor / max(times.files, 1)), fmt_ratio(1.0)],
-        ["cold scan", fmt_seconds(cold), fmt_seconds(min(times.cold_s)),
-         fmt_seconds(cold / max(times.files, 1)), fmt_ratio(cold / floor)],
-        ["cached scan", fmt_seconds(cached), fmt_seconds(min(times.cached_s)),
-         fmt_seconds(cached / max(times.files, 1)), fmt_ratio(cached / floor)],
-    ]
+    per_file = max(times.files, 1)
+    rows = [["launch floor (baseline)", Spread(tuple(times.launch_floor_s)).text(fmt_seconds),
+             fmt_seconds(statistics.median(times.launch_floor_s) / per_file), "1.00x"]]
+    for name, samples in (("cold scan", times.cold_s), ("cached scan", times.cached_s)):
+        rows.append([name, Spread(tuple(samples)).text(fmt_seconds), fmt_seconds(statistics.median(samples) / per_file),
+                     str(Spread.of_ratios(samples, times.launch_floor_s))])
     print_table(
         f"4. Plugin scan of the standard folders: {times.files} files, {times.plugins} plugins, "
-        f"{times.broken} unusable; median of {repetitions}, {os.cpu_count()} CPU(s)",
-        ["scan", "median", "best", "per file", "/ launch floor"],
+        f"{times.broken} unusable; {repetitions} rounds, {os.cpu_count()} CPU(s)",
+        ["scan", "time [middle half] rounds", "per file", "/ launch floor, per round"],
         rows,
         notes=[
-            f"cached / cold: {cached / cold:.3f}x",
-            "launch floor: as many scanner processes, as parallel, that exit before loading a plugin.",
+            f"cached / cold, per round: {Spread.of_ratios(times.cached_s, times.cold_s)}",
+            "launch floor: as many scanner processes, as parallel, that exit before loading a plugin; "
+            "each round times it, then the scans.",
         ],
     )
 
 
 def goal_lines(times: ScanTimes) -> list[str]:
-    cold, cached = statistics.median(times.cold_s), statistics.median(times.cached_s)
+    cold, cached = Spread(tuple(times.cold_s)), Spread(tuple(times.cached_s))
     return [
-        f"  cold scan of {times.files} files: {fmt_seconds(cold):>9}  {time_goal(cold, COLD_GOAL_S)}",
-        f"  cached scan of {times.files} files: {fmt_seconds(cached):>9}  {time_goal(cached, CACHED_GOAL_S)}",
+        f"  cold scan of {times.files} files: {cold.text(fmt_seconds)}  {cold.goal(COLD_GOAL_S, fmt_seconds)}",
+        f"  cached scan of {times.files} files: {cached.text(fmt_seconds)}  "
+        f"{cached.goal(CACHED_GOAL_S, fmt_seconds)}",
     ]

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import render_vs_in_process as render
-from cycle_round_trip import EMPTY, ZAMCOMP, cycle_groups, group_timer, interleave
+from cycle_round_trip import EMPTY, ZAMCOMP, cycle_groups, group_timer, interleave, joined
 from fixtures import Spin, compressor_input, default_spin
 from sandbox_count import groups_by_count, time_groups, usable_cpus
-from stats import Latency, fmt_ns, fmt_ratio, print_table
+from stats import Latency, Spread, fmt_ns, print_table
 
 # The sweep renders the CLAP build, the one the spin budgets were tuned with.
 SWEEP_BLOCK_SIZES = (64, 512)
@@ -39,7 +39,7 @@ class SweepRow:
     empty: Latency
     zamcomp: Latency
     crowded: Latency
-    render_ratios: dict[int, float]
+    render_ratios: dict[int, Spread]
 
 
 def run(cycles: int, crowd_cycles: int, chunks: int, seconds: float, repetitions: int
@@ -53,7 +53,7 @@ def run(cycles: int, crowd_cycles: int, chunks: int, seconds: float, repetitions
         with groups_by_count([crowd], spin) as groups:
             crowded = time_groups(groups, crowd_cycles, chunks).latencies
         ratios = {b: render.measure(b, signal, repetitions, spin).ratio for b in SWEEP_BLOCK_SIZES}
-        rows.append(SweepRow(spin, Latency.of(samples[EMPTY]), Latency.of(samples[ZAMCOMP]),
+        rows.append(SweepRow(spin, Latency.of(joined(samples[EMPTY])), Latency.of(joined(samples[ZAMCOMP])),
                              crowded[crowd], ratios))
     return rows
 
@@ -78,17 +78,18 @@ def report(rows: list[SweepRow], cycles: int, crowd_cycles: int, seconds: float,
             fmt_ns(row.zamcomp.p99),
             fmt_ns(row.crowded.p50),
             fmt_ns(row.crowded.p99),
-            *(fmt_ratio(row.render_ratios[b]) for b in SWEEP_BLOCK_SIZES),
+            *(str(row.render_ratios[b]) for b in SWEEP_BLOCK_SIZES),
         ])
     crowd = crowd_size()
     sweep_goals = ", ".join(f"<= {render.GOALS['clap', b]:g}x at {b}" for b in SWEEP_BLOCK_SIZES)
     print_table(
         f"6. Spin budgets: cycle round trip ({cycles} cycles, {crowd_cycles} for {crowd} sbx) "
-        f"and render ratio ({seconds:g} s, best of {repetitions})",
+        f"and render ratio ({seconds:g} s, {repetitions} interleaved pairs)",
         ["spin budgets", "empty p50", "empty p99", "empty p99.9", "ZamComp p50", "ZamComp p99",
          f"{crowd} sbx p50", f"{crowd} sbx p99", *(f"render {b}" for b in SWEEP_BLOCK_SIZES)],
         table,
         notes=[f"{crowd} sbx = a group of {crowd} sandboxes with a ZamComp each (one more than the CPUs).",
-               "render N = sandboxed / in-process render time at N-frame blocks "
+               "render N = sandboxed / in-process render time at N-frame blocks, median of the pairs "
+               "[middle half] "
                f"(goals: {sweep_goals})."],
     )

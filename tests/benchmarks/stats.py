@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +28,65 @@ class Latency:
         # steps stays on a step instead of landing between two.
         p50, p99, p999 = np.percentile(data, [50, 99, 99.9], method="lower")
         return Latency(int(data.size), float(p50), float(p99), float(p999), float(data.max()))
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Samples of one figure, summarised by their median and the middle half of them
+    (the interquartile range): most often one per interleaved pair (a ratio or a difference
+    of a measurement and its baseline, run back to back in alternating order), since on a
+    noisy machine the pairs' median moves far less than a best-of figure, and the middle
+    half says how far to trust it."""
+
+    values: tuple[float, ...]
+
+    @staticmethod
+    def of_ratios(measured: Sequence[float], baseline: Sequence[float]) -> Spread:
+        """measured / baseline, per pair."""
+        _check_pairs(measured, baseline)
+        return Spread(tuple(m / b for m, b in zip(measured, baseline, strict=True)))
+
+    @staticmethod
+    def of_differences(measured: Sequence[float], baseline: Sequence[float], per: float = 1.0) -> Spread:
+        """(measured - baseline) / per, per pair."""
+        _check_pairs(measured, baseline)
+        return Spread(tuple((m - b) / per for m, b in zip(measured, baseline, strict=True)))
+
+    @property
+    def count(self) -> int:
+        return len(self.values)
+
+    @property
+    def median(self) -> float:
+        return float(np.median(self.values))
+
+    @property
+    def quartiles(self) -> tuple[float, float]:
+        q1, q3 = np.percentile(self.values, [25, 75])
+        return float(q1), float(q3)
+
+    def text(self, fmt: Callable[[float], str]) -> str:
+        q1, q3 = self.quartiles
+        return f"{fmt(self.median)} [{fmt(q1)}, {fmt(q3)}] n={self.count}"
+
+    def __str__(self) -> str:
+        return self.text(fmt_ratio)
+
+    def goal(self, limit: float, fmt: Callable[[float], str] = lambda x: f"{x:g}x") -> str:
+        """A goal (at most `limit`) judged on the middle half of the pairs: met when all of
+        it is at or under the limit, not met when all of it is over, and otherwise too
+        spread out to say. Never an assertion."""
+        q1, q3 = self.quartiles
+        if q3 <= limit:
+            return f"met (<= {fmt(limit)})"
+        if q1 > limit:
+            return f"NOT met (> {fmt(limit)})"
+        return f"spread too wide to judge ({fmt(limit)} lies inside it)"
+
+
+def _check_pairs(measured: Sequence[float], baseline: Sequence[float]) -> None:
+    if not measured or len(measured) != len(baseline):
+        raise ValueError(f"{len(measured)} measurements for {len(baseline)} baselines")
 
 
 def fmt_ns(ns: float) -> str:

@@ -114,6 +114,12 @@ class XClient:
         bgrx = data[: width * height * 4].reshape(height, width, 4)
         return bgrx[:, :, 2::-1].copy()
 
+    def is_drawn(self, xid: int) -> bool:
+        """Whether the window holds a drawing: more than 16 colours in it, not a flat fill."""
+        pixels = self.pixels(xid)[::4, ::4].astype(np.uint32)
+        packed = (pixels[:, :, 0] << 16) | (pixels[:, :, 1] << 8) | pixels[:, :, 2]
+        return len(np.unique(packed)) > 16
+
     def close_button(self, xid: int) -> None:
         """What a window manager sends when the user clicks the close button."""
         atom = self.display.intern_atom

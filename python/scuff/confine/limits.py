@@ -131,14 +131,15 @@ def readable_paths(limits: SandboxLimits, extra: Iterable[Path] = ()) -> list[Pa
     return paths
 
 
-def may_read(limits: SandboxLimits, path: Path, extra: Iterable[Path] = ()) -> bool:
-    """Whether a sandbox with these limits may read `path`. Landlock judges the file a
-    path leads to, so links are followed on both sides."""
+def may_read(limits: SandboxLimits, path: Path, readable: Sequence[Path]) -> bool:
+    """Whether a process confined to `limits`, started with `readable` (its
+    `readable_paths`), may read `path`. Landlock judges the file a path leads to, so links
+    are followed on both sides."""
     if not limits.confine:
         return True
     path = path.resolve()
-    readable = [root.resolve() for root in readable_paths(limits, extra) + writable_paths(limits, None)]
-    return any(path == root or root in path.parents for root in readable)
+    roots = [root.resolve() for root in [*readable, *writable_paths(limits, None)]]
+    return any(path == root or root in path.parents for root in roots)
 
 
 def writable_paths(limits: SandboxLimits, private_dir: Path | None) -> list[Path]:
@@ -149,12 +150,13 @@ def writable_paths(limits: SandboxLimits, private_dir: Path | None) -> list[Path
 
 
 def confinement_arguments(limits: SandboxLimits, *, private_dir: Path | None,
-                          extra_readable: Iterable[Path] = ()) -> list[str]:
-    """The options that make scuff-sbox or scuff-scan confine itself to `limits`."""
+                          readable: Sequence[Path]) -> list[str]:
+    """The options that make scuff-sbox or scuff-scan confine itself to `limits`, reading
+    beneath `readable` (from `readable_paths`)."""
     if not limits.confine:
         return []
     args = ["--confine", "1"]
-    for path in readable_paths(limits, extra_readable):
+    for path in readable:
         args += ["--confine-read", str(path.absolute())]
     for path in writable_paths(limits, private_dir):
         args += ["--confine-write", str(path.absolute())]

@@ -440,10 +440,10 @@ class Device:
         memory, its saved state, then the parameter values set since that state."""
         sandbox, client = self._sandbox, self._sandbox.group.client
         reply = sandbox.request(requests.create_device(self._id, self._path, self.plugin_id),
-                              timeout=client.load_timeout, expect=DeviceDescription)
+                                timeout=client.load_timeout, expect=DeviceDescription)
         sandbox._expect_description(reply, self._id)
         reply = sandbox.request(requests.attach_device_memory(self._id, self._memory.size),
-                              fds=[self._memory.fd], timeout=client.load_timeout, expect=DeviceDescription)
+                                fds=[self._memory.fd], timeout=client.load_timeout, expect=DeviceDescription)
         self._update(sandbox._expect_description(reply, self._id))
         if self._saved_state is not None:
             sandbox.request(requests.load_state(self._id, self._saved_state))

@@ -234,3 +234,19 @@ def path_latencies(source: Port, target: Port, connections: Sequence[PlannedConn
     else:
         walk(start, initial, frozenset({start}), lambda _: True)
     return sorted(found)
+
+
+def upstream_devices(devices: Sequence[Device], connections: Sequence[Connection]) -> set[Device]:
+    """`devices` and every device whose output reaches one of them through connections
+    (audio or notes, delayed or not): the devices whose blocks their outputs depend on."""
+    feeding: dict[Device, list[Device]] = {}
+    for connection in connections:
+        feeding.setdefault(connection.target.device, []).append(connection.source.device)
+    found = set(devices)
+    waiting = list(devices)
+    while waiting:
+        for source in feeding.get(waiting.pop(), []):
+            if source not in found:
+                found.add(source)
+                waiting.append(source)
+    return found

@@ -17,7 +17,15 @@ from ..events.notes import Event
 from ..events.records import block_counts, to_records
 from ..wire import requests
 from .device import Device
-from .graph import Connection, GraphPlan, SandboxPlan, channels_connectable, compile_graph, path_latencies
+from .graph import (
+    Connection,
+    GraphPlan,
+    SandboxPlan,
+    channels_connectable,
+    compile_graph,
+    path_latencies,
+    upstream_devices,
+)
 from .ports import InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .sandbox import Sandbox
 from .status import RestartPolicy
@@ -314,14 +322,24 @@ class Group:
         output_list: list[OutputKey] = (list(cast(Sequence[OutputKey], outputs)) if not single
                                          else [cast(OutputKey, outputs)])
         total = self._frame_count(inputs, frames)
-        watched = [(s, s._signals.missed_cycles) for s in self._sandboxes if s._signals.alive]
+        # A sandbox the outputs do not depend on may miss blocks without costing the render.
+        needed = self._sandboxes_feeding(output_list)
+        watched = [(s, s._signals.missed_cycles, s._signals.alive) for s in needed]
         results = self._run(inputs, output_list, total, events)
-        lost = [s for s, missed in watched
-                if s._signals.missed_cycles != missed or not s._signals.alive]
+        lost = [s for s, missed, alive in watched
+                if not alive or s._signals.missed_cycles != missed or not s._signals.alive]
         if lost:
             names = ", ".join(f"{s.pid} ({s.state}{': ' + s.reason if s.reason else ''})" for s in lost)
-            raise SandboxError(f"sandbox(es) {names} did not process every block of the render")
+            raise SandboxError(f"sandbox(es) {names}, which the outputs depend on, did not process every "
+                               "block of the render")
         return results[0] if single else results
+
+    def _sandboxes_feeding(self, outputs: Sequence[OutputKey]) -> list[Sandbox]:
+        """The sandboxes holding a device that the outputs' devices are, or that reach them."""
+        with self._graph_lock:
+            connections = list(self._connections)
+        devices = upstream_devices([self._output_port(output).device for output in outputs], connections)
+        return [sandbox for sandbox in self._sandboxes if any(d.sandbox is sandbox for d in devices)]
 
     @overload
     def process(self, inputs: Inputs, outputs: OutputKey, *, frames: int | None = None,

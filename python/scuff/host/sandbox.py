@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -81,9 +81,11 @@ class Sandbox:
         self._signals = SandboxSignals()
         self._usage = SandboxUsageMeter()
         self._process: SandboxProcess | None = None
+        # How the current process ended, when it did while the sandbox was starting.
+        self._exit_while_starting: tuple[Reason, str] | None = None
         self._process = self._start_process()
         group._engine.add_sandbox(self._signals)
-        self._set_state("running", Reason.RUNNING, "")
+        self._finish_start()
 
     def __repr__(self) -> str:
         return f"<scuff.Sandbox pid={self.pid} {self._state}>"
@@ -175,7 +177,7 @@ class Sandbox:
         deadline = time.monotonic() + self._client.load_timeout
         device_id = self._client._next_device_id()
         reply = self.request(requests.create_device(device_id, str(path), plugin_id),
-                           timeout=self._client.load_timeout, expect=DeviceDescription)
+                             timeout=self._client.load_timeout, expect=DeviceDescription)
         description = self._expect_description(reply, device_id)
         memory = DeviceMemory(
             self._signals, [p.channels for p in description.inputs],
@@ -186,8 +188,8 @@ class Sandbox:
         self._devices[device_id] = device
         try:
             reply = self.request(requests.attach_device_memory(device_id, memory.size),
-                               fds=[memory.fd], timeout=max(0.001, deadline - time.monotonic()),
-                               expect=DeviceDescription)
+                                 fds=[memory.fd], timeout=max(0.001, deadline - time.monotonic()),
+                                 expect=DeviceDescription)
             device._update(self._expect_description(reply, device_id))
         except BaseException:
             del self._devices[device_id]
@@ -255,7 +257,7 @@ class Sandbox:
             return process.call(body, fds=fds, timeout=timeout or self._client.control_timeout, expect=expect)
         except SandboxTimeoutError as error:
             if process is self._process:
-                self._set_state("unresponsive", Reason.UNRESPONSIVE, str(error))
+                self._set_state("unresponsive", Reason.UNRESPONSIVE, str(error), only_from=("running",))
             raise
 
     def _expect_description(self, reply: DeviceDescription, device_id: int) -> DeviceDescription:
@@ -291,19 +293,24 @@ class Sandbox:
         return process
 
     def _make_readable(self, path: Path) -> None:
-        """A plugin's own files must be readable in its sandbox. Landlock can only narrow a
-        process's rights, so a sandbox without devices is replaced by a process that may
-        read the plugin's folder; one that hosts devices already cannot be widened."""
-        if may_read(self._limits, path):
-            return
-        folder = plugin_folder(path.resolve())
-        remember_plugin_folder(folder)
+        """A plugin's own files must be readable in its sandbox, and Landlock can only
+        narrow a process's rights: a sandbox whose process may not read the plugin's folder
+        moves to a new process that may. An empty one is simply replaced; one with devices
+        is restarted, each device saved first and restored in the new process with its
+        connections, as after a crash (listeners hear 'starting', saying why, then
+        'running'). Other sandboxes of the group play on meanwhile."""
         with self._life_lock:
-            if self._devices or self._state != "running":
-                raise PluginLoadError(
-                    f"{path} is outside the folders sandbox {self.pid} may read; create the sandbox with "
-                    f"limits=scuff.SandboxLimits(allowed_paths=[{str(folder)!r}]), or create a device from "
-                    "that folder in a new sandbox first")
+            if may_read(self._limits, path, self._current.readable_paths):
+                return
+            folder = plugin_folder(path.resolve())
+            remember_plugin_folder(folder)
+            if self._state != "running":
+                raise PluginLoadError(f"{path} is outside the folders sandbox {self.pid} may read, and the "
+                                      f"sandbox is {self._state}: restart() it, then create the device")
+            if self._devices:
+                self._save_devices_for_move(folder)
+                self._restart_locked(f"restarting to read {folder}")
+                return
             old = self._current
             self._replacing = True
             try:
@@ -315,12 +322,26 @@ class Sandbox:
                 self._replacing = False
             self._signals.revive()
 
-    def _restart_locked(self) -> None:
+    def _save_devices_for_move(self, folder: Path) -> None:
+        """Saves every device's state for a move to another process: a device whose state
+        cannot be read keeps the sandbox where it is, so nothing is lost."""
+        for device in sorted(self._devices.values(), key=lambda d: d.id):
+            try:
+                device.save()
+            except ScuffError as error:
+                raise PluginLoadError(
+                    f"sandbox {self.pid} may not read {folder} and could not move to a process that may: "
+                    f"the state of {device.name} could not be saved ({error}); create the device in a new "
+                    "sandbox, or give this one limits=scuff.SandboxLimits(allowed_paths=[...])") from error
+
+    def _restart_locked(self, why: str = "restarting") -> None:
         old = self._current
         self._signals.alive = False
-        self._set_state("starting", Reason.RUNNING, "restarting")
+        self._set_state("starting", Reason.RUNNING, why)
         old.kill("killed for a restart")
         old.close(timeout=2.0)
+        # The old process's end, when it came before close(), is not the new one's.
+        self._exit_while_starting = None
         try:
             self._process = self._start_process()
             for device in sorted(self._devices.values(), key=lambda d: d.id):
@@ -333,7 +354,18 @@ class Sandbox:
             self._set_state("crashed", Reason.FAILED_TO_START, f"restart failed: {error}")
             raise SandboxError(f"sandbox could not be restarted: {error}") from error
         self._signals.revive()
-        self._set_state("running", Reason.RUNNING, "")
+        self._finish_start()
+
+    def _finish_start(self) -> None:
+        """The last step of a start or restart: running, unless the new process has died
+        meanwhile (crashed, with how it ended)."""
+        with self._lock:
+            exited, self._exit_while_starting = self._exit_while_starting, None
+            if exited is None and self._set_state("running", Reason.RUNNING, "", only_from=("starting",)):
+                return
+            if exited is not None:
+                self._set_state("crashed", exited[0], exited[1], only_from=("starting",))
+        raise SandboxError(f"sandbox {self.pid} did not start: {self._detail}")
 
     def _on_message(self, message: object) -> None:
         """Event-loop thread: logs, device changes and parameters the plugin edited."""
@@ -365,9 +397,6 @@ class Sandbox:
         if process is not self._process or self._replacing:
             return
         self._signals.alive = False
-        with self._lock:
-            if self._state in ("stopped", "starting"):
-                return
         reports = process.reports
         detail = describe_exit(returncode)
         if process.kill_code is not None:
@@ -387,14 +416,26 @@ class Sandbox:
             reason = Reason.EXITED
         if process.kill_reason:
             detail = f"{detail} ({process.kill_reason})"
-        self._set_state("crashed", reason, f"scuff-sbox {detail}")
+        with self._lock:
+            if self._state == "starting":
+                # A process that dies while it starts is a failed start: the starter reports it.
+                self._exit_while_starting = (reason, f"scuff-sbox {detail}")
+                return
+            self._set_state("crashed", reason, f"scuff-sbox {detail}", only_from=("running", "unresponsive"))
 
-    def _set_state(self, state: SandboxState, reason: Reason, detail: str) -> None:
+    def _set_state(self, state: SandboxState, reason: Reason, detail: str,
+                   only_from: Collection[SandboxState] | None = None) -> bool:
+        """Takes `state` (if the sandbox is in one of `only_from`, when given) and tells the
+        listeners; whether it was taken. The check and the change are one step under the
+        lock, so a thread acting on a state it read earlier cannot undo a newer one (a
+        crash seen meanwhile stays a crash)."""
         with self._lock:
             if self._state == "stopped" and state != "stopped":
-                return
+                return False
+            if only_from is not None and self._state not in only_from:
+                return False
             if (self._state, self._reason, self._detail) == (state, reason, detail):
-                return
+                return False
             self._state, self._reason, self._detail = state, reason, detail
             # Queued under the lock: listeners hear the states in the order they were taken,
             # even when two threads change the state one right after the other.
@@ -403,6 +444,7 @@ class Sandbox:
             # No pid yet when the first process fails to start.
             pid = self._process.pid if self._process is not None else "(never started)"
             log.warning("sandbox %s is %s: %s", pid, state, detail)
+        return True
 
     # --- supervision (the client's supervisor thread) ---
 
@@ -412,12 +454,14 @@ class Sandbox:
         missed = self._signals.consecutive_missed
         limit = self._group.unresponsive_after
         if self._state == "running" and missed >= limit:
-            self._set_state("unresponsive", Reason.UNRESPONSIVE, f"missed {missed} audio cycles in a row")
+            self._set_state("unresponsive", Reason.UNRESPONSIVE, f"missed {missed} audio cycles in a row",
+                            only_from=("running",))
         elif (self._state == "unresponsive" and self._detail.startswith("missed") and missed == 0
               and not self._signals.late):
-            self._set_state("running", Reason.RUNNING, "")
-            # Graph changes made meanwhile were not sent to it.
-            self._client._submit(self._group._resend_plan, self)
+            # Only an unresponsive sandbox catches up: one that crashed meanwhile stays crashed.
+            if self._set_state("running", Reason.RUNNING, "", only_from=("unresponsive",)):
+                # Graph changes made meanwhile were not sent to it.
+                self._client._submit(self._group._resend_plan, self)
         policy = self.restart_policy
         if policy is None or self._state not in ("crashed", "unresponsive") or self._restart_pending:
             return

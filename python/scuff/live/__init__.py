@@ -4,6 +4,6 @@
 May import `host`, `errors` and the native module; `cli` is the only package above it.
 """
 
-from .jack_host import JackError, JackHost, LiveStats, server_info
+from .jack_host import JackError, JackHost, LiveIncident, LiveStats, server_info
 
-__all__ = ["JackError", "JackHost", "LiveStats", "server_info"]
+__all__ = ["JackError", "JackHost", "LiveIncident", "LiveStats", "server_info"]

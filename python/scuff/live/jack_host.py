@@ -75,6 +75,19 @@ class LiveStats:
     server_gone: bool     # the server shut down or dropped the client
 
 
+@dataclass(frozen=True)
+class LiveIncident:
+    """A period a JackHost did not play as the graph says, and why: `late` (a sandbox's
+    outputs were silent, for missing the deadline or not having caught up yet), `busy` or
+    `refused` (the whole period silent; see LiveStats), `overrun` (the callback outlasted
+    the period), or `xrun` (the server reported one about this frame, whichever client
+    caused it). `frame` is the JACK frame time of the period's first frame."""
+
+    frame: int
+    frames: int
+    kind: str
+
+
 def server_info(server: str | None = None) -> tuple[int, int]:
     """(sample rate, period in frames) of a running JACK server (None: the default one)."""
     _native_host_class()
@@ -325,7 +338,14 @@ class JackHost:
         return LiveStats(**self._native.stats())
 
     def reset_stats(self) -> None:
+        """Starts the counts, the cycle times and the incidents again from zero."""
         self._native.reset_stats()
+
+    def incidents(self) -> list[LiveIncident]:
+        """Every period since the start (or `reset_stats`) not played as the graph says, in
+        the order of their frames (the last 4,096 of each source): everything else a
+        recording holds is what an offline render of the same input gives."""
+        return [LiveIncident(int(frame), int(frames), str(kind)) for frame, frames, kind in self._native.incidents()]
 
     def cycle_times(self, count: int = 1 << 17) -> np.ndarray:
         """How long (ns) each of the last `count` process callbacks took, oldest first."""

@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, TypeVar
 
-from ..confine.limits import SandboxLimits, confinement_arguments
+from ..confine.limits import SandboxLimits, confinement_arguments, readable_paths
 from ..confine.report import Confinement, ReportReader, unreported
 from ..errors import (
     EditorError,
@@ -97,6 +97,8 @@ class SandboxProcess:
         self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement)
         # The sandbox's TMPDIR, and the only temporary folder it may write to.
         self._private_dir = make_private_dir("sbox") if self.limits.confine else None
+        # What this process may read, fixed at its start: Landlock cannot widen it later.
+        self.readable_paths = readable_paths(self.limits)
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         report_reader, report_writer = os.pipe()
         args = [
@@ -106,13 +108,13 @@ class SandboxProcess:
             "--sample-rate", repr(float(sample_rate)),
             "--max-frames", str(max_frames),
             "--report-fd", str(report_writer),
-            *confinement_arguments(self.limits, private_dir=self._private_dir),
+            *confinement_arguments(self.limits, private_dir=self._private_dir, readable=self.readable_paths),
         ]
         env = None if self._private_dir is None else {**os.environ, "TMPDIR": str(self._private_dir)}
         output_reader, output_writer = os.pipe()
         try:
             self.process = spawn(args, pass_fds=(child.fileno(), signals.fd, report_writer),
-                                         output=output_writer, env=env)
+                                 output=output_writer, env=env)
         except BaseException:
             parent.close()
             os.close(output_reader)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .._native import verify_scan_report
-from ..confine.limits import SandboxLimits, confinement_arguments
+from ..confine.limits import SandboxLimits, confinement_arguments, readable_paths
 from ..confine.plugin_folders import plugin_folder
 from ..confine.report import ReportReader
 from ..process.executables import executable
@@ -79,8 +79,8 @@ def _run_scanner(path: str | os.PathLike[str], timeout: float, instantiate: bool
         command += ["--plugin", plugin_id]
     report_reader, report_writer = os.pipe()
     command += ["--report-fd", str(report_writer)]
-    command += confinement_arguments(limits, private_dir=private_dir,
-                                     extra_readable=[plugin_folder(Path(path)), plugin_folder(Path(path).resolve())])
+    own_folders = [plugin_folder(Path(path)), plugin_folder(Path(path).resolve())]
+    command += confinement_arguments(limits, private_dir=private_dir, readable=readable_paths(limits, own_folders))
     env = None if private_dir is None else {**os.environ, "TMPDIR": str(private_dir)}
     # Its own process group, so that a timeout also kills whatever the plugin started;
     # stderr (the plugin's chatter and the scanner's notes) is not read.

@@ -1,0 +1,77 @@
+"""A render is refused only for what its outputs need: a sandbox that misses blocks costs
+the render only when a requested output depends on it through the graph."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import scuff
+from scuff.host.graph import upstream_devices
+from support.signals import noise
+from support.test_plugins import FAULTY_ID, PASSTHROUGH_ID, Fault
+from support.waiting import wait_until
+
+BLOCK = 256
+
+
+@pytest.fixture
+def group(client):
+    return client.create_group(sample_rate=48000, block_size=BLOCK, cycle_timeout=0.2)
+
+
+def arm_crash(device: scuff.Device) -> None:
+    """The faulty plugin crashes in the first block it processes from now on."""
+    device.schedule_param("Fault", int(Fault.CRASH_IN_PROCESS))
+
+
+def test_a_crash_the_outputs_do_not_depend_on_leaves_the_render_whole(group, make):
+    faulty = make(group.create_sandbox(), FAULTY_ID)
+    other = make(group.create_sandbox(), PASSTHROUGH_ID)
+    arm_crash(faulty)
+    x = noise(2, 20 * BLOCK)
+    # The faulty device is processed in every cycle of this render, and crashes in it.
+    y = group.render({other: x, faulty: x}, other)
+    wait_until(lambda: faulty.sandbox.state == "crashed", what="the crash being seen")
+    np.testing.assert_array_equal(y, x)
+    # Later renders of it go on while the crashed sandbox stays down.
+    np.testing.assert_array_equal(group.render({other: x}, other), x)
+
+
+def test_a_crash_upstream_of_an_output_refuses_the_render_and_names_that_sandbox(group, make):
+    faulty = make(group.create_sandbox(), FAULTY_ID)
+    downstream = make(group.create_sandbox(), PASSTHROUGH_ID)
+    group.connect(faulty.output(0), downstream.input(0))
+    arm_crash(faulty)
+    pid = faulty.sandbox.pid
+    with pytest.raises(scuff.SandboxError, match=f"sandbox\\(es\\) {pid} .*did not process every block"):
+        group.render({faulty: noise(2, 20 * BLOCK)}, downstream)
+    wait_until(lambda: faulty.sandbox.state == "crashed", what="the crash being seen")
+    # A crashed sandbox upstream refuses the next render too: its silence would pass as audio.
+    with pytest.raises(scuff.SandboxError, match=f"sandbox\\(es\\) {pid} \\(crashed"):
+        group.render({faulty: noise(2, 4 * BLOCK)}, downstream)
+
+
+def test_a_crash_of_the_outputs_own_device_refuses_the_render(group, make):
+    faulty = make(group.create_sandbox(), FAULTY_ID)
+    arm_crash(faulty)
+    with pytest.raises(scuff.SandboxError, match=str(faulty.sandbox.pid)):
+        group.render({faulty: noise(2, 20 * BLOCK)}, faulty)
+
+
+class Port:
+    def __init__(self, device: str) -> None:
+        self.device = device
+
+
+class Link:
+    def __init__(self, source: str, target: str) -> None:
+        self.source, self.target = Port(source), Port(target)
+
+
+@pytest.mark.pure
+def test_upstream_devices_follow_connections_backwards_through_loops():
+    links = [Link("a", "b"), Link("b", "c"), Link("c", "b"), Link("d", "e"), Link("x", "a")]
+    assert upstream_devices(["c"], links) == {"a", "b", "c", "x"}
+    assert upstream_devices(["e"], links) == {"d", "e"}
+    assert upstream_devices(["x"], links) == {"x"}
