@@ -26,6 +26,7 @@ from ..scan.plugin_files import find_plugin_files
 from ..scan.plugin_info import BrokenPlugin, PluginInfo
 from ..scan.pool import Progress, scan_files, scanner_stamp
 from ..scan.scanner_process import SCAN_TIMEOUT
+from ..scan.vendor_lookup import plugin_vendor
 from .group import Group
 from .status import SandboxEvent
 from .supervisor import Supervisor
@@ -261,6 +262,16 @@ class Client:
             return _hostable_file(Path(info.path)), info.id
         raise PluginLoadError(
             f"a plugin is given as a file path, a PluginInfo or a scanned id, not {type(plugin).__name__}")
+
+    def _plugin_vendor(self, plugin: object, path: Path, plugin_id: str | None) -> str | None:
+        """The vendor of the plugin a device is about to be made of: a confined sandbox shows
+        that vendor's settings home (None: unknown)."""
+        if isinstance(plugin, PluginInfo):
+            return plugin.vendor
+        with self._lock:
+            known = list(self._known_plugins.values())
+        return plugin_vendor(path, plugin_id, known=known, cache=lambda: ScanCache(self._cache_dir, scanner_stamp()),
+                             limits=self.default_limits)
 
     def _unknown_id_message(self, plugin_id: str) -> str:
         if not self._scanned:

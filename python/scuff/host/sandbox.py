@@ -64,8 +64,10 @@ class Sandbox:
         self._group = group
         self._client = group.client
         self._limits = limits if limits is not None else group.client.default_limits
-        # Set while an empty sandbox's process is replaced by one that may read more.
+        # Set while an empty sandbox's process is replaced by one fit for its first plugin.
         self._replacing = False
+        # Whose settings home the process shows (its first device's vendor), once known.
+        self._settings_vendor: str | None = None
         self._lock = threading.RLock()
         # Serialises restarts and closing.
         self._life_lock = threading.Lock()
@@ -122,6 +124,12 @@ class Sandbox:
         return self._limits
 
     @property
+    def settings_vendor(self) -> str | None:
+        """The vendor whose settings home this sandbox shows as the home folder (its first
+        device's), None before its first device or when it is not confined."""
+        return self._settings_vendor
+
+    @property
     def confinement(self) -> Confinement:
         """What the current process actually enforces on this machine: each limit with its
         mechanism, and each limit that this kernel could not enforce, with the reason."""
@@ -170,7 +178,7 @@ class Sandbox:
         PluginInfo from a scan, or the id of a scanned plugin.
         """
         path, plugin_id = self._client._resolve_plugin(plugin, plugin_id)
-        self._make_readable(Path(path))
+        self._fit_process(Path(path), plugin, plugin_id)
         # One deadline for the whole call, however many requests it takes.
         deadline = time.monotonic() + self._client.load_timeout
         device_id = self._client._next_device_id()
@@ -279,7 +287,8 @@ class Sandbox:
 
     def _start_process(self) -> SandboxProcess:
         process = SandboxProcess(self._client._events, self._client._spawn, self._signals, self._group.sample_rate,
-                                 self._group.block_size, self._on_message, self._on_exit, self._limits)
+                                 self._group.block_size, self._on_message, self._on_exit, self._limits,
+                                 self._settings_vendor)
         try:
             process.wait_ready(START_TIMEOUT)
             if self._group.offline:
@@ -290,16 +299,27 @@ class Sandbox:
             raise
         return process
 
-    def _make_readable(self, path: Path) -> None:
-        """A plugin's own files must be readable in its sandbox. Landlock can only narrow a
-        process's rights, so a sandbox without devices is replaced by a process that may
-        read the plugin's folder; one that hosts devices already cannot be widened."""
-        if may_read(self._limits, path):
+    def _fit_process(self, path: Path, plugin: object, plugin_id: str | None) -> None:
+        """A plugin's own files must be readable in its sandbox, and a confined sandbox shows
+        its first device's vendor's settings home as the home folder. Landlock can only
+        narrow a process's rights, and the view is made when the process starts, so a
+        sandbox without devices is replaced by a process that may read the plugin's folder
+        and shows its vendor's home; one that hosts devices already cannot be widened, and
+        its later devices share the first one's home."""
+        readable = may_read(self._limits, path)
+        vendor = None
+        if self._limits.confine and not self._devices:
+            vendor = self._client._plugin_vendor(plugin, path, plugin_id)
+        new_home = vendor is not None and vendor != self._settings_vendor
+        if readable and not new_home:
             return
         folder = plugin_folder(path.resolve())
-        remember_plugin_folder(folder)
+        if not readable:
+            remember_plugin_folder(folder)
         with self._life_lock:
             if self._devices or self._state != "running":
+                if readable:
+                    return
                 raise PluginLoadError(
                     f"{path} is outside the folders sandbox {self.pid} may read; create the sandbox with "
                     f"limits=scuff.SandboxLimits(allowed_paths=[{str(folder)!r}]), or create a device from "
@@ -308,8 +328,10 @@ class Sandbox:
             self._replacing = True
             try:
                 self._signals.alive = False
-                old.kill("replaced by a process that may read the plugin's folder")
+                old.kill("replaced by a process fit for the plugin")
                 old.close(timeout=2.0)
+                if new_home:
+                    self._settings_vendor = vendor
                 self._process = self._start_process()
             finally:
                 self._replacing = False

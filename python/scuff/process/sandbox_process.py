@@ -14,8 +14,10 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, TypeVar
 
+from ..confine.environment import confined_environment
 from ..confine.limits import SandboxLimits, confinement_arguments
 from ..confine.report import Confinement, ReportReader, unreported
+from ..confine.settings_homes import prepare_settings_home
 from ..errors import (
     EditorError,
     NoDisplayError,
@@ -71,13 +73,14 @@ class SandboxProcess:
     """Starts scuff-sbox through `spawn` and talks to it; `events` watches its descriptors.
     `on_message` gets every message that is not a reply (logs, device changes); `on_exit`
     gets this process and its exit status once it is gone. Both run on the event loop's
-    thread."""
+    thread. A confined process shows the settings home of `settings_vendor` as its home
+    folder (a scratch home when None)."""
 
     def __init__(self, events: EventLoop, spawn: Spawn, signals: SandboxSignals, sample_rate: float,
                  max_frames: int,
                  on_message: Callable[[object], None],
                  on_exit: Callable[[SandboxProcess, int], None],
-                 limits: SandboxLimits | None = None) -> None:
+                 limits: SandboxLimits | None = None, settings_vendor: str | None = None) -> None:
         self._events = events
         self._on_message = on_message
         self._on_exit = on_exit
@@ -97,6 +100,12 @@ class SandboxProcess:
         self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement)
         # The sandbox's TMPDIR, and the only temporary folder it may write to.
         self._private_dir = make_private_dir("sbox") if self.limits.confine else None
+        self.settings_vendor = settings_vendor if self.limits.confine else None
+        try:
+            settings_home = prepare_settings_home(self.settings_vendor) if self.settings_vendor is not None else None
+        except BaseException:
+            self._remove_private_dir()
+            raise
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         report_reader, report_writer = os.pipe()
         args = [
@@ -106,9 +115,9 @@ class SandboxProcess:
             "--sample-rate", repr(float(sample_rate)),
             "--max-frames", str(max_frames),
             "--report-fd", str(report_writer),
-            *confinement_arguments(self.limits, private_dir=self._private_dir),
+            *confinement_arguments(self.limits, private_dir=self._private_dir, settings_home=settings_home),
         ]
-        env = None if self._private_dir is None else {**os.environ, "TMPDIR": str(self._private_dir)}
+        env = confined_environment(self.limits, self._private_dir)
         output_reader, output_writer = os.pipe()
         try:
             self.process = spawn(args, pass_fds=(child.fileno(), signals.fd, report_writer),
