@@ -17,6 +17,7 @@ import pytest
 
 import scuff
 import scuff.confine.limits
+from support.hostile import BLOCK, attempt, enforced, hostile, process_until
 from support.repo import REPO_ROOT
 from support.signals import noise
 from support.test_plugins import (
@@ -40,8 +41,6 @@ from support.test_plugins import (
 )
 from support.waiting import wait_until
 
-BLOCK = 64
-
 
 @pytest.fixture
 def client():
@@ -57,38 +56,6 @@ def group(client):
 @pytest.fixture
 def bystander(group, test_plugins):
     return group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
-
-
-def enforced(sandbox: scuff.Sandbox, what: str) -> bool:
-    """Whether this machine enforces `what`; if not, the sandbox must say why."""
-    confinement = sandbox.confinement
-    if what in confinement.enforced:
-        return True
-    assert what in confinement.not_enforced, f"{what!r} is neither enforced nor reported: {confinement}"
-    return False
-
-
-def hostile(group, test_plugins, plugin_id, **limits) -> scuff.Device:
-    sandbox = group.create_sandbox(limits=scuff.SandboxLimits(**limits))
-    return sandbox.create_device(test_plugins / HOSTILE_FILE, plugin_id=plugin_id)
-
-
-def process_until(group, device, bystander, done, max_blocks=2000):
-    """Processes blocks until `done()`, checking the bystander sample for sample."""
-    for _ in range(max_blocks):
-        x = noise(2, BLOCK)
-        _, out = group.process({device: x, bystander: x}, [device, bystander])
-        np.testing.assert_array_equal(out, x)
-        if done():
-            return
-    raise AssertionError("the hostile plugin was never stopped")
-
-
-def attempt(group, device, bystander) -> int:
-    """Runs a refusable attempt (in the plugin's first block) and returns its errno."""
-    process_until(group, device, bystander, lambda: device.get_param("Result") != -1, max_blocks=50)
-    assert device.sandbox.state == "running"
-    return int(device.get_param("Result"))
 
 
 def test_default_limits_are_reported_enforced_or_explained(client, group):

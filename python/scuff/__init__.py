@@ -6,6 +6,7 @@ from importlib.metadata import version as _version
 
 from .confine.limits import SandboxLimits
 from .confine.report import Confinement, ConfinementItem
+from .confine.settings_homes import SettingsHome, remove_settings_home, settings_home, settings_homes
 from .errors import (
     AudioFormatError,
     EditorError,
@@ -84,6 +85,7 @@ __all__ = [
     "SandboxError",
     "SandboxTimeoutError",
     "ScuffError",
+    "SettingsHome",
     "Significance",
     "StateError",
     "Transport",
@@ -91,4 +93,7 @@ __all__ = [
     "events_from_midi",
     "inspect",
     "latency_diff",
+    "remove_settings_home",
+    "settings_home",
+    "settings_homes",
 ]
