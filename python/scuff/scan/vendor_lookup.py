@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from ..confine.limits import SandboxLimits
 from .cache import ScanCache, Stamp, file_stamp
