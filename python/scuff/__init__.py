@@ -5,6 +5,7 @@ import logging
 from importlib.metadata import version as _version
 
 from .confine.limits import SandboxLimits
+from .confine.refusals import Refusal
 from .confine.report import Confinement, ConfinementItem
 from .confine.settings_homes import SettingsHome, remove_settings_home, settings_home, settings_homes
 from .errors import (
@@ -76,6 +77,7 @@ __all__ = [
     "ProcessTimeHistogram",
     "ProtocolError",
     "Reason",
+    "Refusal",
     "RestartPolicy",
     "Sandbox",
     "SandboxEvent",

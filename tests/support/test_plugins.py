@@ -69,6 +69,7 @@ HOSTILE_CONNECT_UNIX_ID = "org.scuff.test.hostile.connect-unix"  # Unix socket, 
 HOSTILE_WRITE_ID = "org.scuff.test.hostile.write"  # creates the target file ("planted\n")
 HOSTILE_WRITE_DEEP_ID = "org.scuff.test.hostile.write-deep"  # makes the target's folders, then the file
 HOSTILE_READ_ID = "org.scuff.test.hostile.read"  # reads the target file
+HOSTILE_READ_MANY_ID = "org.scuff.test.hostile.read-many"  # reads target/0 to target/999
 HOSTILE_EXEC_ID = "org.scuff.test.hostile.exec"  # execv("/bin/true")
 HOSTILE_FORK_ID = "org.scuff.test.hostile.fork"  # fork() 20 times
 HOSTILE_SIGNAL_ID = "org.scuff.test.hostile.signal"  # kill(1, 0)
@@ -84,7 +85,8 @@ KEEP_SETTINGS_FILE = ".config/scuff-test-settings/value"  # in the home folder
 HOSTILE_FILE_IDS = (
     HOSTILE_ALLOCATE_ID, HOSTILE_SPIN_ID, HOSTILE_CONNECT_ID, HOSTILE_CONNECT_UNIX_ID, HOSTILE_WRITE_ID,
     HOSTILE_READ_ID, HOSTILE_EXEC_ID, HOSTILE_FORK_ID, HOSTILE_SIGNAL_ID, HOSTILE_EXEC_IN_INIT_ID,
-    HOSTILE_WRITE_DEEP_ID, HOSTILE_SIGNAL_HOST_ID, KEEP_SETTINGS_ID, KEEP_SETTINGS_OTHER_VENDOR_ID)
+    HOSTILE_WRITE_DEEP_ID, HOSTILE_SIGNAL_HOST_ID, HOSTILE_READ_MANY_ID, KEEP_SETTINGS_ID,
+    KEEP_SETTINGS_OTHER_VENDOR_ID)
 HOSTILE_TARGET_VARIABLE = "SCUFF_HOSTILE_TARGET"
 
 # Gain and faulty: "Gain" in dB, output = input * 10 ** (gain / 20).

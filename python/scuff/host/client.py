@@ -32,8 +32,10 @@ from .status import SandboxEvent
 from .supervisor import Supervisor
 
 if TYPE_CHECKING:
+    from ..confine.refusals import Refusal
     from ..wire.param import Param
     from .device import Device
+    from .sandbox import Sandbox
 
 log = logging.getLogger("scuff")
 
@@ -48,7 +50,8 @@ class Client:
                  cache_dir: str | os.PathLike[str] | None = None,
                  default_limits: SandboxLimits | None = None,
                  app_name: str | None = None, parent_window: int | None = None,
-                 on_param_edit: Callable[[Device, Param, float], None] | None = None) -> None:
+                 on_param_edit: Callable[[Device, Param, float], None] | None = None,
+                 on_refusal: Callable[[Sandbox, Refusal], None] | None = None) -> None:
         """`control_timeout` bounds every control request (parameters, states), and
         `load_timeout` the creation of a device; a sandbox that misses either becomes
         unresponsive. Devices whose parameters or state changed are saved in the
@@ -63,7 +66,10 @@ class Client:
         window is titled with the application's name, carries it as `WM_CLASS` and is
         transient for `parent_window` (see docs/editors.md). `on_param_edit` is called, on a
         thread of its own, with the device, the parameter and its plain value each time a
-        plugin changes a parameter itself, as from a gesture in its editor."""
+        plugin changes a parameter itself, as from a gesture in its editor. `on_refusal` is
+        called, on that thread too, with the sandbox and each refusal its confinement made
+        (a file operation, a system call; at most a few a second), as `Sandbox.refusals`
+        lists them."""
         if default_limits is not None and not isinstance(default_limits, SandboxLimits):
             raise ScuffError(f"default_limits is a scuff.SandboxLimits, not {type(default_limits).__name__}")
         self.default_limits = default_limits if default_limits is not None else SandboxLimits()
@@ -77,6 +83,7 @@ class Client:
             raise ScuffError(f"parent_window is an X11 window id, not {parent_window!r}")
         self.parent_window = parent_window
         self.on_param_edit = on_param_edit
+        self.on_refusal = on_refusal
         self._cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self._events = EventLoop()
         # Sandboxes die with the thread that started them (PR_SET_PDEATHSIG), so they are

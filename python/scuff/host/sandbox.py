@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .._native import DeviceMemory, SandboxSignals
 from ..confine.limits import SandboxLimits, may_read
 from ..confine.plugin_folders import plugin_folder, remember_plugin_folder
+from ..confine.refusals import Refusal
 from ..confine.report import Confinement
 from ..errors import (
     PluginLoadError,
@@ -128,6 +129,12 @@ class Sandbox:
         """The vendor whose settings home this sandbox shows as the home folder (its first
         device's), None before its first device or when it is not confined."""
         return self._settings_vendor
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        """What the current process refused its plugins, latest last (at most the last 256):
+        file operations its view or Landlock refused, and system calls seccomp refused."""
+        return list(self._current.reports.refusals.latest)
 
     @property
     def confinement(self) -> Confinement:
@@ -288,7 +295,7 @@ class Sandbox:
     def _start_process(self) -> SandboxProcess:
         process = SandboxProcess(self._client._events, self._client._spawn, self._signals, self._group.sample_rate,
                                  self._group.block_size, self._on_message, self._on_exit, self._limits,
-                                 self._settings_vendor)
+                                 self._settings_vendor, self._on_refusal)
         try:
             process.wait_ready(START_TIMEOUT)
             if self._group.offline:
@@ -356,6 +363,11 @@ class Sandbox:
             raise SandboxError(f"sandbox could not be restarted: {error}") from error
         self._signals.revive()
         self._set_state("running", Reason.RUNNING, "")
+
+    def _on_refusal(self, refusal: Refusal) -> None:
+        """Event-loop thread: the user's callback hears of it on a thread of its own."""
+        if self._client.on_refusal is not None:
+            self._client._call_back(self._client.on_refusal, self, refusal)
 
     def _on_message(self, message: object) -> None:
         """Event-loop thread: logs, device changes and parameters the plugin edited."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ..confine.environment import confined_environment
 from ..confine.limits import SandboxLimits, confinement_arguments
+from ..confine.refusals import Refusal
 from ..confine.report import Confinement, ReportReader, unreported
 from ..confine.settings_homes import prepare_settings_home
 from ..errors import (
@@ -73,14 +74,16 @@ class SandboxProcess:
     """Starts scuff-sbox through `spawn` and talks to it; `events` watches its descriptors.
     `on_message` gets every message that is not a reply (logs, device changes); `on_exit`
     gets this process and its exit status once it is gone. Both run on the event loop's
-    thread. A confined process shows the settings home of `settings_vendor` as its home
-    folder (a scratch home when None)."""
+    thread, and so does `on_refusal`, given each refusal the process reports. A confined
+    process shows the settings home of `settings_vendor` as its home folder (a scratch
+    home when None)."""
 
     def __init__(self, events: EventLoop, spawn: Spawn, signals: SandboxSignals, sample_rate: float,
                  max_frames: int,
                  on_message: Callable[[object], None],
                  on_exit: Callable[[SandboxProcess, int], None],
-                 limits: SandboxLimits | None = None, settings_vendor: str | None = None) -> None:
+                 limits: SandboxLimits | None = None, settings_vendor: str | None = None,
+                 on_refusal: Callable[[Refusal], None] | None = None) -> None:
         self._events = events
         self._on_message = on_message
         self._on_exit = on_exit
@@ -97,7 +100,7 @@ class SandboxProcess:
         self.kill_code: Reason | None = None
         self.limits = limits if limits is not None else SandboxLimits.unconfined()
         self._confinement: Future[Confinement] = Future()
-        self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement)
+        self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement, on_refusal)
         # The sandbox's TMPDIR, and the only temporary folder it may write to.
         self._private_dir = make_private_dir("sbox") if self.limits.confine else None
         self.settings_vendor = settings_vendor if self.limits.confine else None

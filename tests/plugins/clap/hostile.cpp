@@ -30,7 +30,8 @@ namespace scuff_test {
 namespace {
 
 enum class Attempt {
-    allocate, spin, connect, connect_unix, write_file, write_deep, read_file, exec, fork, signal, signal_host
+    allocate, spin, connect, connect_unix, write_file, write_deep, read_file, read_many, exec, fork, signal,
+    signal_host
 };
 enum class Stage { init, process };
 
@@ -49,6 +50,8 @@ constexpr clap_plugin_descriptor_t write_deep_descriptor =
     describe("org.scuff.test.hostile.write-deep", "Test Hostile Write Deep", features);
 constexpr clap_plugin_descriptor_t signal_host_descriptor =
     describe("org.scuff.test.hostile.signal-host", "Test Hostile Signal Host", features);
+constexpr clap_plugin_descriptor_t read_many_descriptor =
+    describe("org.scuff.test.hostile.read-many", "Test Hostile Read Many", features);
 constexpr clap_plugin_descriptor_t read_descriptor =
     describe("org.scuff.test.hostile.read", "Test Hostile Read", features);
 constexpr clap_plugin_descriptor_t exec_descriptor =
@@ -61,6 +64,7 @@ constexpr clap_plugin_descriptor_t exec_in_init_descriptor =
     describe("org.scuff.test.hostile.exec-in-init", "Test Hostile Exec In Init", features);
 
 constexpr int kForks = 20;
+constexpr int kManyReads = 1000;
 
 const char* target() {
     const char* value = std::getenv("SCUFF_HOSTILE_TARGET");
@@ -143,6 +147,18 @@ int attempt(Attempt what) {
         char buffer[64];
         int result = read(fd, buffer, sizeof buffer) >= 0 ? 0 : errno;
         close(fd);
+        return result;
+    }
+    case Attempt::read_many: {
+        // target/0 to target/999, as a plugin looking everywhere would.
+        int result = 0;
+        for (int i = 0; i < kManyReads; ++i) {
+            std::string path = std::string(target()) + "/" + std::to_string(i);
+            int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            result = fd < 0 ? errno : 0;
+            if (fd >= 0)
+                close(fd);
+        }
         return result;
     }
     case Attempt::exec: {
@@ -239,6 +255,8 @@ const PluginType hostile_write_deep_type = {
     &write_deep_descriptor, &create_hostile<Attempt::write_deep, Stage::process, write_deep_descriptor>};
 const PluginType hostile_signal_host_type = {
     &signal_host_descriptor, &create_hostile<Attempt::signal_host, Stage::process, signal_host_descriptor>};
+const PluginType hostile_read_many_type = {
+    &read_many_descriptor, &create_hostile<Attempt::read_many, Stage::process, read_many_descriptor>};
 const PluginType hostile_read_type = {&read_descriptor,
                                       &create_hostile<Attempt::read_file, Stage::process, read_descriptor>};
 const PluginType hostile_exec_type = {&exec_descriptor, &create_hostile<Attempt::exec, Stage::process, exec_descriptor>};
