@@ -6,7 +6,10 @@ itself is bounded and checked. A fake HOME keeps the real user's files out of ev
 from __future__ import annotations
 
 import errno
+import os
 import pathlib
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -17,6 +20,7 @@ from scuff.confine.report import ReportReader
 from support.fake_home import make_fake_home
 from support.hostile import BLOCK, attempt, enforced, hostile
 from support.test_plugins import (
+    HOSTILE_FILE,
     HOSTILE_FORK_ID,
     HOSTILE_READ_ID,
     HOSTILE_READ_MANY_ID,
@@ -154,3 +158,21 @@ def test_an_escaped_path_is_read_back():
     lines = reader()
     lines.feed(b"refused-file write 13 /tmp/a\\x20b\\x0ac\n")
     assert [r.path for r in lines.refusals.latest] == ["/tmp/a b\nc"]
+
+
+def test_inspect_lists_what_the_plugin_was_refused(home, test_plugins, monkeypatch):
+    secret = home / ".config" / "other-program" / "token"
+    secret.parent.mkdir(parents=True)
+    secret.write_text("secret\n")
+    monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(secret))
+    report = scuff.inspect(test_plugins / HOSTILE_FILE, plugin_id=HOSTILE_READ_ID, seconds=0.2)
+    refusal, = [r for r in report.refusals if r.path == str(secret)]
+    assert refusal.operation == "read" and f"read {secret}: ENOENT" in report.summary()
+    assert {"operation": "read", "path": str(secret), "error": "ENOENT",
+            "reason": refusal.reason} in report.to_dict()["refusals"]
+    # The command line, finding the plugin by its id among the folders CLAP_PATH names.
+    monkeypatch.setenv("CLAP_PATH", str(test_plugins))
+    result = subprocess.run([sys.executable, "-m", "scuff", "inspect", HOSTILE_READ_ID, "--seconds", "0.2"],
+                            capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    assert result.returncode == 0, result.stderr
+    assert f"read {secret}: ENOENT" in result.stdout
