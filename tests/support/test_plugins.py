@@ -75,6 +75,10 @@ HOSTILE_FORK_ID = "org.scuff.test.hostile.fork"  # fork() 20 times
 HOSTILE_SIGNAL_ID = "org.scuff.test.hostile.signal"  # kill(1, 0)
 HOSTILE_SIGNAL_HOST_ID = "org.scuff.test.hostile.signal-host"  # kill(target, SIGUSR1)
 HOSTILE_EXEC_IN_INIT_ID = "org.scuff.test.hostile.exec-in-init"
+# Opens an X connection of its own and reads a pixel of the window whose id is the target:
+# "Result" 0 when it read it, 1 when the server refused, 4095 when no display would open.
+HOSTILE_X11_SNOOP_ID = "org.scuff.test.hostile.x11-snoop"
+X11_SNOOP_READ, X11_SNOOP_REFUSED, X11_SNOOP_NO_DISPLAY = 0, 1, 4095
 # Also in HOSTILE_FILE, plugins that keep a setting as plugins do: at init each reads the number in
 # ~/.config/scuff-test-settings/value into its read-only "Stored" (-1 when none); at its first block
 # it writes the target (a number) there, making the folder ("Result" as above). The first's vendor is
@@ -85,7 +89,7 @@ KEEP_SETTINGS_FILE = ".config/scuff-test-settings/value"  # in the home folder
 HOSTILE_FILE_IDS = (
     HOSTILE_ALLOCATE_ID, HOSTILE_SPIN_ID, HOSTILE_CONNECT_ID, HOSTILE_CONNECT_UNIX_ID, HOSTILE_WRITE_ID,
     HOSTILE_READ_ID, HOSTILE_EXEC_ID, HOSTILE_FORK_ID, HOSTILE_SIGNAL_ID, HOSTILE_EXEC_IN_INIT_ID,
-    HOSTILE_WRITE_DEEP_ID, HOSTILE_SIGNAL_HOST_ID, HOSTILE_READ_MANY_ID, KEEP_SETTINGS_ID,
+    HOSTILE_WRITE_DEEP_ID, HOSTILE_SIGNAL_HOST_ID, HOSTILE_READ_MANY_ID, HOSTILE_X11_SNOOP_ID, KEEP_SETTINGS_ID,
     KEEP_SETTINGS_OTHER_VENDOR_ID)
 HOSTILE_TARGET_VARIABLE = "SCUFF_HOSTILE_TARGET"
 

@@ -336,6 +336,7 @@ class Device:
 
     def _open_editor(self, parent: int, embed: bool) -> None:
         client = self._sandbox.group.client
+        self._sandbox._prepare_display()
         request = requests.show_editor(self._id, parent, embed, client.app_name)
         reply = self._sandbox.request(request, expect=EditorReply)
         self._editor = reply

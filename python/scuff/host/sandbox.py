@@ -364,6 +364,10 @@ class Sandbox:
         self._signals.revive()
         self._set_state("running", Reason.RUNNING, "")
 
+    def _prepare_display(self) -> None:
+        """Before an editor is shown: the X cookie of the current process's own."""
+        self._current.prepare_display()
+
     def _on_refusal(self, refusal: Refusal) -> None:
         """Event-loop thread: the user's callback hears of it on a thread of its own."""
         if self._client.on_refusal is not None:
