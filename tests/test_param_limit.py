@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import noise
 
 import scuff
 from scuff import _native
+from support.signals import noise
 from support.test_plugins import TOO_MANY_PARAMS, TOO_MANY_PARAMS_ID
 
 
