@@ -126,14 +126,12 @@ class Sandbox:
 
     @property
     def settings_vendor(self) -> str | None:
-        """The vendor whose settings home this sandbox shows as the home folder (its first
-        device's), None before its first device or when it is not confined."""
+        """Whose settings home it shows as the home folder: its first device's vendor, or None."""
         return self._settings_vendor
 
     @property
     def refusals(self) -> list[Refusal]:
-        """What the current process refused its plugins, latest last (at most the last 256):
-        file operations its view or Landlock refused, and system calls seccomp refused."""
+        """What its current process refused its plugins (file operations, system calls), the last 256."""
         return list(self._current.reports.refusals.latest)
 
     @property
@@ -307,16 +305,12 @@ class Sandbox:
         return process
 
     def _fit_process(self, path: Path, plugin: object, plugin_id: str | None) -> None:
-        """A plugin's own files must be readable in its sandbox, and a confined sandbox shows
-        its first device's vendor's settings home as the home folder. Landlock can only
-        narrow a process's rights, and the view is made when the process starts, so a
-        sandbox without devices is replaced by a process that may read the plugin's folder
-        and shows its vendor's home; one that hosts devices already cannot be widened, and
-        its later devices share the first one's home."""
+        """A plugin's files must be readable, and its first device's vendor's settings home is
+        the home folder; both are fixed when a process starts, so an empty sandbox's process is
+        replaced by a fit one. One with devices cannot be widened; its devices share a home."""
         readable = may_read(self._limits, path)
-        vendor = None
-        if self._limits.confine and not self._devices:
-            vendor = self._client._plugin_vendor(plugin, path, plugin_id)
+        vendor = (self._client._plugin_vendor(plugin, path, plugin_id)
+                  if self._limits.confine and not self._devices else None)
         new_home = vendor is not None and vendor != self._settings_vendor
         if readable and not new_home:
             return
@@ -337,8 +331,7 @@ class Sandbox:
                 self._signals.alive = False
                 old.kill("replaced by a process fit for the plugin")
                 old.close(timeout=2.0)
-                if new_home:
-                    self._settings_vendor = vendor
+                self._settings_vendor = vendor if new_home else self._settings_vendor
                 self._process = self._start_process()
             finally:
                 self._replacing = False
@@ -363,10 +356,6 @@ class Sandbox:
             raise SandboxError(f"sandbox could not be restarted: {error}") from error
         self._signals.revive()
         self._set_state("running", Reason.RUNNING, "")
-
-    def _prepare_display(self) -> None:
-        """Before an editor is shown: the X cookie of the current process's own."""
-        self._current.prepare_display()
 
     def _on_refusal(self, refusal: Refusal) -> None:
         """Event-loop thread: the user's callback hears of it on a thread of its own."""

@@ -231,9 +231,9 @@ class SandboxProcess:
         if isinstance(reply, FailureReply):
             message = reply.message
             if reply.code == "EditorFailed" and self._x11_item is not None and self.limits.x11 == "untrusted":
-                message += (" (under SandboxLimits(x11='untrusted') the X server gives the plugin only the "
-                            "extensions it allows untrusted clients, no OpenGL: an editor that draws with it "
-                            "needs x11='trusted')")
+                message += (" (under SandboxLimits(x11='untrusted') the X server lets the sandbox make no window "
+                            "inside another client's and gives it only the extensions untrusted clients get, no "
+                            "OpenGL: an embedded editor, or one that draws with OpenGL, needs x11='trusted')")
             raise _FAILURE_ERRORS.get(reply.code, SandboxError)(message)
         if not isinstance(reply, expect):
             what = f"sent {type(reply).__name__} in answer to a request for {expect.__name__}"
