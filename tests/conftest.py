@@ -25,6 +25,16 @@ def private_scan_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pat
         yield folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_settings_homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pathlib.Path]:
+    """The settings homes that confined sandboxes show as the home folder live in a
+    temporary folder for the whole run (XDG_DATA_HOME), never in the user's own."""
+    folder = tmp_path_factory.mktemp("data-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(folder))
+        yield folder
+
+
 # Lines of a sanitizer report, and the exit code the sanitize session gives it.
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer",
                    "ERROR: LeakSanitizer")

@@ -17,6 +17,8 @@ import pytest
 
 import scuff
 import scuff.confine.limits
+from support.hostile import BLOCK, attempt, enforced, hostile, process_until
+from support.repo import REPO_ROOT
 from support.signals import noise
 from support.test_plugins import (
     FAULTS_FILE,
@@ -39,8 +41,6 @@ from support.test_plugins import (
 )
 from support.waiting import wait_until
 
-BLOCK = 64
-
 
 @pytest.fixture
 def client():
@@ -58,43 +58,11 @@ def bystander(group, test_plugins):
     return group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=PASSTHROUGH_ID)
 
 
-def enforced(sandbox: scuff.Sandbox, what: str) -> bool:
-    """Whether this machine enforces `what`; if not, the sandbox must say why."""
-    confinement = sandbox.confinement
-    if what in confinement.enforced:
-        return True
-    assert what in confinement.not_enforced, f"{what!r} is neither enforced nor reported: {confinement}"
-    return False
-
-
-def hostile(group, test_plugins, plugin_id, **limits) -> scuff.Device:
-    sandbox = group.create_sandbox(limits=scuff.SandboxLimits(**limits))
-    return sandbox.create_device(test_plugins / HOSTILE_FILE, plugin_id=plugin_id)
-
-
-def process_until(group, device, bystander, done, max_blocks=2000):
-    """Processes blocks until `done()`, checking the bystander sample for sample."""
-    for _ in range(max_blocks):
-        x = noise(2, BLOCK)
-        _, out = group.process({device: x, bystander: x}, [device, bystander])
-        np.testing.assert_array_equal(out, x)
-        if done():
-            return
-    raise AssertionError("the hostile plugin was never stopped")
-
-
-def attempt(group, device, bystander) -> int:
-    """Runs a refusable attempt (in the plugin's first block) and returns its errno."""
-    process_until(group, device, bystander, lambda: device.get_param("Result") != -1, max_blocks=50)
-    assert device.sandbox.state == "running"
-    return int(device.get_param("Result"))
-
-
 def test_default_limits_are_reported_enforced_or_explained(client, group):
     sandbox = group.create_sandbox()
     assert sandbox.limits == client.default_limits == scuff.SandboxLimits()
     for what in ("privileges", "files", "system calls", "signals (seccomp)", "programs", "network (sockets, seccomp)",
-                 "hidden sockets (namespaces)", "network (namespace)"):
+                 "file-system view (namespaces)", "network (namespace)"):
         enforced(sandbox, what)
     limited = group.create_sandbox(limits=scuff.SandboxLimits(memory_mb=256, cpu_seconds=60))
     assert enforced(limited, "memory") and enforced(limited, "cpu")  # rlimits: every Linux
@@ -147,7 +115,7 @@ def test_a_unix_socket_in_a_hidden_folder_is_out_of_reach(group, bystander, test
         listener.setblocking(False)
         monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(tmp_path / "agent.sock"))
         device = hostile(group, test_plugins, HOSTILE_CONNECT_UNIX_ID)
-        if not enforced(device.sandbox, "hidden sockets (namespaces)"):
+        if not enforced(device.sandbox, "file-system view (namespaces)"):
             pytest.skip("no unprivileged user namespaces on this machine")
         assert attempt(group, device, bystander) == errno.ENOENT
         with pytest.raises(BlockingIOError):
@@ -158,37 +126,35 @@ def test_a_unix_socket_in_a_hidden_folder_is_out_of_reach(group, bystander, test
         listener.accept()[0].close()
 
 
-# What a sandbox's mount namespace hides (cpp/common/src/os/confinement_namespaces_linux.cpp).
-HIDDEN_ROOTS = ("/tmp", "/var/tmp", "/dev/shm", f"/run/user/{os.getuid()}", "/run/dbus")
-
-
 @pytest.fixture
-def unhidden_path():
-    """A folder outside the temporary folders a sandbox's namespace hides, so that only
-    Landlock stands between it and a plugin: in the user's cache folder, which the default
-    limits neither read nor write. (The project may well lie in /tmp, as a clean clone can.)"""
-    cache = pathlib.Path.home() / ".cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    folder = pathlib.Path(tempfile.mkdtemp(dir=cache, prefix="scuff-confinement-test-")).resolve()
-    assert not any(folder.is_relative_to(root) for root in HIDDEN_ROOTS), f"{folder} lies in a hidden folder"
+def outside_path():
+    """A folder that no limit names, and outside the temporary folders (where the test's own
+    tmp_path lies): in the project's build folder, beside the test plugins' folder, which a
+    sandbox may read."""
+    folder = pathlib.Path(tempfile.mkdtemp(dir=REPO_ROOT / "build", prefix="confinement-test-")).resolve()
     yield folder
     shutil.rmtree(folder)
 
 
-def refusals(where: str) -> tuple[int, ...]:
-    """Landlock refuses with EACCES; in a folder the namespace hides, the path is not there."""
-    return (errno.EACCES,) if where == "unhidden_path" else (errno.EACCES, errno.ENOENT)
+# Outside its file-system view, a path is not there at all; on a machine without
+# unprivileged user namespaces (SCUFF_USER_NAMESPACES=0 makes a sandbox act as on one),
+# Landlock alone refuses it.
+VIEWS = {"view": ("1", errno.ENOENT), "Landlock alone": ("0", errno.EACCES)}
 
 
-@pytest.mark.parametrize("where", ["tmp_path", "unhidden_path"])
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("where", ["tmp_path", "outside_path"])
 def test_a_write_outside_the_writable_folders_is_refused(group, bystander, test_plugins, monkeypatch, request,
-                                                          where):
+                                                          where, view):
     planted = request.getfixturevalue(where) / "planted.txt"
     monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(planted))
+    monkeypatch.setenv("SCUFF_USER_NAMESPACES", VIEWS[view][0])
     device = hostile(group, test_plugins, HOSTILE_WRITE_ID)
-    if not enforced(device.sandbox, "files"):
-        pytest.skip("no Landlock on this kernel")
-    assert attempt(group, device, bystander) in refusals(where)
+    if view == "Landlock alone":
+        assert "user namespaces" in device.sandbox.confinement.not_enforced["file-system view (namespaces)"]
+    if not enforced(device.sandbox, "files" if view == "Landlock alone" else "file-system view (namespaces)"):
+        pytest.skip(f"no {view} on this machine")
+    assert attempt(group, device, bystander) == VIEWS[view][1]
     assert not planted.exists()
 
 
@@ -200,17 +166,19 @@ def test_a_write_to_a_writable_path_and_the_private_tmpdir_works(group, bystande
     assert (tmp_path / "allowed.txt").read_text() == "planted\n"
 
 
-@pytest.mark.parametrize("where", ["tmp_path", "unhidden_path"])
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("where", ["tmp_path", "outside_path"])
 def test_a_read_in_a_folder_that_is_not_allowed_is_refused(group, bystander, test_plugins, monkeypatch, request,
-                                                           where):
+                                                           where, view):
     secret = request.getfixturevalue(where) / "secret"
     secret.mkdir()
     (secret / "key.txt").write_text("secret\n")
     monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(secret / "key.txt"))
+    monkeypatch.setenv("SCUFF_USER_NAMESPACES", VIEWS[view][0])
     device = hostile(group, test_plugins, HOSTILE_READ_ID)
-    if not enforced(device.sandbox, "files"):
-        pytest.skip("no Landlock on this kernel")
-    assert attempt(group, device, bystander) in refusals(where)
+    if not enforced(device.sandbox, "files" if view == "Landlock alone" else "file-system view (namespaces)"):
+        pytest.skip(f"no {view} on this machine")
+    assert attempt(group, device, bystander) == VIEWS[view][1]
     allowed = hostile(group, test_plugins, HOSTILE_READ_ID, allowed_paths=[secret])
     assert attempt(group, allowed, bystander) == 0
 

@@ -5,7 +5,9 @@ import logging
 from importlib.metadata import version as _version
 
 from .confine.limits import SandboxLimits
+from .confine.refusals import Refusal
 from .confine.report import Confinement, ConfinementItem
+from .confine.settings_homes import SettingsHome, remove_settings_home, settings_home, settings_homes
 from .errors import (
     AudioFormatError,
     EditorError,
@@ -75,6 +77,7 @@ __all__ = [
     "ProcessTimeHistogram",
     "ProtocolError",
     "Reason",
+    "Refusal",
     "RestartPolicy",
     "Sandbox",
     "SandboxEvent",
@@ -84,6 +87,7 @@ __all__ = [
     "SandboxError",
     "SandboxTimeoutError",
     "ScuffError",
+    "SettingsHome",
     "Significance",
     "StateError",
     "Transport",
@@ -91,4 +95,7 @@ __all__ = [
     "events_from_midi",
     "inspect",
     "latency_diff",
+    "remove_settings_home",
+    "settings_home",
+    "settings_homes",
 ]

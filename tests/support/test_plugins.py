@@ -66,22 +66,38 @@ CREATION_FAULTS_FILE_IDS = (CREATION_CENSUS_ID, TOO_MANY_PARAMS_ID, AUDIO_PORTS_
 TOO_MANY_PARAMS = 100_001
 
 # In HOSTILE_FILE: each tries one thing a sandbox's limits forbid, at its first processed
-# block (exec-in-init: in init, for the scanner). The target of a file or network attempt is
-# the environment variable HOSTILE_TARGET_VARIABLE at the sandbox's start; the read-only
-# "Result" parameter is -1 before the attempt, 0 if it succeeded, else its errno.
+# block (exec-in-init: in init, for the scanner). The target of a file, network or signal
+# attempt is the environment variable HOSTILE_TARGET_VARIABLE at the sandbox's start; the
+# read-only "Result" parameter is -1 before the attempt, 0 if it succeeded, else its errno.
 HOSTILE_ALLOCATE_ID = "org.scuff.test.hostile.allocate"  # 8 MiB more per step, never freed
 HOSTILE_SPIN_ID = "org.scuff.test.hostile.spin"  # busy loop forever
 HOSTILE_CONNECT_ID = "org.scuff.test.hostile.connect"  # TCP to 127.0.0.1, port = target
-HOSTILE_CONNECT_UNIX_ID = "org.scuff.test.hostile.connect-unix"  # Unix socket, path = target
-HOSTILE_WRITE_ID = "org.scuff.test.hostile.write"  # creates the target file
+HOSTILE_CONNECT_UNIX_ID = "org.scuff.test.hostile.connect-unix"  # Unix socket, path = target (@name: abstract)
+HOSTILE_WRITE_ID = "org.scuff.test.hostile.write"  # creates the target file ("planted\n")
+HOSTILE_WRITE_DEEP_ID = "org.scuff.test.hostile.write-deep"  # makes the target's folders, then the file
 HOSTILE_READ_ID = "org.scuff.test.hostile.read"  # reads the target file
+HOSTILE_READ_MANY_ID = "org.scuff.test.hostile.read-many"  # reads target/0 to target/999
 HOSTILE_EXEC_ID = "org.scuff.test.hostile.exec"  # execv("/bin/true")
 HOSTILE_FORK_ID = "org.scuff.test.hostile.fork"  # fork() 20 times
 HOSTILE_SIGNAL_ID = "org.scuff.test.hostile.signal"  # kill(1, 0)
+HOSTILE_SIGNAL_HOST_ID = "org.scuff.test.hostile.signal-host"  # kill(target, SIGUSR1)
 HOSTILE_EXEC_IN_INIT_ID = "org.scuff.test.hostile.exec-in-init"
+# Opens an X connection of its own and reads a pixel of the window whose id is the target:
+# "Result" 0 when it read it, 1 when the server refused, 4095 when no display would open.
+HOSTILE_X11_SNOOP_ID = "org.scuff.test.hostile.x11-snoop"
+X11_SNOOP_READ, X11_SNOOP_REFUSED, X11_SNOOP_NO_DISPLAY = 0, 1, 4095
+# Also in HOSTILE_FILE, plugins that keep a setting as plugins do: at init each reads the number in
+# ~/.config/scuff-test-settings/value into its read-only "Stored" (-1 when none); at its first block
+# it writes the target (a number) there, making the folder ("Result" as above). The first's vendor is
+# "scuff", like every test plugin's; the second's is "Other Vendor".
+KEEP_SETTINGS_ID = "org.scuff.test.keep-settings"
+KEEP_SETTINGS_OTHER_VENDOR_ID = "org.scuff.test.keep-settings-other-vendor"
+KEEP_SETTINGS_FILE = ".config/scuff-test-settings/value"  # in the home folder
 HOSTILE_FILE_IDS = (
     HOSTILE_ALLOCATE_ID, HOSTILE_SPIN_ID, HOSTILE_CONNECT_ID, HOSTILE_CONNECT_UNIX_ID, HOSTILE_WRITE_ID,
-    HOSTILE_READ_ID, HOSTILE_EXEC_ID, HOSTILE_FORK_ID, HOSTILE_SIGNAL_ID, HOSTILE_EXEC_IN_INIT_ID)
+    HOSTILE_READ_ID, HOSTILE_EXEC_ID, HOSTILE_FORK_ID, HOSTILE_SIGNAL_ID, HOSTILE_EXEC_IN_INIT_ID,
+    HOSTILE_WRITE_DEEP_ID, HOSTILE_SIGNAL_HOST_ID, HOSTILE_READ_MANY_ID, HOSTILE_X11_SNOOP_ID, KEEP_SETTINGS_ID,
+    KEEP_SETTINGS_OTHER_VENDOR_ID)
 HOSTILE_TARGET_VARIABLE = "SCUFF_HOSTILE_TARGET"
 
 # Gain and faulty: "Gain" in dB, output = input * 10 ** (gain / 20).

@@ -20,8 +20,10 @@ from support.waiting import wait_until
 
 
 @contextmanager
-def xvfb_display() -> Iterator[str]:
-    """Starts Xvfb on a free display number; yields the DISPLAY value."""
+def xvfb_display(authority: pathlib.Path | None = None) -> Iterator[str]:
+    """Starts Xvfb on a free display number; yields the DISPLAY value. With `authority` (an
+    X authority file), the server admits only clients with one of its cookies, as a desktop
+    session's does; without, it admits every local client."""
     if shutil.which("Xvfb") is None:
         raise RuntimeError("Xvfb is missing: bash ci/install-system-packages.sh installs it (Debian: xvfb)")
     log_path = pathlib.Path(__file__).resolve().parents[2] / "build" / "artifacts" / "xvfb.log"
@@ -30,7 +32,8 @@ def xvfb_display() -> Iterator[str]:
     read_fd, write_fd = os.pipe()
     # -displayfd: Xvfb picks a free number and writes it once it accepts connections.
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1200x24", "-nolisten", "tcp", "-noreset"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1200x24", "-nolisten", "tcp", "-noreset",
+         *(["-auth", str(authority)] if authority is not None else [])],
         pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=log)
     os.close(write_fd)
     try:

@@ -33,9 +33,15 @@ OptionMatch parse_confinement_option(std::string_view name, std::string_view val
         ok = parse_number(value, options.report_fd) && options.report_fd >= 0;
     } else if (name == "--confine") {
         ok = parse_flag(value, options.confine);
-    } else if (name == "--confine-read" || name == "--confine-write") {
+    } else if (name == "--confine-read" || name == "--confine-write" || name == "--confine-socket") {
         ok = !value.empty() && value[0] == '/';
-        (name == "--confine-read" ? request.read_paths : request.write_paths).emplace_back(value);
+        auto& paths = name == "--confine-read"    ? request.read_paths
+                      : name == "--confine-write" ? request.write_paths
+                                                  : request.socket_paths;
+        paths.emplace_back(value);
+    } else if (name == "--confine-home" || name == "--confine-home-source") {
+        ok = value.size() > 1 && value[0] == '/';
+        (name == "--confine-home" ? request.home : request.home_source) = value;
     } else if (name == "--confine-memory-mb") {
         uint64_t megabytes = 0;
         ok = parse_number(value, megabytes) && megabytes > 0 && megabytes < (1ULL << 40);

@@ -7,6 +7,7 @@
 
 #include "scuff/confinement_options.hpp"
 #include "scuff/os/process.hpp"
+#include "scuff/os/refusal_reports.hpp"
 #include "server/sandbox.hpp"
 
 namespace {
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
     scuff::os::ignore_broken_pipes();
     // Before the first thread starts and before any plugin is loaded.
     scuff::apply_confinement(confinement);
+    scuff::os::start_refusal_reports();
     try {
         scuff::sbox::Sandbox sandbox(options);
         return sandbox.run();

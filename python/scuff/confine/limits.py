@@ -1,7 +1,8 @@
 """What a sandbox (or a scanner) may do: its memory and CPU time, the files it may read
-and write, the network, new programs. `SandboxLimits` is what the user asks for; this
-module turns it into the command-line options by which scuff-sbox and scuff-scan confine
-themselves before they load a plugin (`cpp/common/include/scuff/confinement_options.hpp`)."""
+and write, the network, new programs, the X server. `SandboxLimits` is what the user asks
+for; this module turns it into the command-line options by which scuff-sbox and scuff-scan
+confine themselves before they load a plugin (`cpp/common/include/scuff/confinement_options.hpp`):
+the paths of their file-system view, and the home folder a settings home replaces there."""
 
 from __future__ import annotations
 
@@ -10,41 +11,43 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from ..errors import LimitsError
 from ..formats import standard_folders
+from .display import display_socket
 from .plugin_folders import remembered_plugin_folders
 
 # Below this, scuff-sbox itself (its audio thread, the C++ runtime) may not start.
 MIN_MEMORY_MB = 32
 
-# Read (and map, and run) beneath these: the system's libraries and programs, the files
-# the C library, fontconfig and GUI toolkits read, the process's own /proc entries.
+# Read (and map, and run) beneath these: the system's libraries, programs and data (icons,
+# themes, fonts), the files the C library, fontconfig, Mesa and GUI toolkits read, /proc
+# (whose other processes' entries Landlock and the kernel's ptrace rules keep closed).
 SYSTEM_READABLE = (
     "/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/opt",
     "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/localtime",
     "/etc/timezone", "/etc/locale.alias", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
-    "/etc/machine-id", "/etc/os-release", "/etc/xdg", "/etc/mime.types", "/etc/gtk-3.0",
+    "/etc/machine-id", "/etc/os-release", "/etc/xdg", "/etc/mime.types", "/etc/gtk-3.0", "/etc/gtk-2.0",
+    "/etc/alternatives", "/etc/drirc",
     "/var/lib/dbus/machine-id", "/var/cache/fontconfig",
     "/proc", "/sys/devices/system/cpu", "/dev/urandom", "/dev/random",
 )
 SYSTEM_WRITABLE = ("/dev/null", "/dev/zero", "/dev/full")
 
+X11_TRUST = ("trusted", "untrusted")
+
+
+def home_folder() -> Path:
+    """The user's home folder, which a confined process sees as its settings home."""
+    return Path(os.path.abspath(Path.home()))
+
 
 def _home_readable() -> list[Path]:
+    """The user's own fonts and icons, shown read-only in the settings home."""
     home = Path.home()
     data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    paths = [home / ".fonts", data / "fonts", home / ".fontconfig"]
-    paths.append(Path(os.environ.get("XAUTHORITY") or home / ".Xauthority"))
-    return paths
-
-
-def user_settings_folders() -> list[Path]:
-    """The per-user folders where plugins keep their settings and presets
-    (XDG_CONFIG_HOME and XDG_DATA_HOME, by default ~/.config and ~/.local/share)."""
-    home = Path.home()
-    return [Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config"),
-            Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")]
+    return [home / ".fonts", home / ".fontconfig", home / ".icons", data / "fonts", data / "icons"]
 
 
 def _paths(value: object, name: str) -> tuple[Path, ...]:
@@ -63,6 +66,9 @@ def _paths(value: object, name: str) -> tuple[Path, ...]:
             path = path.absolute()
         if not path.exists():
             raise LimitsError(f"{name}: {path} does not exist (a sandbox can only be given existing paths)")
+        if path == home_folder():
+            raise LimitsError(f"{name}: {path} is the home folder, which a sandbox sees as a settings home of its "
+                              "own; name the folders beneath it that the plugin may use (~/Samples, say)")
         paths.append(path)
     return tuple(paths)
 
@@ -70,16 +76,20 @@ def _paths(value: object, name: str) -> tuple[Path, ...]:
 @dataclass(frozen=True, repr=False)
 class SandboxLimits:
     """What a sandbox may do. The defaults protect the user and let real plugins work: no
-    network, no new programs, writes only to a private temporary folder (its TMPDIR) and
-    the per-user settings folders, reads of the system's libraries and fonts, the plugin
-    folders and the plugin's own files.
+    network, no new programs; a view of the file system with only the system's libraries,
+    fonts and icons, the plugin folders and the plugin's own files (read-only), a private
+    temporary folder (its TMPDIR) and, as the home folder, the settings home of the plugin's
+    vendor, where what it writes is kept (see docs/confinement.md).
 
     `memory_mb`: private memory the process may use; reaching it stops the sandbox
     (`Reason.MEMORY_LIMIT`). `cpu_seconds`: CPU time the process may use over its whole
     life, every thread counted; reaching it stops the sandbox (`Reason.CPU_LIMIT`).
     `allowed_paths` are also readable, `writable_paths` also writable (both must exist).
     `network=True` allows sockets to other machines; `allow_exec=True` allows starting
-    programs (fork and exec). `SandboxLimits.unconfined()` confines nothing.
+    programs (fork and exec). `x11` is how editors reach the X server: "trusted" (a cookie
+    of the sandbox's own, the session's stays out of reach; OpenGL editors work) or
+    "untrusted" (the X SECURITY extension: no other client's windows or input, and no GLX,
+    RENDER or MIT-SHM either). `SandboxLimits.unconfined()` confines nothing.
     """
 
     memory_mb: int | None = None
@@ -88,6 +98,7 @@ class SandboxLimits:
     writable_paths: Sequence[str | os.PathLike[str]] = ()
     network: bool = False
     allow_exec: bool = False
+    x11: Literal["trusted", "untrusted"] = "trusted"
     # False only for `unconfined()`: no limit of any kind is installed.
     confine: bool = field(default=True, repr=False)
 
@@ -106,6 +117,8 @@ class SandboxLimits:
         for name in ("network", "allow_exec", "confine"):
             if not isinstance(getattr(self, name), bool):
                 raise LimitsError(f"{name} is True or False, not {getattr(self, name)!r}")
+        if self.x11 not in X11_TRUST:
+            raise LimitsError(f"x11 is \"trusted\" or \"untrusted\", not {self.x11!r}")
         object.__setattr__(self, "allowed_paths", _paths(self.allowed_paths, "allowed_paths"))
         object.__setattr__(self, "writable_paths", _paths(self.writable_paths, "writable_paths"))
 
@@ -115,7 +128,7 @@ class SandboxLimits:
         return (f"SandboxLimits(memory_mb={self.memory_mb!r}, cpu_seconds={self.cpu_seconds!r}, "
                 f"allowed_paths={tuple(map(str, self.allowed_paths))!r}, "
                 f"writable_paths={tuple(map(str, self.writable_paths))!r}, network={self.network!r}, "
-                f"allow_exec={self.allow_exec!r})")
+                f"allow_exec={self.allow_exec!r}, x11={self.x11!r})")
 
     @classmethod
     def unconfined(cls) -> SandboxLimits:
@@ -143,16 +156,17 @@ def may_read(limits: SandboxLimits, path: Path, readable: Sequence[Path]) -> boo
 
 
 def writable_paths(limits: SandboxLimits, private_dir: Path | None) -> list[Path]:
-    paths = [Path(p) for p in SYSTEM_WRITABLE] + user_settings_folders()
+    paths = [Path(p) for p in SYSTEM_WRITABLE]
     if private_dir is not None:
         paths.append(private_dir)
     return paths + [Path(p) for p in limits.writable_paths]
 
 
 def confinement_arguments(limits: SandboxLimits, *, private_dir: Path | None,
-                          readable: Sequence[Path]) -> list[str]:
+                          readable: Sequence[Path], settings_home: Path | None = None) -> list[str]:
     """The options that make scuff-sbox or scuff-scan confine itself to `limits`, reading
-    beneath `readable` (from `readable_paths`)."""
+    beneath `readable` (from `readable_paths`), with `settings_home` as its home folder
+    (None: a scratch home, gone with the process)."""
     if not limits.confine:
         return []
     args = ["--confine", "1"]
@@ -160,6 +174,14 @@ def confinement_arguments(limits: SandboxLimits, *, private_dir: Path | None,
         args += ["--confine-read", str(path.absolute())]
     for path in writable_paths(limits, private_dir):
         args += ["--confine-write", str(path.absolute())]
+    socket = display_socket()
+    if socket is not None:
+        args += ["--confine-socket", str(socket)]
+    home = home_folder()
+    if home != Path("/"):
+        args += ["--confine-home", str(home)]
+        if settings_home is not None:
+            args += ["--confine-home-source", str(settings_home.absolute())]
     if limits.memory_mb is not None:
         args += ["--confine-memory-mb", str(limits.memory_mb)]
     if limits.cpu_seconds is not None:

@@ -4,7 +4,6 @@ line per report; the process may be hostile, so every line is bounded and checke
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import threading
@@ -12,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .limits import SandboxLimits
+from .refusals import Refusal, Refusals
 
 log = logging.getLogger("scuff.sandbox")
 
@@ -63,7 +63,7 @@ def parse_confinement(limits: SandboxLimits, text: str) -> Confinement:
     try:
         document = json.loads(text)
         raw = document["items"]
-        items = tuple(ConfinementItem(str(i["what"])[:80], i["enforced"] is True, str(i["how"])[:400])
+        items = tuple(ConfinementItem(str(i["what"])[:80], i["enforced"] is True, str(i["how"])[:800])
                       for i in raw[:MAX_ITEMS])
     except (ValueError, KeyError, TypeError, RecursionError):
         items = (ConfinementItem("report", False, "the process sent a malformed confinement report"),)
@@ -75,17 +75,21 @@ def unreported(limits: SandboxLimits, why: str) -> Confinement:
 
 
 class ReportReader:
-    """Reads a confined process's report lines (fed in chunks, from any thread)."""
+    """Reads a confined process's report lines (fed in chunks, from any thread).
+    `on_refusal` is given each refusal taken in (see `refusals.py`)."""
 
     def __init__(self, limits: SandboxLimits, describe: Callable[[], str],
-                 on_confinement: Callable[[Confinement], None]) -> None:
+                 on_confinement: Callable[[Confinement], None],
+                 on_refusal: Callable[[Refusal], None] | None = None) -> None:
         self._limits = limits
         self._describe = describe
         self._on_confinement = on_confinement
+        self._on_refusal = on_refusal
         self._buffer = b""
         self._lock = threading.Lock()
         self.forbidden_syscall: str | None = None
         self.memory_limit_reached = False
+        self.refusals = Refusals()
 
     def feed(self, data: bytes) -> None:
         with self._lock:
@@ -114,7 +118,22 @@ class ReportReader:
                             self._describe(), self._limits.memory_mb)
         elif kind == "refused":
             name, _, number = rest.partition(" ")
-            numeric = number.isascii() and number.isdigit()
-            error = errno.errorcode.get(int(number), number[:8]) if numeric else number[:8]
-            log.warning("%s: the plugin tried %s, which its limits do not allow (refused with %s)",
-                        self._describe(), name[:40], error)
+            if not (number.isascii() and number.isdigit() and len(number) <= 4 and name.isidentifier()):
+                return
+            refusal = self.refusals.call_refusal(name[:40], int(number))
+            if refusal is not None:
+                log.warning("%s: the plugin tried %s, which its limits do not allow (refused with %s)",
+                            self._describe(), refusal.operation, refusal.error)
+                self._refused(refusal)
+        elif kind == "refused-file":
+            refusal = self.refusals.file_refusal(rest)
+            if refusal is not None:
+                log.info("%s: the plugin was refused %s", self._describe(), refusal)
+                self._refused(refusal)
+        elif kind == "refused-file-dropped":
+            if rest.isascii() and rest.isdigit() and len(rest) <= 12:
+                self.refusals.dropped(int(rest))
+
+    def _refused(self, refusal: Refusal) -> None:
+        if self._on_refusal is not None:
+            self._on_refusal(refusal)

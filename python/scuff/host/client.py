@@ -26,13 +26,16 @@ from ..scan.plugin_files import find_plugin_files
 from ..scan.plugin_info import BrokenPlugin, PluginInfo
 from ..scan.pool import Progress, scan_files, scanner_stamp
 from ..scan.scanner_process import SCAN_TIMEOUT
+from ..scan.vendor_lookup import plugin_vendor
 from .group import Group
 from .status import SandboxEvent
 from .supervisor import Supervisor
 
 if TYPE_CHECKING:
+    from ..confine.refusals import Refusal
     from ..wire.param import Param
     from .device import Device
+    from .sandbox import Sandbox
 
 log = logging.getLogger("scuff")
 
@@ -47,7 +50,8 @@ class Client:
                  cache_dir: str | os.PathLike[str] | None = None,
                  default_limits: SandboxLimits | None = None,
                  app_name: str | None = None, parent_window: int | None = None,
-                 on_param_edit: Callable[[Device, Param, float], None] | None = None) -> None:
+                 on_param_edit: Callable[[Device, Param, float], None] | None = None,
+                 on_refusal: Callable[[Sandbox, Refusal], None] | None = None) -> None:
         """`control_timeout` bounds every control request (parameters, states), and
         `load_timeout` the creation of a device; a sandbox that misses either becomes
         unresponsive. Devices whose parameters or state changed are saved in the
@@ -62,7 +66,10 @@ class Client:
         window is titled with the application's name, carries it as `WM_CLASS` and is
         transient for `parent_window` (see docs/editors.md). `on_param_edit` is called, on a
         thread of its own, with the device, the parameter and its plain value each time a
-        plugin changes a parameter itself, as from a gesture in its editor."""
+        plugin changes a parameter itself, as from a gesture in its editor. `on_refusal` is
+        called, on that thread too, with the sandbox and each refusal its confinement made
+        (a file operation, a system call; at most a few a second), as `Sandbox.refusals`
+        lists them."""
         if default_limits is not None and not isinstance(default_limits, SandboxLimits):
             raise ScuffError(f"default_limits is a scuff.SandboxLimits, not {type(default_limits).__name__}")
         self.default_limits = default_limits if default_limits is not None else SandboxLimits()
@@ -76,6 +83,7 @@ class Client:
             raise ScuffError(f"parent_window is an X11 window id, not {parent_window!r}")
         self.parent_window = parent_window
         self.on_param_edit = on_param_edit
+        self.on_refusal = on_refusal
         self._cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
         self._events = EventLoop()
         # Sandboxes die with the thread that started them (PR_SET_PDEATHSIG), so they are
@@ -261,6 +269,16 @@ class Client:
             return _hostable_file(Path(info.path)), info.id
         raise PluginLoadError(
             f"a plugin is given as a file path, a PluginInfo or a scanned id, not {type(plugin).__name__}")
+
+    def _plugin_vendor(self, plugin: object, path: Path, plugin_id: str | None) -> str | None:
+        """The vendor of the plugin a device is about to be made of: a confined sandbox shows
+        that vendor's settings home (None: unknown)."""
+        if isinstance(plugin, PluginInfo):
+            return plugin.vendor
+        with self._lock:
+            known = list(self._known_plugins.values())
+        return plugin_vendor(path, plugin_id, known=known, cache=lambda: ScanCache(self._cache_dir, scanner_stamp()),
+                             limits=self.default_limits)
 
     def _unknown_id_message(self, plugin_id: str) -> str:
         if not self._scanned:

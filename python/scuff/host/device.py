@@ -336,6 +336,8 @@ class Device:
 
     def _open_editor(self, parent: int, embed: bool) -> None:
         client = self._sandbox.group.client
+        # Its X cookie, made by the client before the process's first editor.
+        self._sandbox._current.prepare_display()
         request = requests.show_editor(self._id, parent, embed, client.app_name)
         reply = self._sandbox.request(request, expect=EditorReply)
         self._editor = reply

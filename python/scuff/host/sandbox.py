@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .._native import DeviceMemory, SandboxSignals
 from ..confine.limits import SandboxLimits, may_read
 from ..confine.plugin_folders import plugin_folder, remember_plugin_folder
+from ..confine.refusals import Refusal
 from ..confine.report import Confinement
 from ..errors import (
     PluginLoadError,
@@ -64,8 +65,10 @@ class Sandbox:
         self._group = group
         self._client = group.client
         self._limits = limits if limits is not None else group.client.default_limits
-        # Set while an empty sandbox's process is replaced by one that may read more.
+        # Set while an empty sandbox's process is replaced by one fit for its first plugin.
         self._replacing = False
+        # Whose settings home the process shows (its first device's vendor), once known.
+        self._settings_vendor: str | None = None
         self._lock = threading.RLock()
         # Serialises restarts and closing.
         self._life_lock = threading.Lock()
@@ -124,6 +127,16 @@ class Sandbox:
         return self._limits
 
     @property
+    def settings_vendor(self) -> str | None:
+        """Whose settings home it shows as the home folder: its first device's vendor, or None."""
+        return self._settings_vendor
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        """What its current process refused its plugins (file operations, system calls), the last 256."""
+        return list(self._current.reports.refusals.latest)
+
+    @property
     def confinement(self) -> Confinement:
         """What the current process actually enforces on this machine: each limit with its
         mechanism, and each limit that this kernel could not enforce, with the reason."""
@@ -172,7 +185,7 @@ class Sandbox:
         PluginInfo from a scan, or the id of a scanned plugin.
         """
         path, plugin_id = self._client._resolve_plugin(plugin, plugin_id)
-        self._make_readable(Path(path))
+        self._fit_process(Path(path), plugin, plugin_id)
         # One deadline for the whole call, however many requests it takes.
         deadline = time.monotonic() + self._client.load_timeout
         device_id = self._client._next_device_id()
@@ -281,7 +294,8 @@ class Sandbox:
 
     def _start_process(self) -> SandboxProcess:
         process = SandboxProcess(self._client._events, self._client._spawn, self._signals, self._group.sample_rate,
-                                 self._group.block_size, self._on_message, self._on_exit, self._limits)
+                                 self._group.block_size, self._on_message, self._on_exit, self._limits,
+                                 self._settings_vendor, self._on_refusal)
         try:
             process.wait_ready(START_TIMEOUT)
             if self._group.offline:
@@ -292,19 +306,26 @@ class Sandbox:
             raise
         return process
 
-    def _make_readable(self, path: Path) -> None:
-        """A plugin's own files must be readable in its sandbox, and Landlock can only
-        narrow a process's rights: a sandbox whose process may not read the plugin's folder
-        moves to a new process that may. An empty one is simply replaced; one with devices
-        is restarted, each device saved first and restored in the new process with its
-        connections, as after a crash (listeners hear 'starting', saying why, then
-        'running'). Other sandboxes of the group play on meanwhile."""
+    def _fit_process(self, path: Path, plugin: object, plugin_id: str | None) -> None:
+        """A plugin's files must be readable, and its first device's vendor's settings home is
+        the home folder; both are fixed when a process starts. An empty sandbox's process is
+        simply replaced by a fit one. One with devices keeps its home (they share it) and, when
+        it may not read the plugin's folder, moves to a process that may as in a restart: each
+        device is saved first and restored in the new process with its connections (listeners
+        hear 'starting', saying why, then 'running'). Other sandboxes of the group play on."""
         with self._life_lock:
-            if may_read(self._limits, path, self._current.readable_paths):
+            readable = may_read(self._limits, path, self._current.readable_paths)
+            vendor = (self._client._plugin_vendor(plugin, path, plugin_id)
+                      if self._limits.confine and not self._devices else None)
+            new_home = vendor is not None and vendor != self._settings_vendor
+            if readable and not new_home:
                 return
             folder = plugin_folder(path.resolve())
-            remember_plugin_folder(folder)
+            if not readable:
+                remember_plugin_folder(folder)
             if self._state != "running":
+                if readable:
+                    return
                 raise PluginLoadError(f"{path} is outside the folders sandbox {self.pid} may read, and the "
                                       f"sandbox is {self._state}: restart() it, then create the device")
             if self._devices:
@@ -315,8 +336,9 @@ class Sandbox:
             self._replacing = True
             try:
                 self._signals.alive = False
-                old.kill("replaced by a process that may read the plugin's folder")
+                old.kill("replaced by a process fit for the plugin")
                 old.close(timeout=2.0)
+                self._settings_vendor = vendor if new_home else self._settings_vendor
                 self._process = self._start_process()
             finally:
                 self._replacing = False
@@ -366,6 +388,11 @@ class Sandbox:
             if exited is not None:
                 self._set_state("crashed", exited[0], exited[1], only_from=("starting",))
         raise SandboxError(f"sandbox {self.pid} did not start: {self._detail}")
+
+    def _on_refusal(self, refusal: Refusal) -> None:
+        """Event-loop thread: the user's callback hears of it on a thread of its own."""
+        if self._client.on_refusal is not None:
+            self._client._call_back(self._client.on_refusal, self, refusal)
 
     def _on_message(self, message: object) -> None:
         """Event-loop thread: logs, device changes and parameters the plugin edited."""

@@ -66,7 +66,8 @@ def _inspect_in(group: Any, found: Any, plugin_id: str | None, seconds: float, s
             reported_latency=more.get("reported"), measured_latency=None, process=more.get("process", DeviceStats()),
             sandbox=sandbox.stats if sandbox is not None else SandboxStats(), jitter_us=0.0,
             block_budget_us=budget_us, dropouts=sandbox.missed_cycles if sandbox is not None else 0,
-            seconds=more.get("rendered", 0.0), timeline=more.get("timeline", Timeline()))
+            seconds=more.get("rendered", 0.0), timeline=more.get("timeline", Timeline()),
+            refusals=tuple(sandbox.refusals) if sandbox is not None else ())
 
     sandbox = group.create_sandbox()
     try:
@@ -157,7 +158,7 @@ def _inspect_in(group: Any, found: Any, plugin_id: str | None, seconds: float, s
         block_size=block_size, health=health, problems=tuple(problems),
         reported_latency=reported, measured_latency=measured, process=process, sandbox=sandbox.stats,
         jitter_us=max(0.0, process.p99_us - process.p50_us), block_budget_us=budget_us, dropouts=dropouts,
-        seconds=rendered, response=response, timeline=times)
+        seconds=rendered, response=response, timeline=times, refusals=tuple(sandbox.refusals))
 
 
 def _failure(sandbox: Any) -> tuple[Health, str]:

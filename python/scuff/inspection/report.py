@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from ..confine.refusals import Refusal
 from ..host.stats import DeviceStats, SandboxStats
 from .measurements import Response, Timeline
 
@@ -17,7 +18,8 @@ Health = Literal["ok", "late", "unresponsive", "crashed", "lying about latency"]
 class InspectionReport:
     """What `scuff.inspect` found. Latencies are in samples and in microseconds at the
     inspection's sample rate; `measured_latency` is None when the plugin has no audio input or
-    gave silence. `problems` lists every finding in words; `health` is the worst of them."""
+    gave silence. `problems` lists every finding in words; `health` is the worst of them.
+    `refusals` is what the sandbox's confinement refused the plugin meanwhile."""
 
     plugin: str
     plugin_id: str
@@ -40,6 +42,7 @@ class InspectionReport:
     """Audio rendered for the measurement."""
     response: Response = field(default_factory=Response, repr=False)
     timeline: Timeline = field(default_factory=Timeline, repr=False)
+    refusals: tuple[Refusal, ...] = ()
 
     @property
     def reported_latency_us(self) -> float | None:
@@ -75,6 +78,8 @@ class InspectionReport:
             "cpu_share": self.cpu_share, "block_budget_us": self.block_budget_us, "dropouts": self.dropouts,
             "memory_bytes": self.memory_bytes, "peak_memory_bytes": self.peak_memory_bytes,
             "seconds": self.seconds, "process": process, "sandbox": asdict(self.sandbox),
+            "refusals": [{"operation": r.operation, "path": r.path, "error": r.error, "reason": r.reason}
+                         for r in self.refusals],
         }
 
     def to_json(self) -> str:
@@ -96,6 +101,8 @@ class InspectionReport:
             f"({self.block_budget_us:.0f} us), sandbox {self.sandbox.cpu_percent:.1f}% of a core",
             f"  memory:           {self.memory_bytes / 2**20:.1f} MiB, peak {self.peak_memory_bytes / 2**20:.1f} MiB",
             f"  dropouts:         {self.dropouts}",
+            f"  refused:          {len(self.refusals) or 'nothing'}"
+            + "".join(f"\n    {refusal}" for refusal in self.refusals),
         ]
         return "\n".join(lines)
 

@@ -14,8 +14,12 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, TypeVar
 
+from ..confine.environment import confined_environment, xauthority_file
 from ..confine.limits import SandboxLimits, confinement_arguments, readable_paths
-from ..confine.report import Confinement, ReportReader, unreported
+from ..confine.refusals import Refusal
+from ..confine.report import Confinement, ConfinementItem, ReportReader, unreported
+from ..confine.settings_homes import prepare_settings_home
+from ..confine.x11_grant import X11Grant, before_first_editor, grant_display
 from ..errors import (
     EditorError,
     NoDisplayError,
@@ -71,13 +75,16 @@ class SandboxProcess:
     """Starts scuff-sbox through `spawn` and talks to it; `events` watches its descriptors.
     `on_message` gets every message that is not a reply (logs, device changes); `on_exit`
     gets this process and its exit status once it is gone. Both run on the event loop's
-    thread."""
+    thread, and so does `on_refusal`, given each refusal the process reports. A confined
+    process shows the settings home of `settings_vendor` as its home folder (a scratch
+    home when None)."""
 
     def __init__(self, events: EventLoop, spawn: Spawn, signals: SandboxSignals, sample_rate: float,
                  max_frames: int,
                  on_message: Callable[[object], None],
                  on_exit: Callable[[SandboxProcess, int], None],
-                 limits: SandboxLimits | None = None) -> None:
+                 limits: SandboxLimits | None = None, settings_vendor: str | None = None,
+                 on_refusal: Callable[[Refusal], None] | None = None) -> None:
         self._events = events
         self._on_message = on_message
         self._on_exit = on_exit
@@ -94,11 +101,22 @@ class SandboxProcess:
         self.kill_code: Reason | None = None
         self.limits = limits if limits is not None else SandboxLimits.unconfined()
         self._confinement: Future[Confinement] = Future()
-        self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement)
+        # What its X connections may do: known once the client made its cookie.
+        self._x11_item: ConfinementItem | None = before_first_editor(self.limits) if self.limits.confine else None
+        self._display_lock = threading.Lock()
+        self._display_granted = False
+        self._x11_grant: X11Grant | None = None
+        self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement, on_refusal)
         # The sandbox's TMPDIR, and the only temporary folder it may write to.
         self._private_dir = make_private_dir("sbox") if self.limits.confine else None
         # What this process may read, fixed at its start: Landlock cannot widen it later.
         self.readable_paths = readable_paths(self.limits)
+        self.settings_vendor = settings_vendor if self.limits.confine else None
+        try:
+            settings_home = prepare_settings_home(self.settings_vendor) if self.settings_vendor is not None else None
+        except BaseException:
+            self._remove_private_dir()
+            raise
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         report_reader, report_writer = os.pipe()
         args = [
@@ -108,9 +126,10 @@ class SandboxProcess:
             "--sample-rate", repr(float(sample_rate)),
             "--max-frames", str(max_frames),
             "--report-fd", str(report_writer),
-            *confinement_arguments(self.limits, private_dir=self._private_dir, readable=self.readable_paths),
+            *confinement_arguments(self.limits, private_dir=self._private_dir, readable=self.readable_paths,
+                                   settings_home=settings_home),
         ]
-        env = None if self._private_dir is None else {**os.environ, "TMPDIR": str(self._private_dir)}
+        env = confined_environment(self.limits, self._private_dir)
         output_reader, output_writer = os.pipe()
         try:
             self.process = spawn(args, pass_fds=(child.fileno(), signals.fd, report_writer),
@@ -147,10 +166,36 @@ class SandboxProcess:
 
     @property
     def confinement(self) -> Confinement:
-        """What the process reported it enforces (known once it is ready)."""
+        """What the process reported it enforces (known once it is ready), and what its X
+        connections may do."""
         if self._confinement.done() and self._confinement.exception() is None:
-            return self._confinement.result()
+            reported = self._confinement.result()
+            if self._x11_item is None:
+                return reported
+            return Confinement(reported.limits, (*reported.items, self._x11_item))
         return unreported(self.limits, "the sandbox process has not reported its confinement")
+
+    def prepare_display(self) -> None:
+        """Before its first editor, a confined process gets an X cookie of its own in its
+        private folder (see confine/x11_grant.py). Raises NoDisplayError or EditorError
+        when the X server cannot give it one."""
+        if self._private_dir is None:
+            return
+        with self._display_lock:
+            if self._display_granted:
+                return
+            grant = grant_display(self.limits, xauthority_file(self._private_dir))
+            self._display_granted = True
+            if grant is not None:
+                self._x11_grant, self._x11_item = grant, grant.item
+            if self._gone:
+                self._revoke_display()
+
+    def _revoke_display(self) -> None:
+        with self._lock:
+            grant, self._x11_grant = self._x11_grant, None
+        if grant is not None:
+            grant.revoke()
 
     def wait_ready(self, timeout: float) -> None:
         try:
@@ -187,7 +232,12 @@ class SandboxProcess:
             self._pending.pop(request_id, None)
             raise SandboxTimeoutError(f"sandbox {self.pid} did not answer within {timeout:g} s") from None
         if isinstance(reply, FailureReply):
-            raise _FAILURE_ERRORS.get(reply.code, SandboxError)(reply.message)
+            message = reply.message
+            if reply.code == "EditorFailed" and self._x11_item is not None and self.limits.x11 == "untrusted":
+                message += (" (under SandboxLimits(x11='untrusted') the X server lets the sandbox make no window "
+                            "inside another client's and gives it only the extensions untrusted clients get, no "
+                            "OpenGL: an embedded editor, or one that draws with OpenGL, needs x11='trusted')")
+            raise _FAILURE_ERRORS.get(reply.code, SandboxError)(message)
         if not isinstance(reply, expect):
             what = f"sent {type(reply).__name__} in answer to a request for {expect.__name__}"
             self.kill(what, Reason.PROTOCOL_ERROR)
@@ -236,6 +286,7 @@ class SandboxProcess:
         self._events.unwatch(self._output)
         self._events.unwatch(self._report)
         self._events.call_soon(self._close_descriptors)
+        self._revoke_display()
         self._remove_private_dir()
 
     def _remove_private_dir(self) -> None:

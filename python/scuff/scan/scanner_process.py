@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .._native import verify_scan_report
+from ..confine.environment import confined_environment
 from ..confine.limits import SandboxLimits, confinement_arguments, readable_paths
 from ..confine.plugin_folders import plugin_folder
 from ..confine.report import ReportReader
@@ -81,7 +82,7 @@ def _run_scanner(path: str | os.PathLike[str], timeout: float, instantiate: bool
     command += ["--report-fd", str(report_writer)]
     own_folders = [plugin_folder(Path(path)), plugin_folder(Path(path).resolve())]
     command += confinement_arguments(limits, private_dir=private_dir, readable=readable_paths(limits, own_folders))
-    env = None if private_dir is None else {**os.environ, "TMPDIR": str(private_dir)}
+    env = confined_environment(limits, private_dir)
     # Its own process group, so that a timeout also kills whatever the plugin started;
     # stderr (the plugin's chatter and the scanner's notes) is not read.
     try:

@@ -1,9 +1,9 @@
 // Plugins that try what a sandbox's limits forbid, each from its first processed block
 // (or from init, for the scanner), so a test can check that the attempt is refused or
-// stops the sandbox. The target of a file or network attempt comes from the environment
-// variable SCUFF_HOSTILE_TARGET (a path, a Unix socket's path, or a TCP port on 127.0.0.1). The read-only
-// "Result" parameter holds the outcome: -1 before the attempt, 0 if it succeeded, else the
-// errno it failed with.
+// stops the sandbox. The target of a file, network or signal attempt comes from the
+// environment variable SCUFF_HOSTILE_TARGET (a path, a Unix socket's path or @name for an
+// abstract one, a TCP port on 127.0.0.1, a process id). The read-only "Result" parameter
+// holds the outcome: -1 before the attempt, 0 if it succeeded, else the errno it failed with.
 #include "../dsp/misbehave.hpp"
 #include "passthrough.hpp"
 #include "plugin_types.hpp"
@@ -12,11 +12,15 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstddef>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <string>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,7 +29,10 @@ namespace scuff_test {
 
 namespace {
 
-enum class Attempt { allocate, spin, connect, connect_unix, write_file, read_file, exec, fork, signal };
+enum class Attempt {
+    allocate, spin, connect, connect_unix, write_file, write_deep, read_file, read_many, exec, fork, signal,
+    signal_host
+};
 enum class Stage { init, process };
 
 const char* features[] = {CLAP_PLUGIN_FEATURE_AUDIO_EFFECT, CLAP_PLUGIN_FEATURE_STEREO, nullptr};
@@ -39,6 +46,12 @@ constexpr clap_plugin_descriptor_t connect_unix_descriptor =
     describe("org.scuff.test.hostile.connect-unix", "Test Hostile Connect Unix", features);
 constexpr clap_plugin_descriptor_t write_descriptor =
     describe("org.scuff.test.hostile.write", "Test Hostile Write", features);
+constexpr clap_plugin_descriptor_t write_deep_descriptor =
+    describe("org.scuff.test.hostile.write-deep", "Test Hostile Write Deep", features);
+constexpr clap_plugin_descriptor_t signal_host_descriptor =
+    describe("org.scuff.test.hostile.signal-host", "Test Hostile Signal Host", features);
+constexpr clap_plugin_descriptor_t read_many_descriptor =
+    describe("org.scuff.test.hostile.read-many", "Test Hostile Read Many", features);
 constexpr clap_plugin_descriptor_t read_descriptor =
     describe("org.scuff.test.hostile.read", "Test Hostile Read", features);
 constexpr clap_plugin_descriptor_t exec_descriptor =
@@ -51,10 +64,30 @@ constexpr clap_plugin_descriptor_t exec_in_init_descriptor =
     describe("org.scuff.test.hostile.exec-in-init", "Test Hostile Exec In Init", features);
 
 constexpr int kForks = 20;
+constexpr int kManyReads = 1000;
 
 const char* target() {
     const char* value = std::getenv("SCUFF_HOSTILE_TARGET");
     return value ? value : "";
+}
+
+// Creates the target file with "planted\n" in it; 0 or errno.
+int plant(const char* path) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return errno;
+    int result = write(fd, "planted\n", 8) == 8 ? 0 : errno;
+    close(fd);
+    return result;
+}
+
+// mkdir -p of every folder above `path`; 0 or the first errno other than EEXIST.
+int make_parents(const std::string& path) {
+    for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        if (mkdir(path.substr(0, slash).c_str(), 0755) != 0 && errno != EEXIST)
+            return errno;
+    }
+    return 0;
 }
 
 // 0 on success, else errno.
@@ -88,18 +121,24 @@ int attempt(Attempt what) {
             return errno;
         sockaddr_un address{};
         address.sun_family = AF_UNIX;
+        // "@name": the abstract socket "\0name", whose address is only as long as its name.
+        bool abstract = target()[0] == '@';
         std::snprintf(address.sun_path, sizeof address.sun_path, "%s", target());
-        int result = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 ? 0 : errno;
+        socklen_t size = sizeof address;
+        if (abstract) {
+            address.sun_path[0] = '\0';
+            size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + std::strlen(target()));
+        }
+        int result = connect(fd, reinterpret_cast<sockaddr*>(&address), size) == 0 ? 0 : errno;
         close(fd);
         return result;
     }
-    case Attempt::write_file: {
-        int fd = open(target(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-            return errno;
-        int result = write(fd, "planted\n", 8) == 8 ? 0 : errno;
-        close(fd);
-        return result;
+    case Attempt::write_file:
+        return plant(target());
+    case Attempt::write_deep: {
+        // As an installer would: the folders first, then the file.
+        int result = make_parents(target());
+        return result != 0 ? result : plant(target());
     }
     case Attempt::read_file: {
         int fd = open(target(), O_RDONLY | O_CLOEXEC);
@@ -108,6 +147,18 @@ int attempt(Attempt what) {
         char buffer[64];
         int result = read(fd, buffer, sizeof buffer) >= 0 ? 0 : errno;
         close(fd);
+        return result;
+    }
+    case Attempt::read_many: {
+        // target/0 to target/999, as a plugin looking everywhere would.
+        int result = 0;
+        for (int i = 0; i < kManyReads; ++i) {
+            std::string path = std::string(target()) + "/" + std::to_string(i);
+            int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            result = fd < 0 ? errno : 0;
+            if (fd >= 0)
+                close(fd);
+        }
         return result;
     }
     case Attempt::exec: {
@@ -133,6 +184,8 @@ int attempt(Attempt what) {
     case Attempt::signal:
         // Signal 0 only asks whether init exists: harmless if it is not stopped.
         return kill(1, 0) == 0 ? 0 : errno;
+    case Attempt::signal_host:
+        return kill(std::atoi(target()), SIGUSR1) == 0 ? 0 : errno;
     }
     return EINVAL;
 }
@@ -198,6 +251,12 @@ const PluginType hostile_connect_unix_type = {
     &connect_unix_descriptor, &create_hostile<Attempt::connect_unix, Stage::process, connect_unix_descriptor>};
 const PluginType hostile_write_type = {&write_descriptor,
                                        &create_hostile<Attempt::write_file, Stage::process, write_descriptor>};
+const PluginType hostile_write_deep_type = {
+    &write_deep_descriptor, &create_hostile<Attempt::write_deep, Stage::process, write_deep_descriptor>};
+const PluginType hostile_signal_host_type = {
+    &signal_host_descriptor, &create_hostile<Attempt::signal_host, Stage::process, signal_host_descriptor>};
+const PluginType hostile_read_many_type = {
+    &read_many_descriptor, &create_hostile<Attempt::read_many, Stage::process, read_many_descriptor>};
 const PluginType hostile_read_type = {&read_descriptor,
                                       &create_hostile<Attempt::read_file, Stage::process, read_descriptor>};
 const PluginType hostile_exec_type = {&exec_descriptor, &create_hostile<Attempt::exec, Stage::process, exec_descriptor>};

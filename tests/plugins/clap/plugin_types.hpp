@@ -42,5 +42,11 @@ extern const PluginType hostile_exec_type;
 extern const PluginType hostile_fork_type;
 extern const PluginType hostile_signal_type;
 extern const PluginType hostile_exec_in_init_type;
+extern const PluginType hostile_write_deep_type;
+extern const PluginType hostile_signal_host_type;
+extern const PluginType hostile_read_many_type;
+extern const PluginType hostile_x11_snoop_type;
+extern const PluginType keep_settings_type;
+extern const PluginType keep_settings_other_vendor_type;
 
 } // namespace scuff_test

@@ -4,6 +4,9 @@
 //   --confine 1              confine at all (without it, only the report is written)
 //   --confine-read PATH      repeated: readable folders and files
 //   --confine-write PATH     repeated: writable folders and files
+//   --confine-socket PATH    repeated: Unix sockets it may reach (the X server's)
+//   --confine-home PATH      the home folder, replaced in its view by a scratch home or by
+//   --confine-home-source PATH   the settings home shown there
 //   --confine-memory-mb N    --confine-cpu-seconds N
 //   --confine-network 1      --confine-exec 1
 #include <string_view>

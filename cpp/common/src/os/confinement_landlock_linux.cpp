@@ -1,10 +1,10 @@
-// Landlock, without privileges: the files a confined process may read and write, and,
-// on newer kernels, its TCP and the processes it may signal.
-#include "confinement_landlock.hpp"
+// Landlock, the best ABI the kernel offers: what the process may read and write beneath
+// which folders, and where the kernel allows it, TCP, abstract Unix sockets and signals
+// outside the sandbox. Landlock judges the file a path leads to, whichever path reaches
+// it: a rule on a folder holds for the same folder bound elsewhere in the view.
+#include "confinement_steps.hpp"
 
-#include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -130,19 +130,6 @@ void restrict_with_landlock(const ConfinementRequest& request, std::vector<Confi
                                         (abi >= 6 ? ", no abstract Unix sockets outside the sandbox" : "")
                                   : version + " has no network rules (needs ABI 4, Linux 6.7)"});
     }
-}
-
-int landlock_abi() {
-    errno = 0;
-    long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
-    if (abi < 0) {
-        return 0;
-    }
-    // Lets the tests see how the sandbox falls back on an older kernel's Landlock.
-    if (const char* cap = std::getenv("SCUFF_LANDLOCK_ABI_MAX"); cap != nullptr && *cap != '\0') {
-        abi = std::min(abi, std::strtol(cap, nullptr, 10));
-    }
-    return abi < 0 ? 0 : static_cast<int>(abi);
 }
 
 } // namespace scuff::os

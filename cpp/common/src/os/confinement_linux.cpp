@@ -1,17 +1,16 @@
-// Linux confinement without privileges: rlimits for memory and CPU time, no new
-// privileges and no capabilities, Landlock for files (and TCP, and signals, where the
-// kernel's Landlock is new enough; confinement_landlock_linux.cpp), and a seccomp filter
-// for the system calls a plugin has no business making. The filter traps rather than
-// kills, so that a SIGSYS handler can name the call on the report descriptor before the
-// process dies.
+// Linux confinement without privileges, step by step (confinement_steps.hpp): rlimits for
+// memory and CPU time; user, mount and network namespaces and a file-system view of the
+// process's own (confinement_namespaces_linux.cpp, confinement_view_linux.cpp); no new
+// privileges and no capabilities; Landlock for files (and TCP, and signals, where the
+// kernel's Landlock is new enough); a seccomp filter for the system calls a plugin has no
+// business making.
 #include "scuff/os/confinement.hpp"
 
-#include "confinement_landlock.hpp"
 #include "confinement_namespaces.hpp"
+#include "confinement_report.hpp"
+#include "confinement_steps.hpp"
 
 #include <algorithm>
-#include <array>
-#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -21,59 +20,20 @@
 
 #include <fcntl.h>
 #include <linux/capability.h>
-#include <sched.h>
-#include <seccomp.h>
+#include <linux/landlock.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 namespace scuff::os {
 
 namespace {
 
-// --- the report descriptor, written from signal handlers ---
+// --- memory: what the handlers read ---
 
-int report_fd = -1;
 uint64_t memory_limit_bytes = 0;
 int statm_fd = -1;
-
-// Async-signal-safe formatting: a line is built in a stack buffer and written at once,
-// so that lines from two threads never interleave (a pipe write under 4 KiB is atomic).
-struct Line {
-    char text[160];
-    size_t size = 0;
-
-    Line& add(std::string_view part) {
-        for (char c : part) {
-            if (size + 1 < sizeof text) {
-                text[size++] = c;
-            }
-        }
-        return *this;
-    }
-    Line& add(uint64_t number) {
-        char digits[24];
-        size_t count = 0;
-        do {
-            digits[count++] = static_cast<char>('0' + number % 10);
-            number /= 10;
-        } while (number != 0);
-        while (count > 0) {
-            char digit[1] = {digits[--count]};
-            add(std::string_view(digit, 1));
-        }
-        return *this;
-    }
-    void send() {
-        add("\n");
-        if (report_fd >= 0) {
-            [[maybe_unused]] auto written = write(report_fd, text, size);
-        }
-    }
-};
 
 // Bytes of private writable memory (what RLIMIT_DATA counts, plus the main stack).
 uint64_t data_in_use() {
@@ -109,7 +69,7 @@ bool near_memory_limit() {
     return data_in_use() + margin >= memory_limit_bytes;
 }
 
-void report_memory_limit() { Line().add("memory-limit ").add(memory_limit_bytes).send(); }
+void report_memory_limit() { ReportLine().add("memory-limit ").add(memory_limit_bytes).send(); }
 
 // A fatal signal at the memory limit is most likely a failed allocation the plugin did
 // not check: it is reported as such, then the signal takes its default course.
@@ -129,78 +89,6 @@ void on_allocation_failure() {
     std::abort();
 }
 
-// --- system calls the filter traps ---
-
-struct TrappedCall {
-    int nr;
-    const char* name;
-    // 0: the process is stopped; otherwise the call fails with this errno.
-    int error;
-    std::atomic<uint32_t> refusals;
-};
-
-constexpr size_t kMaxTrapped = 96;
-// Each refused call is reported a few times only: a plugin retrying in a loop must not
-// flood the client.
-constexpr uint32_t kRefusalReports = 3;
-std::array<TrappedCall, kMaxTrapped> trapped;
-size_t trapped_count = 0;
-
-TrappedCall* find_trapped(int nr) {
-    for (size_t i = 0; i < trapped_count; ++i) {
-        if (trapped[i].nr == nr) {
-            return &trapped[i];
-        }
-    }
-    return nullptr;
-}
-
-#if defined(__x86_64__)
-void set_return_value(void* context, long value) {
-    static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RAX] = value;
-}
-constexpr bool kCanEmulateErrors = true;
-#elif defined(__aarch64__)
-void set_return_value(void* context, long value) { static_cast<ucontext_t*>(context)->uc_mcontext.regs[0] = value; }
-constexpr bool kCanEmulateErrors = true;
-#else
-void set_return_value(void*, long) {}
-constexpr bool kCanEmulateErrors = false;
-#endif
-
-void on_sigsys(int, siginfo_t* info, void* context) {
-    int saved_errno = errno;
-    TrappedCall* call = find_trapped(info->si_syscall);
-    if (call != nullptr && call->error != 0) {
-        set_return_value(context, -call->error);
-        if (call->refusals.fetch_add(1, std::memory_order_relaxed) < kRefusalReports) {
-            Line().add("refused ").add(call->name).add(" ").add(static_cast<uint64_t>(call->error)).send();
-        }
-        errno = saved_errno;
-        return;
-    }
-    set_return_value(context, -EPERM);
-    Line()
-        .add("forbidden-syscall ")
-        .add(static_cast<uint64_t>(info->si_syscall))
-        .add(" ")
-        .add(call != nullptr ? call->name : "unknown")
-        .send();
-    // Dies of SIGSYS as soon as this handler returns: the signal is blocked until then.
-    struct sigaction default_action {};
-    default_action.sa_handler = SIG_DFL;
-    sigaction(SIGSYS, &default_action, nullptr);
-    syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGSYS);
-}
-
-bool install_handler(int signal, void (*handler)(int, siginfo_t*, void*), int flags) {
-    struct sigaction action {};
-    action.sa_sigaction = handler;
-    action.sa_flags = SA_SIGINFO | flags;
-    sigemptyset(&action.sa_mask);
-    return sigaction(signal, &action, nullptr) == 0;
-}
-
 // --- capabilities and privileges ---
 
 bool drop_capabilities() {
@@ -212,140 +100,6 @@ bool drop_capabilities() {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2]{};
     return syscall(SYS_capset, &header, data) == 0;
-}
-
-// --- seccomp ---
-
-struct FilterBuilder {
-    scmp_filter_ctx context;
-    bool ok = true;
-
-    // `error` 0: stops the process. Traps only where a handler can make the call fail.
-    void trap(int nr, int error, unsigned count = 0, const scmp_arg_cmp* comparisons = nullptr) {
-        if (nr < 0) {
-            return;  // not a call of this architecture
-        }
-        uint32_t action = SCMP_ACT_TRAP;
-        if (error != 0 && !kCanEmulateErrors) {
-            action = SCMP_ACT_ERRNO(static_cast<uint16_t>(error));
-        } else if (find_trapped(nr) == nullptr && trapped_count < kMaxTrapped) {
-            const char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-            trapped[trapped_count].nr = nr;
-            trapped[trapped_count].name = name ? name : "unknown";
-            trapped[trapped_count].error = error;
-            ++trapped_count;
-        }
-        ok = seccomp_rule_add_array(context, action, nr, count, comparisons) == 0 && ok;
-    }
-    void trap(const char* name, int error = 0) { trap(seccomp_syscall_resolve_name(name), error); }
-    void fail(const char* name, int error) {
-        int nr = seccomp_syscall_resolve_name(name);
-        if (nr >= 0) {
-            ok = seccomp_rule_add(context, SCMP_ACT_ERRNO(static_cast<uint16_t>(error)), nr, 0) == 0 && ok;
-        }
-    }
-};
-
-constexpr const char* kForbiddenCalls[] = {
-    "ptrace",        "process_vm_readv", "process_vm_writev", "process_madvise", "pidfd_getfd",
-    "mount",         "umount2",          "pivot_root",        "chroot",          "fsopen",
-    "fsconfig",      "fsmount",          "fspick",            "move_mount",      "open_tree",
-    "mount_setattr", "bpf",              "perf_event_open",   "kexec_load",      "kexec_file_load",
-    "init_module",   "finit_module",     "delete_module",     "reboot",          "swapon",
-    "swapoff",       "setns",            "open_by_handle_at", "acct",            "iopl",
-    "ioperm",        "quotactl",         "settimeofday",      "clock_settime",   "clock_adjtime",
-    "adjtimex",      "tkill",            "pidfd_send_signal", "add_key",         "request_key",
-};
-
-// Harmless to refuse, and dangerous to allow: they fail as if not permitted.
-constexpr const char* kRefusedCalls[] = {
-    "unshare", "keyctl", "userfaultfd", "kcmp", "name_to_handle_at", "fanotify_init", "io_uring_setup",
-};
-
-// Socket families that stay usable without network access: local sockets, netlink.
-bool is_local_family(int family) { return family == AF_UNIX || family == AF_NETLINK; }
-
-void filter_system_calls(const ConfinementRequest& request, std::vector<ConfinementItem>& items) {
-    FilterBuilder filter{seccomp_init(SCMP_ACT_ALLOW)};
-    if (filter.context == nullptr) {
-        items.push_back({"system calls", false, "seccomp_init failed"});
-        return;
-    }
-    // A binary tree of rules: calls the filter allows, the audio thread's futex and
-    // sched_yield above all, pass in a few comparisons. Without the kernel's
-    // speculative-store-bypass mitigation, which some kernels force on filtered
-    // processes: it slows the plugin's own code, and guards only memory the plugin can
-    // read anyway.
-    seccomp_attr_set(filter.context, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-    seccomp_attr_set(filter.context, SCMP_FLTATR_CTL_SSB, 1);
-    auto pid = static_cast<scmp_datum_t>(getpid());
-    for (const char* name : kForbiddenCalls) {
-        filter.trap(name);
-    }
-    for (const char* name : kRefusedCalls) {
-        filter.trap(name, EPERM);
-    }
-    // Signals only to itself: the sandbox shares its client's process group.
-    for (const char* name : {"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"}) {
-        scmp_arg_cmp other = SCMP_A0(SCMP_CMP_NE, pid);
-        filter.trap(seccomp_syscall_resolve_name(name), 0, 1, &other);
-    }
-    {
-        // Limits of another process (raising its own is prevented by the hard limits).
-        scmp_arg_cmp other = SCMP_A0(SCMP_CMP_NE, 0);
-        filter.trap(seccomp_syscall_resolve_name("prlimit64"), 0, 1, &other);
-    }
-    if (request.cpu_seconds != 0) {
-        // SIGXCPU must end the process, so that the client can tell why it ended.
-        scmp_arg_cmp xcpu = SCMP_A0(SCMP_CMP_EQ, SIGXCPU);
-        filter.trap(seccomp_syscall_resolve_name("rt_sigaction"), EPERM, 1, &xcpu);
-    }
-    if (!request.exec) {
-        filter.trap("execve");
-        filter.trap("execveat");
-        // New processes: threads (CLONE_THREAD) only. clone3's flags are out of the
-        // filter's reach, so it reports ENOSYS and the C library falls back to clone.
-        scmp_arg_cmp not_thread = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0);
-        filter.trap(seccomp_syscall_resolve_name("clone"), EPERM, 1, &not_thread);
-        filter.fail("clone3", ENOSYS);
-        filter.trap("fork", EPERM);
-        filter.trap("vfork", EPERM);
-    }
-    if (!request.network) {
-        int socket_nr = seccomp_syscall_resolve_name("socket");
-        for (int family = 0; family <= AF_NETLINK; ++family) {
-            if (!is_local_family(family)) {
-                scmp_arg_cmp same = SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
-                filter.trap(socket_nr, EACCES, 1, &same);
-            }
-        }
-        scmp_arg_cmp above = SCMP_A0(SCMP_CMP_GT, static_cast<scmp_datum_t>(AF_NETLINK));
-        filter.trap(socket_nr, EACCES, 1, &above);
-    }
-    if (filter.ok) {
-        filter.ok = install_handler(SIGSYS, on_sigsys, 0) && seccomp_load(filter.context) == 0;
-    }
-    seccomp_release(filter.context);
-    if (!filter.ok) {
-        items.push_back({"system calls", false, "the seccomp filter could not be installed"});
-        items.push_back({"signals (seccomp)", false, "the seccomp filter could not be installed"});
-        items.push_back({"programs", false, "the seccomp filter could not be installed"});
-        if (!request.network) {
-            items.push_back({"network (sockets, seccomp)", false, "the seccomp filter could not be installed"});
-        }
-        return;
-    }
-    items.push_back({"system calls", true,
-                     "seccomp: ptrace, process_vm_*, mount, bpf, perf_event_open, module and reboot calls "
-                     "stop the sandbox (SIGSYS, the call named)"});
-    items.push_back({"signals (seccomp)", true, "seccomp: a signal to another process stops the sandbox"});
-    if (!request.exec) {
-        items.push_back({"programs", true, "seccomp: execve stops the sandbox; fork is refused (threads only)"});
-    }
-    if (!request.network) {
-        items.push_back({"network (sockets, seccomp)", true,
-                         "seccomp: only Unix and netlink sockets; io_uring refused"});
-    }
 }
 
 // --- rlimits ---
@@ -361,7 +115,7 @@ void limit_resources(const ConfinementRequest& request, std::vector<ConfinementI
             statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
             std::set_new_handler(on_allocation_failure);
             for (int signal : {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE}) {
-                install_handler(
+                install_signal_handler(
                     signal, [](int number, siginfo_t*, void*) { on_fatal_signal(number); }, SA_RESETHAND);
             }
         }
@@ -398,13 +152,34 @@ void append_escaped(std::string& out, std::string_view text) {
 
 } // namespace
 
+int landlock_abi() {
+    errno = 0;
+    long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    if (abi < 0) {
+        return 0;
+    }
+    // Lets the tests see how the sandbox falls back on an older kernel's Landlock.
+    if (const char* cap = std::getenv("SCUFF_LANDLOCK_ABI_MAX"); cap != nullptr && *cap != '\0') {
+        abi = std::min(abi, std::strtol(cap, nullptr, 10));
+    }
+    return abi < 0 ? 0 : static_cast<int>(abi);
+}
+
+bool install_signal_handler(int signal, void (*handler)(int, siginfo_t*, void*), int flags) {
+    struct sigaction action {};
+    action.sa_sigaction = handler;
+    action.sa_flags = SA_SIGINFO | flags;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signal, &action, nullptr) == 0;
+}
+
 std::vector<ConfinementItem> confine(const ConfinementRequest& request, int fd) {
     std::vector<ConfinementItem> items;
-    report_fd = fd;
+    set_report_descriptor(fd);
     limit_resources(request, items);
     int death_signal = 0;
     prctl(PR_GET_PDEATHSIG, &death_signal);
-    isolate_with_namespaces(request, items);
+    bool home_shown = isolate_with_namespaces(request, items);
     // Kept across the new user namespace by today's kernels; set again all the same.
     if (death_signal != 0) {
         prctl(PR_SET_PDEATHSIG, death_signal);
@@ -414,7 +189,11 @@ std::vector<ConfinementItem> confine(const ConfinementRequest& request, int fd) 
     items.push_back({"privileges", no_new_privs && no_capabilities,
                      std::string(no_new_privs ? "no_new_privs" : "PR_SET_NO_NEW_PRIVS failed") +
                          (no_capabilities ? ", every capability dropped" : ", capabilities could not be dropped")});
-    restrict_with_landlock(request, items);
+    ConfinementRequest landlocked = request;
+    if (home_shown) {
+        landlocked.write_paths.push_back(request.home);
+    }
+    restrict_with_landlock(landlocked, items);
     filter_system_calls(request, items);
     return items;
 }

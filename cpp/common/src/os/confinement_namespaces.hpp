@@ -7,9 +7,9 @@
 namespace scuff::os {
 
 // Moves the process into new user and mount namespaces (and a network namespace of its own
-// unless the request allows the network), and replaces the folders where other programs
-// keep their Unix sockets and shared files with empty ones, keeping the requested paths
-// beneath them. Must run single-threaded, before capabilities are dropped.
-void isolate_with_namespaces(const ConfinementRequest& request, std::vector<ConfinementItem>& items);
+// unless the request allows the network), and into a file-system view of its own
+// (confinement_view.hpp). Returns whether the home folder shows the settings home (or a
+// scratch home) there, writable. Must run single-threaded, before capabilities are dropped.
+bool isolate_with_namespaces(const ConfinementRequest& request, std::vector<ConfinementItem>& items);
 
 } // namespace scuff::os

@@ -17,6 +17,14 @@ struct ConfinementRequest {
     std::vector<std::string> read_paths;
     // Read, write, create and remove everything beneath these paths.
     std::vector<std::string> write_paths;
+    // Unix sockets the process may connect to (the X server's): its file-system view shows
+    // them, and nothing else of their folders.
+    std::vector<std::string> socket_paths;
+    // The user's home folder, and the folder the process sees there instead: the settings
+    // home of the plugin's vendor, or with `home_source` empty a scratch folder in memory.
+    // Empty `home`: the home folder is not replaced.
+    std::string home;
+    std::string home_source;
     bool network = false;
     bool exec = false;
 };
@@ -30,7 +38,8 @@ struct ConfinementItem {
 // Confines the calling process for good. Call it while the process has one thread, before
 // any plugin is loaded. `report_fd` (or -1) receives, one line each, what the process is
 // stopped or refused for later: "forbidden-syscall NR NAME", "refused NAME ERRNO",
-// "memory-limit BYTES" (a fatal signal or failed allocation at the memory limit).
+// "memory-limit BYTES" (a fatal signal or failed allocation at the memory limit), and
+// from the file calls a sandbox interposes (refusal_reports.hpp) "refused-file OP ERRNO PATH".
 std::vector<ConfinementItem> confine(const ConfinementRequest& request, int report_fd);
 
 // The items as one JSON object: {"items": [{"what": ..., "enforced": ..., "how": ...}, ...]}.

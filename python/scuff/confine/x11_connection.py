@@ -1,0 +1,160 @@
+"""A minimal X11 client, for what the client asks the X server on a sandbox's behalf: a
+cookie of the sandbox's own (the SECURITY extension's GenerateAuthorization, as `xauth
+generate` makes one), whom the server admits without a cookie (ListHosts), and which
+extensions a connection gets (ListExtensions). It speaks the core protocol over the
+display's Unix socket itself, so the client needs no X library, holds no global Xlib state,
+and never waits longer than its timeout."""
+
+from __future__ import annotations
+
+import socket
+import struct
+from dataclasses import dataclass
+
+from ..errors import ScuffError
+from .display import Display
+from .x11_authority import Cookie
+
+TIMEOUT_S = 2.0
+_LIST_EXTENSIONS, _QUERY_EXTENSION, _LIST_HOSTS = 99, 98, 110
+_GENERATE_AUTHORIZATION, _REVOKE_AUTHORIZATION = 1, 2
+# GenerateAuthorization's value mask: timeout, then trust level.
+_TIMEOUT, _TRUST_LEVEL = 1 << 0, 1 << 1
+TRUSTED, UNTRUSTED = 0, 1
+MAX_REPLY_BYTES = 1 << 20
+
+
+class X11Error(ScuffError):
+    """The X server refused, or could not be reached."""
+
+
+# Families of the server's access list, as ListHosts gives them.
+FAMILY_SERVER_INTERPRETED = 5
+FAMILY_LOCAL_HOST = 252
+
+
+@dataclass(frozen=True)
+class Host:
+    """An entry of the server's access list: its family (0 Internet, FAMILY_SERVER_INTERPRETED,
+    FAMILY_LOCAL_HOST...) and address."""
+
+    family: int
+    address: bytes
+
+
+def _padded(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) % 4)
+
+
+class X11Connection:
+    """One connection to a local display, authorised by `cookie` (None: none)."""
+
+    def __init__(self, display: Display, cookie: Cookie | None, timeout: float = TIMEOUT_S) -> None:
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._socket.settimeout(timeout)
+        self._sequence = 0
+        try:
+            self._socket.connect(str(display.socket))
+            name, data = (cookie.name, cookie.data) if cookie else (b"", b"")
+            self._socket.sendall(struct.pack("<BxHHHHxx", 0x6C, 11, 0, len(name), len(data))
+                                 + _padded(name) + _padded(data))
+            header = self._read(8)
+            status, reason_size, _, _, extra = struct.unpack("<BBHHH", header)
+            body = self._read(4 * extra)
+        except OSError as error:
+            self.close()
+            raise X11Error(f"cannot reach the X display :{display.number}: {error}") from None
+        if status != 1:
+            self.close()
+            reason = body[:reason_size].decode("latin-1", errors="replace").strip() or "no reason given"
+            raise X11Error(f"the X display :{display.number} refused the connection: {reason}")
+
+    def close(self) -> None:
+        self._socket.close()
+
+    def __enter__(self) -> X11Connection:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _read(self, size: int) -> bytes:
+        if size > MAX_REPLY_BYTES:
+            raise OSError("the reply is too large")
+        data = b""
+        while len(data) < size:
+            chunk = self._socket.recv(size - len(data))
+            if not chunk:
+                raise OSError("the server closed the connection")
+            data += chunk
+        return data
+
+    def _request(self, data: bytes) -> bytes:
+        """Sends one request and returns its whole reply (skipping events); raises X11Error
+        on an error."""
+        self._sequence = (self._sequence + 1) & 0xFFFF
+        try:
+            self._socket.sendall(data)
+            while True:
+                packet = self._read(32)
+                if packet[0] == 1:
+                    (extra,) = struct.unpack_from("<I", packet, 4)
+                    return packet + self._read(4 * extra)
+                if packet[0] == 0:
+                    raise X11Error(f"the X server refused the request (error {packet[1]})")
+        except OSError as error:
+            raise X11Error(f"the X server did not answer: {error}") from None
+
+    def query_extension(self, name: str) -> int | None:
+        """The extension's major opcode, None when the server (for this connection) has none."""
+        encoded = name.encode("ascii")
+        reply = self._request(struct.pack("<BxHHxx", _QUERY_EXTENSION, 2 + len(_padded(encoded)) // 4, len(encoded))
+                              + _padded(encoded))
+        present, opcode = reply[8], reply[9]
+        return opcode if present else None
+
+    def list_extensions(self) -> list[str]:
+        reply = self._request(struct.pack("<BxH", _LIST_EXTENSIONS, 1))
+        count, names, at = reply[1], [], 32
+        for _ in range(count):
+            if at >= len(reply):
+                break
+            size = reply[at]
+            names.append(reply[at + 1:at + 1 + size].decode("latin-1"))
+            at += 1 + size
+        return names
+
+    def list_hosts(self) -> tuple[bool, list[Host]]:
+        """Whether access control is on, and the hosts (and users) admitted without a cookie."""
+        reply = self._request(struct.pack("<BxH", _LIST_HOSTS, 1))
+        enabled = reply[1] == 1
+        (count,) = struct.unpack_from("<H", reply, 8)
+        hosts, at = [], 32
+        for _ in range(count):
+            if at + 4 > len(reply):
+                break
+            family, size = reply[at], struct.unpack_from("<H", reply, at + 2)[0]
+            hosts.append(Host(family, reply[at + 4:at + 4 + size]))
+            at += 4 + len(_padded(b"\0" * size))
+        return enabled, hosts
+
+    def generate_authorization(self, security: int, trust: int, timeout_s: int) -> tuple[int, Cookie]:
+        """A new MIT-MAGIC-COOKIE-1 of trust level TRUSTED or UNTRUSTED, revoked `timeout_s`
+        seconds after the last connection using it closes; its id and the cookie."""
+        name = b"MIT-MAGIC-COOKIE-1"
+        body = struct.pack("<HHI", len(name), 0, _TIMEOUT | _TRUST_LEVEL) + _padded(name) + struct.pack(
+            "<II", timeout_s, trust)
+        reply = self._request(struct.pack("<BBH", security, _GENERATE_AUTHORIZATION, 1 + len(body) // 4) + body)
+        auth_id, size = struct.unpack_from("<IH", reply, 8)
+        data = reply[32:32 + size]
+        if len(data) != size or not data:
+            raise X11Error("the X server sent a malformed authorization")
+        return auth_id, Cookie(name, data)
+
+    def revoke_authorization(self, security: int, auth_id: int) -> None:
+        """Revokes a cookie made by generate_authorization; the server closes every
+        connection that uses it. Waits for no answer."""
+        try:
+            self._socket.sendall(struct.pack("<BBHI", security, _REVOKE_AUTHORIZATION, 2, auth_id))
+        except OSError:
+            pass
