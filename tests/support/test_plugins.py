@@ -17,6 +17,7 @@ HANG_ON_LOAD_FILE = "scuff-test-hang-on-load.clap"
 EMPTY_FILE = "scuff-test-empty.clap"
 HOSTILE_FILE = "scuff-test-hostile.clap"
 CREATION_FAULTS_FILE = "scuff-test-creation-faults.clap"
+VALIDATION_FILE = "scuff-test-validation.clap"
 
 # In PLUGINS_FILE.
 GAIN_ID = "org.scuff.test.gain"
@@ -76,6 +77,14 @@ HOSTILE_FILE_IDS = (
     HOSTILE_ALLOCATE_ID, HOSTILE_SPIN_ID, HOSTILE_CONNECT_ID, HOSTILE_CONNECT_UNIX_ID, HOSTILE_WRITE_ID,
     HOSTILE_READ_ID, HOSTILE_EXEC_ID, HOSTILE_FORK_ID, HOSTILE_SIGNAL_ID, HOSTILE_EXEC_IN_INIT_ID)
 HOSTILE_TARGET_VARIABLE = "SCUFF_HOSTILE_TARGET"
+
+# In VALIDATION_FILE: stereo copies that each break one rule scuff.validate checks.
+ALLOCATES_IN_PROCESS_ID = "org.scuff.test.allocates-in-process"  # malloc and free in every process call
+DENORMALS_ID = "org.scuff.test.denormals"  # frame 0 of every channel of every block is 1e-40
+FORGETS_STATE_ID = "org.scuff.test.forgets-state"  # the gain, whose load accepts and ignores any state
+WRONG_THREAD_ID = "org.scuff.test.wrong-thread"  # calls params.rescan and state.mark_dirty from process
+NONDETERMINISTIC_ID = "org.scuff.test.nondeterministic"  # each frame scaled by a random factor in [0.999, 1.001]
+VALIDATION_FILE_IDS = (ALLOCATES_IN_PROCESS_ID, DENORMALS_ID, FORGETS_STATE_ID, WRONG_THREAD_ID, NONDETERMINISTIC_ID)
 
 # Gain and faulty: "Gain" in dB, output = input * 10 ** (gain / 20).
 GAIN_PARAM_ID = 0

@@ -43,4 +43,11 @@ extern const PluginType hostile_fork_type;
 extern const PluginType hostile_signal_type;
 extern const PluginType hostile_exec_in_init_type;
 
+// scuff-test-validation.clap
+extern const PluginType allocates_in_process_type;
+extern const PluginType denormals_type;
+extern const PluginType forgets_state_type;
+extern const PluginType wrong_thread_type;
+extern const PluginType nondeterministic_type;
+
 } // namespace scuff_test
