@@ -36,6 +36,8 @@ from .inspection.latency_diff import LatencyDiff, Significance, latency_diff
 from .inspection.report import InspectionReport
 from .process.exits import Reason
 from .scan.plugin_info import BrokenPlugin, PluginInfo
+from .validation.report import ValidationReport, ValidationResult
+from .validation.validator import validate
 from .wire.param import Param
 
 # The one version number lives in pyproject.toml.
@@ -88,7 +90,10 @@ __all__ = [
     "StateError",
     "Transport",
     "UnknownPluginError",
+    "ValidationReport",
+    "ValidationResult",
     "events_from_midi",
     "inspect",
     "latency_diff",
+    "validate",
 ]
