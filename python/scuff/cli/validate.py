@@ -28,7 +28,8 @@ def register(commands: Commands) -> None:
     parser.add_argument("plugin", help="a plugin file, or a scanned plugin's id or name")
     parser.add_argument("--plugin-id", help="which plugin of the file (default: its first)")
     parser.add_argument("--strictness", type=int, default=DEFAULT_STRICTNESS, choices=range(LOWEST, HIGHEST + 1),
-                        metavar=f"{LOWEST}-{HIGHEST}", help=f"which tests run and how strict (default {DEFAULT_STRICTNESS})")
+                        metavar=f"{LOWEST}-{HIGHEST}",
+                        help=f"which tests run and how strict (default {DEFAULT_STRICTNESS})")
     parser.add_argument("--only", nargs="+", action="extend", metavar="TEST", help="run only these tests")
     parser.add_argument("--skip", nargs="+", action="extend", metavar="TEST", help="leave these tests out")
     parser.add_argument("--seed", type=int, help="repeat a run's random choices (the report gives its seed)")

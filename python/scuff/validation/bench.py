@@ -122,11 +122,11 @@ class Rig:
             time.sleep(0.05)
             if self.sandbox.state == "running":
                 self.sandbox.request(requests.flush_params(self.device.id))
-        return self._log.lines(self.pid)
+        return self.log.lines(self.pid)
 
     def logged(self) -> list[str]:
         """What the sandbox logged so far, without waiting for what may still be on its way."""
-        return self._log.lines(self.pid)
+        return self.log.lines(self.pid)
 
 
 class Bench:

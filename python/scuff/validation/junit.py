@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .report import ValidationReport
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 
-def junit_xml(report: ValidationReport) -> str:
+class _Report(Protocol):
+    """What the XML is made of: a ValidationReport."""
+
+    @property
+    def plugin(self) -> str: ...
+
+    @property
+    def plugin_id(self) -> str: ...
+
+    @property
+    def format(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def strictness(self) -> int: ...
+
+    @property
+    def seed(self) -> int: ...
+
+    @property
+    def results(self) -> Sequence[Any]: ...
+
+    @property
+    def failures(self) -> Sequence[Any]: ...
+
+
+def junit_xml(report: _Report) -> str:
     """One test suite for the plugin, one test case per test: a failure element for a failed
     test, a skipped element for one that could not run."""
     suite = ET.Element("testsuite", {

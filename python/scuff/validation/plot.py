@@ -3,13 +3,23 @@ block-size and sample-rate tests measured them (matplotlib, the `plot` extra).""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .report import ValidationReport
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 
-def plot_report(report: ValidationReport, path: Any) -> None:
+class _Report(Protocol):
+    """What the plot is drawn from: a ValidationReport."""
+
+    @property
+    def plugin(self) -> str: ...
+
+    @property
+    def results(self) -> Sequence[Any]: ...
+
+    def result(self, name: str) -> Any: ...
+
+
+def plot_report(report: _Report, path: Any) -> None:
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -19,7 +29,7 @@ def plot_report(report: ValidationReport, path: Any) -> None:
     panels = [(name, key) for name, key in (("block-sizes", "block_size"), ("sample-rates", "sample_rate"))
               if any(r.name == name and r.data.get(key) for r in report.results)]
     figure, axes = plt.subplots(1, max(len(panels), 1), figsize=(6 * max(len(panels), 1), 4), squeeze=False)
-    for ax, (name, key) in zip(axes[0], panels):
+    for ax, (name, key) in zip(axes[0], panels, strict=False):
         data = report.result(name).data
         ax.plot(data[key], data["p50_us_per_frame"], "o-", label="p50")
         ax.plot(data[key], data["max_us_per_frame"], "x--", label="max")

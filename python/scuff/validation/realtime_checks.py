@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..events.notes import NoteOff, NoteOn
+from ..events.notes import Event, NoteOff, NoteOn
 from .bench import Bench, Rig
 from .check import Check, Outcome, verdict
 from .param_values import random_value, settable
@@ -19,7 +19,7 @@ def _exercise(rig: Rig, bench: Bench) -> None:
     """Processing with parameter automation and, for a note input, notes: what a session does."""
     size = rig.group.block_size
     params = settable(rig.device)
-    events = [NoteOn(size // 3, 60, 0.8), NoteOff(size * 2, 60)] if rig.device.note_inputs else None
+    events: list[Event] | None = [NoteOn(size // 3, 60, 0.8), NoteOff(size * 2, 60)] if rig.device.note_inputs else None
     rig.render(bench.noise(bench.frames()), events=events)
     for _ in range(8):
         for param in params[:16]:

@@ -3,8 +3,17 @@ processing, parameters, notes, latency, real-time safety and thread rules, the e
 
 from __future__ import annotations
 
-from . import (descriptor_checks, editor_checks, latency_checks, note_checks, output_checks, param_checks,
-               processing_checks, realtime_checks, state_checks)
+from . import (
+    descriptor_checks,
+    editor_checks,
+    latency_checks,
+    note_checks,
+    output_checks,
+    param_checks,
+    processing_checks,
+    realtime_checks,
+    state_checks,
+)
 from .check import Check
 
 CHECKS: tuple[Check, ...] = (

@@ -33,7 +33,7 @@ def state_round_trip(bench: Bench) -> Outcome:
 
 
 def _first_difference(a: bytes, b: bytes) -> int:
-    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 def state_garbage(bench: Bench) -> Outcome:
