@@ -3,6 +3,8 @@ fresh instance."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import ScuffError
 from .bench import Bench
 from .check import Check, Outcome, verdict
@@ -10,26 +12,48 @@ from .fresh_instances import differ_between_fresh_instances
 from .param_values import random_values, readback_problems, settable
 from .signals import difference
 
+VST3_STATE_MAGIC = b"SCUFFV3S"
+
 
 def state_round_trip(bench: Bench) -> Outcome:
     rig = bench.rig()
     device = rig.device
     problems: list[str] = []
+    block = np.zeros(rig.group.block_size, np.float32)
     for _ in range(bench.tol.rounds):
         values = random_values(device, bench.rng)
         for param, value in values.items():
             device.set_param(param, value)
+        # As in a session, audio runs between edits and saves: some plugins take a value only
+        # in a block of audio.
+        rig.render(block)
         saved = device.save()
         for param, value in random_values(device, bench.rng).items():
             device.set_param(param, value)
+        rig.render(block)
         device.load(saved)
+        rig.render(block)
         problems += readback_problems(device, values, bench.tol.param_tolerance, "after loading the state")
         again = device.save()
-        if again != saved and bench.tol.state_bytes_identical:
+        if plugin_bytes(again) != plugin_bytes(saved) and bench.tol.state_bytes_identical:
             problems.append(f"a second save gives other bytes ({len(again)} against {len(saved)}, "
                             f"first difference at byte {_first_difference(saved, again)})")
     return verdict(problems, f"{len(settable(device))} parameters came back within "
                              f"{bench.tol.param_tolerance:g} of their range; the second save was identical")
+
+
+def plugin_bytes(state: bytes) -> bytes:
+    """What the plugin itself saved. A VST3 device's state (cpp/sandbox/vst3/state.hpp) ends
+    with the values the host held that may not have reached the component yet: scuff's, not the
+    plugin's, and dropped once the plugin reports those values itself."""
+    if not state.startswith(VST3_STATE_MAGIC) or len(state) < 20:
+        return state
+    component = int.from_bytes(state[12:20], "little")
+    end = 20 + component
+    if len(state) < end + 8:
+        return state
+    controller = int.from_bytes(state[end:end + 8], "little")
+    return state[:end + 8 + controller]
 
 
 def _first_difference(a: bytes, b: bytes) -> int:
@@ -63,9 +87,9 @@ def state_fresh_instance(bench: Bench) -> Outcome:
     values = random_values(first.device, bench.rng)
     for param, value in values.items():
         first.device.set_param(param, value)
-    saved = first.device.save()
     signal = bench.noise(bench.frames())
     expected = first.render(signal)
+    saved = first.device.save()
     second = bench.rig()
     second.device.load(saved)
     problems = readback_problems(second.device, values, bench.tol.param_tolerance, "in a fresh instance")
