@@ -83,6 +83,7 @@ class Rig:
         self.group, self.sandbox, self.device = group, sandbox, device
         self.log = log
         self.pid = sandbox.pid
+        self.nan_reports_seen = 0
 
     @property
     def channels_in(self) -> int:
@@ -119,9 +120,9 @@ class Rig:
         """What the sandbox logged so far, after what it had queued has arrived: the audio
         thread's reports reach the client through the main loop."""
         for _ in range(2):
-            time.sleep(0.05)
             if self.sandbox.state == "running":
                 self.sandbox.request(requests.flush_params(self.device.id))
+            time.sleep(0.02)
         return self.log.lines(self.pid)
 
     def logged(self) -> list[str]:

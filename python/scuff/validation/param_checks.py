@@ -40,7 +40,7 @@ def param_values(bench: Bench) -> Outcome:
             count += 1
         rig.device.set_param(param.id, param.default)
     if not any("NaN" in p for p in problems):
-        problems += output_problems(rig, np.zeros(0, np.float32), "after the parameter changes")
+        problems += output_problems(rig, np.zeros(0, np.float32), "after the parameter changes", settle=True)
     return verdict(problems, f"set {len(params)} parameters to {count} values in all (minimum, maximum, default, "
                              f"{bench.tol.random_values} random each); each read back within "
                              f"{bench.tol.param_tolerance:g} of its range and the output stayed finite")
@@ -63,7 +63,7 @@ def param_automation(bench: Bench) -> Outcome:
                 rig.device.schedule_param(param.id, value, int(frame))
                 last[param.id] = value
         outputs.append(rig.process(bench.noise(size)))
-    problems = output_problems(rig, np.concatenate(outputs, axis=-1), "under automation")
+    problems = output_problems(rig, np.concatenate(outputs, axis=-1), "under automation", settle=True)
     problems += readback_problems(rig.device, last, bench.tol.param_tolerance, "after automation")
     return verdict(problems, f"automated {len(params)} parameters with 3 changes per block at random frames for "
                              f"{blocks} blocks; output finite, last values read back")

@@ -13,12 +13,15 @@ MAX_BLOCK = 4096
 NAN_REPORT = "NaN or infinity"
 
 
-def output_problems(rig: Rig, output: np.ndarray, where: str) -> list[str]:
-    """Non-finite samples in `output`, and blocks the sandbox silenced because they held some."""
+def output_problems(rig: Rig, output: np.ndarray, where: str, *, settle: bool = False) -> list[str]:
+    """Non-finite samples in `output`, and blocks the sandbox silenced because they held some
+    (reported since the last call; with `settle`, once what is on its way has arrived)."""
     problems = []
     if count := non_finite(output):
         problems.append(f"{count} NaN or infinite samples {where}")
-    problems += [f"{line} {where}" for line in rig.messages() if NAN_REPORT in line]
+    reports = [line for line in (rig.messages() if settle else rig.logged()) if NAN_REPORT in line]
+    problems += [f"{line} {where}" for line in reports[rig.nan_reports_seen:]]
+    rig.nan_reports_seen = len(reports)
     return problems
 
 
@@ -28,7 +31,7 @@ def sample_rates(bench: Bench) -> Outcome:
     for rate in bench.tol.sample_rates:
         rig = bench.rig(sample_rate=rate)
         output = rig.render(bench.noise(bench.frames(rate)))
-        problems += output_problems(rig, output, f"at {rate} Hz")
+        problems += output_problems(rig, output, f"at {rate} Hz", settle=True)
         stats = rig.device.stats
         rates.append(rate)
         p50.append(stats.p50_us / rig.group.block_size)
@@ -54,6 +57,7 @@ def block_sizes(bench: Bench) -> Outcome:
     if len(random_sizes):
         blocks = [rig.process(bench.noise(int(size))) for size in random_sizes]
         problems += output_problems(rig, np.concatenate(blocks, axis=-1), "in blocks of random sizes")
+    problems += output_problems(rig, np.zeros(0, np.float32), "in blocks of some size", settle=True)
     used = ", ".join(str(s) for s in sizes)
     more = f", then {len(random_sizes)} blocks of random sizes from 1 to {MAX_BLOCK}" if len(random_sizes) else ""
     return verdict(problems, f"processed blocks of {used} frames{more}, all output finite",
@@ -69,7 +73,7 @@ def finite_output(bench: Bench) -> Outcome:
         if count := denormals(output):
             problems.append(f"{count} denormal samples out for {name}")
     silence = rig.render(np.zeros(bench.frames(), np.float32))
-    problems += output_problems(rig, silence, "for silence")
+    problems += output_problems(rig, silence, "for silence", settle=True)
     if count := denormals(silence):
         problems.append(f"{count} denormal samples out for silence")
     return verdict(problems, "no NaN, infinity or denormal came out for noise at three levels and for silence")
