@@ -8,21 +8,29 @@ import pytest
 import scuff
 from support.test_plugins import (
     ALLOCATES_IN_PROCESS_ID,
+    AUDIO_PORTS_FAIL_ID,
     CRASH_IN_ACTIVATE_ID,
     CRASH_IN_INIT_ID,
+    CRASH_ON_LOAD_FILE,
+    CREATION_FAULTS_FILE,
     DENORMALS_ID,
+    EMPTY_FILE,
     FAULTS_FILE,
     FAULTY_ID,
     FORGETS_STATE_ID,
     GAIN_ID,
     HANG_IN_INIT_ID,
     HOST_CALLBACKS_ID,
+    HOSTILE_EXEC_ID,
+    HOSTILE_FILE,
+    HOSTILE_SPIN_ID,
     INSTRUMENT_ID,
     LATENCY_ID,
     LEAK_ID,
     LYING_LATENCY_ID,
     NONDETERMINISTIC_ID,
     PLUGINS_FILE,
+    TOO_MANY_PARAMS_ID,
     VALIDATION_FILE,
     WRONG_THREAD_ID,
     twin,
@@ -118,3 +126,23 @@ def test_a_plugin_that_dies_or_hangs_while_loading_fails_the_load_test_alone(tes
     assert [(r.name, r.passed) for r in report.results] == [("load", False)], explain(report)
     detail = report.result("load").detail
     assert ("stopped answering" if plugin_id == HANG_IN_INIT_ID else "crashed") in detail, detail
+
+
+# Plugins that cannot be used at all: each fails loading (which creates, activates and processes
+# one block), the only test that can run.
+UNUSABLE = [
+    (CREATION_FAULTS_FILE, TOO_MANY_PARAMS_ID, "100,001"),
+    (CREATION_FAULTS_FILE, AUDIO_PORTS_FAIL_ID, "audio port"),
+    (CRASH_ON_LOAD_FILE, None, "crashed"),
+    (EMPTY_FILE, None, "holds no plugins"),
+    (HOSTILE_FILE, HOSTILE_EXEC_ID, "crashed"),
+    (HOSTILE_FILE, HOSTILE_SPIN_ID, "missed an audio cycle"),
+]
+
+
+@pytest.mark.parametrize(("file", "plugin_id", "said"), UNUSABLE, ids=[f"{u[0]}:{u[1]}" for u in UNUSABLE])
+def test_a_plugin_that_cannot_be_used_fails_loading_alone(test_plugins, file, plugin_id, said):
+    with scuff.Client(load_timeout=3.0) as client:
+        report = scuff.validate(test_plugins / file, plugin_id=plugin_id, seed=SEED, seconds=SECONDS, client=client)
+    assert [(r.name, r.passed) for r in report.results] == [("load", False)], explain(report)
+    assert said in report.result("load").detail, report.result("load").detail
