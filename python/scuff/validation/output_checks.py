@@ -80,9 +80,11 @@ def reset(bench: Bench) -> Outcome:
         again.set_param(param, value)
     remade = Rig(rig.group, rig.sandbox, again, bench.log)
     renders = {"re-created in the same process": remade.render(signal)}
-    # Nothing saved: the restart sets the values again on a fresh instance, so that a plugin
-    # that does not restore its state fails the state tests alone.
+    # The values are set again after the restart (rather than left to the state), so that a
+    # plugin that does not restore its state fails the state tests alone.
     rig.sandbox.restart()
+    for param, value in values.items():
+        again.set_param(param, value)
     renders["after its sandbox restarted"] = remade.render(signal)
     differ = {what: difference(expected, got) for what, got in renders.items()}
     problems = [f"renders differently {what} (by up to {off:.3g})" for what, off in differ.items()
@@ -90,7 +92,7 @@ def reset(bench: Bench) -> Outcome:
     if problems and differ_between_fresh_instances(bench, values, signal, expected):
         return Outcome(True, "not judged: two fresh instances with the same values differ (see determinism)")
     return verdict(problems, "renders the same when re-created in the same process and after its sandbox "
-                             "restarted (state restored)")
+                             "restarted")
 
 
 CHECKS = (
