@@ -1,4 +1,5 @@
-"""Development sessions: `nox -s tests`, `lint`, `flaky`, `bench`, `fuzz`, `sanitize`, `wheels`, `wheel_smoke`, `demo`."""
+"""Development sessions: `nox -s tests`, `lint`, `flaky`, `bench`, `fuzz`, `sanitize`, `validate_zam`, `wheels`,
+`wheel_smoke`, `demo`."""
 
 from __future__ import annotations
 
@@ -111,6 +112,14 @@ def sanitize(session: nox.Session) -> None:
     # --capture=sys leaves descriptor 2 alone, so a report from the test process itself
     # reaches the terminal before the process stops.
     session.run("pytest", "--capture=sys", "-k", SANITIZE_DESELECT, *(session.posargs or ["tests"]), env=env)
+
+
+@nox.session
+def validate_zam(session: nox.Session) -> None:
+    """The long form of the zam validation: every zam plugin at strictness 7 with signals of 2 s."""
+    install_scuff(session, "test")
+    session.run("pytest", "tests/test_validate_zam.py", *session.posargs,
+                env={"SCUFF_VALIDATE_SECONDS": "2.0", "SCUFF_VALIDATE_STRICTNESS": "7"})
 
 
 @nox.session

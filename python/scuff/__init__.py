@@ -38,6 +38,8 @@ from .inspection.latency_diff import LatencyDiff, Significance, latency_diff
 from .inspection.report import InspectionReport
 from .process.exits import Reason
 from .scan.plugin_info import BrokenPlugin, PluginInfo
+from .validation.report import ValidationReport, ValidationResult
+from .validation.validator import validate
 from .wire.param import Param
 
 # The one version number lives in pyproject.toml.
@@ -92,10 +94,13 @@ __all__ = [
     "StateError",
     "Transport",
     "UnknownPluginError",
+    "ValidationReport",
+    "ValidationResult",
     "events_from_midi",
     "inspect",
     "latency_diff",
     "remove_settings_home",
     "settings_home",
     "settings_homes",
+    "validate",
 ]

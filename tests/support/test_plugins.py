@@ -18,6 +18,7 @@ HANG_ON_LOAD_FILE = "scuff-test-hang-on-load.clap"
 EMPTY_FILE = "scuff-test-empty.clap"
 HOSTILE_FILE = "scuff-test-hostile.clap"
 CREATION_FAULTS_FILE = "scuff-test-creation-faults.clap"
+VALIDATION_FILE = "scuff-test-validation.clap"
 
 # Executables, in the same directory: C++ tests that print one line per case and exit with 0 when
 # every case passed, and the raw round trip (`scuff-ping-pong spin|futex ROUNDS`, one ns per line).
@@ -99,6 +100,14 @@ HOSTILE_FILE_IDS = (
     HOSTILE_WRITE_DEEP_ID, HOSTILE_SIGNAL_HOST_ID, HOSTILE_READ_MANY_ID, HOSTILE_X11_SNOOP_ID, KEEP_SETTINGS_ID,
     KEEP_SETTINGS_OTHER_VENDOR_ID)
 HOSTILE_TARGET_VARIABLE = "SCUFF_HOSTILE_TARGET"
+
+# In VALIDATION_FILE: stereo copies that each break one rule scuff.validate checks.
+ALLOCATES_IN_PROCESS_ID = "org.scuff.test.allocates-in-process"  # malloc and free in every process call
+DENORMALS_ID = "org.scuff.test.denormals"  # frame 0 of every channel of every block is 1e-40
+FORGETS_STATE_ID = "org.scuff.test.forgets-state"  # the gain, whose load accepts and ignores any state
+WRONG_THREAD_ID = "org.scuff.test.wrong-thread"  # calls params.rescan and state.mark_dirty from process
+NONDETERMINISTIC_ID = "org.scuff.test.nondeterministic"  # each frame scaled by a random factor in [0.999, 1.001]
+VALIDATION_FILE_IDS = (ALLOCATES_IN_PROCESS_ID, DENORMALS_ID, FORGETS_STATE_ID, WRONG_THREAD_ID, NONDETERMINISTIC_ID)
 
 # Gain and faulty: "Gain" in dB, output = input * 10 ** (gain / 20).
 GAIN_PARAM_ID = 0

@@ -4,7 +4,9 @@
 #include <cstring>
 
 #include "clap/device.hpp"
+#include "core/realtime_watch.hpp"
 #include "core/thread_roles.hpp"
+#include "core/thread_rules.hpp"
 #include "scuff/version.hpp"
 
 namespace scuff::sbox {
@@ -31,6 +33,9 @@ struct ClapDeviceHost {
     static ClapDevice& device(const clap_host_t* host) { return *static_cast<ClapDevice*>(host->host_data); }
 
     static void raise(std::atomic<bool>& flag, ClapDevice& device) { device.raise(flag); }
+    static bool main_thread(const clap_host_t* host, const char* call) {
+        return on_main_thread_or_report(device(host).services_, device(host).id(), call);
+    }
 
     // --- clap_host ---
     static const void* get_extension(const clap_host_t*, const char* id);
@@ -46,6 +51,7 @@ struct ClapDeviceHost {
 
     // --- clap.log ---
     static void log(const clap_host_t* host, clap_log_severity severity, const char* message) {
+        RealtimePause host_work;
         device(host).services_.log(device(host).id(), severity_of(severity), message ? message : "");
     }
 
@@ -55,22 +61,26 @@ struct ClapDeviceHost {
 
     // --- clap.params ---
     static void params_rescan(const clap_host_t* host, clap_param_rescan_flags) {
+        main_thread(host, "clap.params.rescan");
         raise(device(host).params_changed_, device(host));
     }
     static void params_clear(const clap_host_t*, clap_id, clap_param_clear_flags) {
         // The client keeps no per-parameter automation or modulation to clear.
     }
     static void params_request_flush(const clap_host_t* host) {
+        off_audio_thread_or_report(device(host).services_, device(host).id(), "clap.params.request_flush");
         raise(device(host).wants_flush_, device(host));
     }
 
     // --- clap.state ---
     static void state_mark_dirty(const clap_host_t* host) {
+        main_thread(host, "clap.state.mark_dirty");
         raise(device(host).state_dirty_, device(host));
     }
 
     // --- clap.latency ---
     static void latency_changed(const clap_host_t* host) {
+        main_thread(host, "clap.latency.changed");
         raise(device(host).latency_changed_, device(host));
     }
 
@@ -96,7 +106,7 @@ struct ClapDeviceHost {
     }
     static bool gui_request_hide(const clap_host_t*) { return false; }
     static void gui_closed(const clap_host_t* host, bool was_destroyed) {
-        if (!thread_roles().is_main_thread()) return;
+        if (!main_thread(host, "clap.gui.closed")) return;
         ClapDevice& self = device(host);
         if (self.editor_) {
             self.editor_->closed_by_plugin(was_destroyed);
@@ -106,11 +116,12 @@ struct ClapDeviceHost {
 
     // --- clap.timer-support ---
     static bool register_timer(const clap_host_t* host, uint32_t period_ms, clap_id* timer_id) {
-        SCUFF_ASSERT_MAIN_THREAD();
+        // The timers belong to the main loop; a request from elsewhere is refused.
+        if (!main_thread(host, "clap.timer-support.register_timer")) return false;
         return device(host).services_.register_timer(device(host).id(), period_ms, timer_id);
     }
     static bool unregister_timer(const clap_host_t* host, clap_id timer_id) {
-        SCUFF_ASSERT_MAIN_THREAD();
+        if (!main_thread(host, "clap.timer-support.unregister_timer")) return false;
         return device(host).services_.unregister_timer(device(host).id(), timer_id);
     }
 };

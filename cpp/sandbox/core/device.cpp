@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/midi_message.hpp"
+#include "core/realtime_watch.hpp"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
 #include "core/time_order.hpp"
@@ -292,6 +293,8 @@ void Device::process(uint32_t frames, const CycleContext& context) {
     }
     auto changes = collect_param_changes(frames);
     auto events = collect_events(frames, context.panic);
+    // Counts, to the end of the call, what the plugin does that real-time code must not.
+    RealtimeWatch watch(id(), services_);
     bool processed;
     if (timing_) {
         take_stats_reset();

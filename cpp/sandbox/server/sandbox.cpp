@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "core/realtime_watch.hpp"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
 
@@ -170,9 +171,13 @@ void Sandbox::service_devices() {
     }
 }
 
-void Sandbox::wake_main_loop() { wake_.signal(); }
+void Sandbox::wake_main_loop() {
+    RealtimePause own_work;
+    wake_.signal();
+}
 
 void Sandbox::log(uint32_t device, LogSeverity severity, const std::string& message) {
+    RealtimePause own_work;
     {
         std::lock_guard lock(log_mutex_);
         // A plugin that logs without end must not exhaust the sandbox's memory.

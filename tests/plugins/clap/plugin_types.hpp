@@ -49,4 +49,11 @@ extern const PluginType hostile_x11_snoop_type;
 extern const PluginType keep_settings_type;
 extern const PluginType keep_settings_other_vendor_type;
 
+// scuff-test-validation.clap
+extern const PluginType allocates_in_process_type;
+extern const PluginType denormals_type;
+extern const PluginType forgets_state_type;
+extern const PluginType wrong_thread_type;
+extern const PluginType nondeterministic_type;
+
 } // namespace scuff_test
