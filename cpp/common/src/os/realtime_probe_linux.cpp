@@ -144,8 +144,6 @@ struct Real {
 Real<int (*)(pthread_mutex_t*)> real_mutex_lock{"pthread_mutex_lock"};
 Real<ssize_t (*)(int, void*, size_t)> real_read{"read"};
 Real<ssize_t (*)(int, const void*, size_t)> real_write{"write"};
-Real<int (*)(const char*, int, ...)> real_open{"open"};
-Real<FILE* (*)(const char*, const char*)> real_fopen{"fopen"};
 Real<int (*)(const timespec*, timespec*)> real_nanosleep{"nanosleep"};
 Real<int (*)(clockid_t, int, const timespec*, timespec*)> real_clock_nanosleep{"clock_nanosleep"};
 Real<int (*)(useconds_t)> real_usleep{"usleep"};
@@ -155,8 +153,6 @@ __attribute__((constructor)) void resolve_real_functions() {
     real_mutex_lock.get();
     real_read.get();
     real_write.get();
-    real_open.get();
-    real_fopen.get();
     real_nanosleep.get();
     real_clock_nanosleep.get();
     real_usleep.get();
@@ -233,22 +229,9 @@ ssize_t write(int fd, const void* buffer, size_t size) {
     return real_write.get()(fd, buffer, size);
 }
 
-int open(const char* path, int flags, ...) {
-    note(RealtimeCall::SystemCall, "open");
-    mode_t mode = 0;
-    if ((flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE) {
-        va_list arguments;
-        va_start(arguments, flags);
-        mode = static_cast<mode_t>(va_arg(arguments, int));
-        va_end(arguments);
-    }
-    return real_open.get()(path, flags, mode);
-}
-
-FILE* fopen(const char* path, const char* mode) {
-    note(RealtimeCall::SystemCall, "fopen");
-    return real_fopen.get()(path, mode);
-}
+// open and fopen are wrapped once, by the refusal reports (refusal_reports_linux.cpp), which
+// count them here on the audio thread.
+void scuff_note_realtime_call(const char* name) { note(RealtimeCall::SystemCall, name); }
 
 int nanosleep(const timespec* duration, timespec* remaining) {
     note(RealtimeCall::SystemCall, "nanosleep");

@@ -204,6 +204,10 @@ using scuff::os::takes_mode;
 
 extern "C" {
 
+// The realtime probe's counter of calls a plugin's process call makes (realtime_probe_linux.cpp),
+// where scuff-sbox has one; weak, so that scuff-scan links without it.
+void scuff_note_realtime_call(const char* name) __attribute__((weak));
+
 // --- opening ---
 
 #define SCUFF_OPEN(name)                                                           \
@@ -215,6 +219,7 @@ extern "C" {
             mode = static_cast<mode_t>(va_arg(arguments, int));                    \
             va_end(arguments);                                                     \
         }                                                                          \
+        if (scuff_note_realtime_call != nullptr) scuff_note_realtime_call("open");     \
         SCUFF_NEXT(name, -1, int (*)(const char*, int, ...))                           \
         return report_int(real(path, flags, mode), open_operation(flags), AT_FDCWD, path); \
     }
@@ -263,6 +268,7 @@ SCUFF_CREAT(creat64)
 
 #define SCUFF_FOPEN(name)                                                          \
     FILE* name(const char* path, const char* mode) {                               \
+        if (scuff_note_realtime_call != nullptr) scuff_note_realtime_call("fopen");    \
         SCUFF_NEXT(name, nullptr, FILE* (*)(const char*, const char*))                      \
         FILE* file = real(path, mode);                                             \
         if (file == nullptr) {                                                     \
