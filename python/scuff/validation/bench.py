@@ -147,16 +147,20 @@ class Bench:
         group = self.client.create_group(sample_rate=sample_rate, block_size=block_size, cycle_timeout=2.0)
         self._groups.append(group)
         if realtime_checks:
+            # Through the device's creation too: a confined sandbox's process is replaced by
+            # one with the plugin vendor's settings home when the first device comes.
             with _environment_lock:
                 os.environ[REALTIME_CHECKS_VARIABLE] = "1"
                 try:
                     sandbox = group.create_sandbox()
+                    self.sandboxes.append(sandbox)
+                    device = sandbox.create_device(self.subject.path, plugin_id=self.subject.plugin_id)
                 finally:
                     del os.environ[REALTIME_CHECKS_VARIABLE]
         else:
             sandbox = group.create_sandbox()
-        self.sandboxes.append(sandbox)
-        device = sandbox.create_device(self.subject.path, plugin_id=self.subject.plugin_id)
+            self.sandboxes.append(sandbox)
+            device = sandbox.create_device(self.subject.path, plugin_id=self.subject.plugin_id)
         return Rig(group, sandbox, device, self.log)
 
     def frames(self, sample_rate: float = 48000, seconds: float | None = None) -> int:
