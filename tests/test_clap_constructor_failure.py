@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
+from support.signals import noise
 from support.test_plugins import (
     AUDIO_PORTS_FAIL_ID,
     CREATION_CENSUS_ID,
