@@ -2,7 +2,9 @@
 
 #include "clap/device.hpp"
 #include "core/request_error.hpp"
+#include "scuff/clap_library.hpp"
 #include "scuff/plugin_format.hpp"
+#include "scuff/vst3_module.hpp"
 #include "vst3/device.hpp"
 
 namespace scuff::sbox {

@@ -8,8 +8,12 @@
 #include <string>
 
 #include "core/device.hpp"
-#include "scuff/clap_library.hpp"
-#include "scuff/vst3_module.hpp"
+
+namespace scuff {
+// Known only to plugin_modules.cpp, so that no file including this one sees a format.
+class ClapLibrary;
+class Vst3Module;
+} // namespace scuff
 
 namespace scuff::sbox {
 

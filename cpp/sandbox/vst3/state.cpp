@@ -1,6 +1,5 @@
 #include "vst3/state.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 #include "core/vst3_state_magic.hpp"
