@@ -159,7 +159,9 @@ def test_an_opengl_editor_draws_with_the_sandboxs_own_cookie(group, x, plugin):
 def test_an_opengl_editor_under_an_untrusted_cookie_fails_with_the_reason(group):
     sandbox = group.create_sandbox(limits=scuff.SandboxLimits(x11="untrusted"))
     device = sandbox.create_device("/usr/lib/clap/ZamComp.clap")
-    with pytest.raises(scuff.ScuffError, match="x11='trusted'"):
+    # The plugin gives up on its editor without GLX, or (depending on what its memory
+    # holds) crashes: either way the error says why.
+    with pytest.raises((scuff.EditorError, scuff.SandboxCrashedError), match="x11='trusted'"):
         device.show_editor()
 
 
