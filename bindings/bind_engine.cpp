@@ -1,6 +1,8 @@
 // Engine: one group's block loop, and the runs that release the GIL around it.
 #include <chrono>
 #include <cstring>
+#include <new>
+#include <stdexcept>
 
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
@@ -32,39 +34,94 @@ using RouteTuple = std::tuple<std::shared_ptr<DeviceMemory>, uint32_t, std::shar
 // tempo, beats, seconds, playing, loop active, loop start, loop end, numerator, denominator
 using TransportTuple = std::tuple<double, double, double, bool, bool, double, double, uint16_t, uint16_t>;
 
-uint64_t run_engine(Engine& engine, const std::vector<InputSpec>& inputs,
-                    const std::vector<OutputSpec>& outputs, const std::vector<EventSpec>& events, size_t frames) {
-    std::vector<HostInput> host_inputs;
+// The arrays of a run as the engine takes them, checked against their ports.
+struct HostIo {
+    std::vector<HostInput> inputs;
+    std::vector<HostOutput> outputs;
+    std::vector<HostEvents> events;
+};
+
+HostIo host_io(const std::vector<InputSpec>& inputs, const std::vector<OutputSpec>& outputs,
+               const std::vector<EventSpec>& events, size_t frames) {
+    HostIo io;
     for (const auto& [device, port, array] : inputs) {
         check_port(*device, port, true, array.shape(0));
         if (array.shape(1) < frames) {
             throw nb::value_error("an input array is shorter than the frames to process");
         }
-        host_inputs.push_back({device.get(), port, array.data(), array.shape(1)});
+        io.inputs.push_back({device.get(), port, array.data(), array.shape(1)});
     }
-    std::vector<HostOutput> host_outputs;
     for (const auto& [device, port, array] : outputs) {
         check_port(*device, port, false, array.shape(0));
         if (array.shape(1) < frames) {
             throw nb::value_error("an output array is shorter than the frames to process");
         }
-        host_outputs.push_back({device.get(), port, array.data(), array.shape(1)});
+        io.outputs.push_back({device.get(), port, array.data(), array.shape(1)});
     }
-    std::vector<HostEvents> host_events;
     for (const auto& [device, array] : events) {
         if (array.shape(0) % sizeof(ScheduledEvent) != 0) {
             throw nb::value_error("event records must be whole ScheduledEvent records");
         }
         const auto* records = reinterpret_cast<const ScheduledEvent*>(array.data());
-        host_events.push_back({device.get(), {records, array.shape(0) / sizeof(ScheduledEvent)}});
+        io.events.push_back({device.get(), {records, array.shape(0) / sizeof(ScheduledEvent)}});
     }
+    return io;
+}
+
+uint64_t run_engine(Engine& engine, const std::vector<InputSpec>& inputs,
+                    const std::vector<OutputSpec>& outputs, const std::vector<EventSpec>& events, size_t frames) {
+    HostIo io = host_io(inputs, outputs, events, frames);
     nb::gil_scoped_release release;
-    return engine.run(host_inputs, host_outputs, host_events, frames);
+    return engine.run(io.inputs, io.outputs, io.events, frames);
+}
+
+uint64_t run_engine_chunked(Engine& engine, const std::vector<InputSpec>& inputs,
+                            const std::vector<OutputSpec>& outputs, const std::vector<EventSpec>& events,
+                            size_t frames, const std::vector<std::shared_ptr<ChunkMemory>>& chunks,
+                            uint32_t max_chunk_blocks) {
+    HostIo io = host_io(inputs, outputs, events, frames);
+    // nanobind raises ValueError for the std::invalid_argument of a device missing from its chunk.
+    nb::gil_scoped_release release;
+    return engine.run_chunked(io.inputs, io.outputs, io.events, frames, chunks, max_chunk_blocks);
 }
 
 } // namespace
 
 void bind_engine(nb::module_& m) {
+    using Members = std::vector<std::tuple<std::shared_ptr<DeviceMemory>, bool, bool>>;
+    auto members_of = [](const Members& members) {
+        std::vector<ChunkMemory::Member> result;
+        for (const auto& [device, note_inputs, note_outputs] : members) {
+            result.push_back({device, note_inputs, note_outputs});
+        }
+        return result;
+    };
+    nb::class_<ChunkMemory>(m, "ChunkMemory",
+                            "One sandbox's chunk segment: the inputs, events and outputs of several blocks "
+                            "of its devices, for chunked renders.")
+        .def(
+            "__init__",
+            [members_of](ChunkMemory* self, std::shared_ptr<SandboxSignals> sandbox, const Members& members,
+                         uint32_t blocks, uint32_t max_frames) {
+                try {
+                    new (self) ChunkMemory(std::move(sandbox), members_of(members), blocks, max_frames);
+                } catch (const std::invalid_argument& error) {
+                    throw nb::value_error(error.what());
+                }
+            },
+            "sandbox"_a, "members"_a, "blocks"_a, "max_frames"_a,
+            "members: (device memory, room for note input events, room for note output events), in the "
+            "order the sandbox is told.")
+        .def_static(
+            "bytes_per_block",
+            [members_of](const Members& members, uint32_t max_frames) {
+                return ChunkMemory::bytes_per_block(members_of(members), max_frames);
+            },
+            "members"_a, "max_frames"_a, "What one block costs in a segment of these members.")
+        .def_prop_ro("fd", &ChunkMemory::fd)
+        .def_prop_ro("size", &ChunkMemory::size)
+        .def_prop_ro("blocks", &ChunkMemory::blocks);
+
     nb::class_<Engine>(m, "Engine", "The block loop of one group.")
         .def(nb::init<uint32_t, double>(), "max_frames"_a, "sample_rate"_a)
         .def_prop_ro("max_frames", &Engine::max_frames)
@@ -138,6 +195,10 @@ void bind_engine(nb::module_& m) {
              "Processes `frames` frames: inputs are (device, port, array) to add into input ports,"
              " outputs (device, port, array) to fill from output ports, events (device, record bytes)"
              " sorted by frame. Releases the GIL; returns how many events found no room.")
+        .def("run_chunked", &run_engine_chunked, "inputs"_a, "outputs"_a, "events"_a, "frames"_a, "chunks"_a,
+             "max_chunk_blocks"_a,
+             "run() with many blocks per hand-off to each sandbox holding one of `chunks` (ChunkMemory), at "
+             "most `max_chunk_blocks` per chunk; the output is run()'s to the bit.")
         .def("time_cycles",
              [](Engine& self, size_t count, uint32_t frames) {
                  nb::gil_scoped_release release;

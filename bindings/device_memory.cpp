@@ -1,5 +1,6 @@
 #include "device_memory.hpp"
 
+#include <algorithm>
 #include <new>
 
 namespace scuff::native {
@@ -15,19 +16,29 @@ DeviceMemory::DeviceMemory(std::shared_ptr<SandboxSignals> sandbox,
 
 void DeviceMemory::take_events(uint64_t offset, uint32_t frames) {
     last_event_count_ = 0;
-    header().events_out.drain([&](const NoteEvent& event) {
-        if (event.frame >= frames || event.channel > 15) {
-            return;
-        }
-        // The ring holds at most as many as this buffer; a sandbox that lies about its
-        // indices gets its events dropped by the ring itself.
-        last_events_[last_event_count_++] = event;
-        if (run_event_count_ < run_events_.size()) {
-            run_events_[run_event_count_++] = {offset + event.frame, event};
-        } else {
-            ++dropped_run_events_;
-        }
-    });
+    // The ring holds at most as many as last_events_; a sandbox that lies about its indices
+    // gets its events dropped by the ring itself.
+    header().events_out.drain([&](const NoteEvent& event) { take_event(offset, frames, event); });
+}
+
+void DeviceMemory::take_events(uint64_t offset, uint32_t frames, std::span<const NoteEvent> events) {
+    last_event_count_ = 0;
+    for (size_t index = 0; index < std::min(events.size(), last_events_.size()); ++index) {
+        take_event(offset, frames, events[index]);
+    }
+}
+
+void DeviceMemory::take_event(uint64_t offset, uint32_t frames, const NoteEvent& shared) {
+    NoteEvent event = shared;  // read once: the sandbox may write it meanwhile
+    if (event.frame >= frames || event.channel > 15) {
+        return;
+    }
+    last_events_[last_event_count_++] = event;
+    if (run_event_count_ < run_events_.size()) {
+        run_events_[run_event_count_++] = {offset + event.frame, event};
+    } else {
+        ++dropped_run_events_;
+    }
 }
 
 } // namespace scuff::native

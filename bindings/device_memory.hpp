@@ -47,6 +47,8 @@ public:
     // Takes what the device output in the cycle of `frames` just finished, `offset` frames
     // into the run. Events outside the block are not believed.
     void take_events(uint64_t offset, uint32_t frames);
+    // The same for a block of a chunk, whose events the sandbox wrote to `events`.
+    void take_events(uint64_t offset, uint32_t frames, std::span<const NoteEvent> events);
     void forget_last_events() { last_event_count_ = 0; }
     // Everything the device output during the current run, for the host to read.
     void start_run() {
@@ -57,6 +59,8 @@ public:
     uint64_t dropped_run_events() const { return dropped_run_events_; }
 
 private:
+    void take_event(uint64_t offset, uint32_t frames, const NoteEvent& event);
+
     std::shared_ptr<SandboxSignals> sandbox_;
     DeviceMemoryLayout layout_;
     os::SharedMemory memory_;

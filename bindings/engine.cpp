@@ -111,17 +111,19 @@ void Engine::write_inputs(const std::vector<HostInput>& inputs, size_t offset, u
     }
 }
 
-void Engine::feed_routes(uint32_t frames) {
-    {
-        // Never waits: while set_routes holds the lock, the swap waits for the next cycle.
-        std::unique_lock lock(routes_mutex_, std::try_to_lock);
-        if (lock.owns_lock() && next_routes_) {
-            // Freed by the next set_routes, never on this thread. That call emptied this
-            // slot when it published next_routes_, so nothing is overwritten here.
-            retired_routes_ = std::move(routes_);
-            routes_ = std::move(next_routes_);
-        }
+void Engine::take_new_routes() {
+    // Never waits: while set_routes holds the lock, the swap waits for the next cycle.
+    std::unique_lock lock(routes_mutex_, std::try_to_lock);
+    if (lock.owns_lock() && next_routes_) {
+        // Freed by the next set_routes, never on this thread. That call emptied this
+        // slot when it published next_routes_, so nothing is overwritten here.
+        retired_routes_ = std::move(routes_);
+        routes_ = std::move(next_routes_);
     }
+}
+
+void Engine::feed_routes(uint32_t frames) {
+    take_new_routes();
     std::array<const float*, kMaxChannelsPerPort> source_planes;
     std::array<float*, kMaxChannelsPerPort> target_planes;
     for (auto& route : *routes_) {
@@ -192,18 +194,22 @@ void Engine::take_output_events(size_t offset, uint32_t frames) {
 }
 
 void Engine::advance_transport(uint32_t frames) {
-    if (!(transport_.flags & TransportState::kPlaying)) {
+    advance(transport_, frames, sample_rate_);
+}
+
+void Engine::advance(TransportState& transport, uint32_t frames, double sample_rate) {
+    if (!(transport.flags & TransportState::kPlaying)) {
         return;
     }
-    double seconds = frames / sample_rate_;
-    transport_.position_seconds += seconds;
-    transport_.position_beats += seconds * transport_.tempo / 60.0;
-    double loop = transport_.loop_end_beats - transport_.loop_start_beats;
-    if ((transport_.flags & TransportState::kLoopActive) && loop > 0.0 &&
-        transport_.position_beats >= transport_.loop_end_beats) {
+    double seconds = frames / sample_rate;
+    transport.position_seconds += seconds;
+    transport.position_beats += seconds * transport.tempo / 60.0;
+    double loop = transport.loop_end_beats - transport.loop_start_beats;
+    if ((transport.flags & TransportState::kLoopActive) && loop > 0.0 &&
+        transport.position_beats >= transport.loop_end_beats) {
         // Blocks carry the transport of their first frame, so a loop wraps between blocks.
-        transport_.position_beats -= loop;
-        transport_.position_seconds -= loop * 60.0 / transport_.tempo;
+        transport.position_beats -= loop;
+        transport.position_seconds -= loop * 60.0 / transport.tempo;
     }
 }
 
@@ -249,6 +255,10 @@ void Engine::signal_and_wait(uint32_t frames, Clock::time_point run_deadline) {
         }
         if (control.frames.load(std::memory_order_relaxed) != frames) {
             control.frames.store(frames, std::memory_order_relaxed);
+        }
+        // One block in the device planes, whatever a chunked run asked for last.
+        if (control.chunk_blocks.load(std::memory_order_relaxed) != 0) {
+            control.chunk_blocks.store(0, std::memory_order_relaxed);
         }
         control.requested_cycle.store(++sandbox->cycle, std::memory_order_release);
         os::notify(control.to_sandbox);

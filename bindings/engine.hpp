@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "chunk_memory.hpp"
 #include "device_memory.hpp"
 #include "scuff/connection_feed.hpp"
 #include "sandbox_signals.hpp"
@@ -69,6 +70,15 @@ public:
     uint64_t run(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
                  const std::vector<HostEvents>& events, size_t frames);
 
+    // run() with many blocks per hand-off (docs/graph.md, "Chunked rendering"): each
+    // sandbox of `chunks` is given its blocks a chunk at a time, the sandboxes a chain runs
+    // through working on successive chunks at once; a loop across sandboxes runs block by
+    // block. The output is run()'s to the bit. Sandboxes without a chunk are left out, as if
+    // down. At most `max_chunk_blocks` blocks per chunk.
+    uint64_t run_chunked(const std::vector<HostInput>& inputs, const std::vector<HostOutput>& outputs,
+                         const std::vector<HostEvents>& events, size_t frames,
+                         const std::vector<std::shared_ptr<ChunkMemory>>& chunks, uint32_t max_chunk_blocks);
+
     // The real-time form of run(), for an audio callback: it never waits for the engine's
     // lock (false, and nothing processed, while another thread holds it), allocates nothing
     // once reserve_event_lists() made room for `events`, and no cycle waits for a sandbox
@@ -107,6 +117,7 @@ public:
     std::chrono::nanoseconds sandbox_spin{std::chrono::microseconds(500)};
 
 private:
+    friend class ChunkedRun;
     struct Route {
         RouteSpec spec;
         std::optional<ConnectionFeed> feed;  // audio routes only
@@ -125,6 +136,9 @@ private:
     void count_silenced_cycle();
     void take_output_events(size_t offset, uint32_t frames);
     void advance_transport(uint32_t frames);
+    static void advance(TransportState& transport, uint32_t frames, double sample_rate);
+    // Takes the routes set_routes published, if it is not publishing at this moment.
+    void take_new_routes();
     void read_outputs(const std::vector<HostOutput>& outputs, size_t offset, uint32_t frames);
 
     uint32_t max_frames_;

@@ -80,6 +80,27 @@ def process_stats_bucket_floors() -> list[int]:
     The smallest time, in ns, of each bucket of a device's process-time histogram.
     """
 
+class ChunkMemory:
+    """One sandbox's chunk segment: the inputs, events and outputs of several blocks of its devices, for chunked renders."""
+
+    def __init__(
+        self, sandbox: SandboxSignals, members: Sequence[tuple[DeviceMemory, bool, bool]], blocks: int, max_frames: int
+    ) -> None:
+        """
+        members: (device memory, room for note input events, room for note output events), in the order the sandbox is told.
+        """
+
+    @staticmethod
+    def bytes_per_block(members: Sequence[tuple[DeviceMemory, bool, bool]], max_frames: int) -> int:
+        """What one block costs in a segment of these members."""
+
+    @property
+    def fd(self) -> int: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def blocks(self) -> int: ...
+
 class Engine:
     """The block loop of one group."""
 
@@ -139,6 +160,34 @@ class Engine:
     ) -> int:
         """
         Processes `frames` frames: inputs are (device, port, array) to add into input ports, outputs (device, port, array) to fill from output ports, events (device, record bytes) sorted by frame. Releases the GIL; returns how many events found no room.
+        """
+
+    def run_chunked(
+        self,
+        inputs: Sequence[
+            tuple[
+                DeviceMemory,
+                int,
+                Annotated[NDArray[numpy.float32], dict(shape=(None, None), order="C", device="cpu", writable=False)],
+            ]
+        ],
+        outputs: Sequence[
+            tuple[
+                DeviceMemory, int, Annotated[NDArray[numpy.float32], dict(shape=(None, None), order="C", device="cpu")]
+            ]
+        ],
+        events: Sequence[
+            tuple[
+                DeviceMemory,
+                Annotated[NDArray[numpy.uint8], dict(shape=(None,), order="C", device="cpu", writable=False)],
+            ]
+        ],
+        frames: int,
+        chunks: Sequence[ChunkMemory],
+        max_chunk_blocks: int,
+    ) -> int:
+        """
+        run() with many blocks per hand-off to each sandbox holding one of `chunks` (ChunkMemory), at most `max_chunk_blocks` per chunk; the output is run()'s to the bit.
         """
 
     def time_cycles(self, count: int, frames: int) -> list[int]: ...

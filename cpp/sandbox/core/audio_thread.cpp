@@ -62,9 +62,36 @@ bool AudioThread::run_pending_work() {
     return true;
 }
 
+std::unique_ptr<ChunkArea> AudioThread::set_chunk_area(std::unique_ptr<ChunkArea> area) {
+    SCUFF_ASSERT_AUDIO_THREAD();
+    std::swap(chunk_, area);
+    return area;
+}
+
 void AudioThread::process_cycle(uint32_t frames) {
-    // Copied once, and checked: the client wrote it, and it is not trusted.
+    // Copied once: the client wrote it, and it is not trusted.
     TransportState transport = control_.transport;
+    process_block(frames, transport);
+}
+
+void AudioThread::process_chunk(uint32_t first, uint32_t count) {
+    if (!chunk_) {
+        return;  // no segment to take blocks from: the client gets nothing back
+    }
+    uint32_t available = first < chunk_->blocks() ? chunk_->blocks() - first : 0;
+    uint32_t end = first + std::min(count, available);
+    for (uint32_t index = first; index < end; ++index) {
+        ChunkBlock block = chunk_->block(index);
+        uint32_t frames = std::min(block.frames, max_frames_);
+        chunk_->load(index, frames);
+        process_block(frames, block.transport);
+        chunk_->store(index, frames);
+        // The client measures its deadline from each finished block.
+        control_.chunk_progress.store(index - first + 1, std::memory_order_release);
+    }
+}
+
+void AudioThread::process_block(uint32_t frames, const TransportState& transport) {
     bool sane = std::isfinite(transport.tempo) && transport.tempo > 0.0 && transport.tempo <= 10000.0 &&
                 std::isfinite(transport.position_beats) && std::isfinite(transport.position_seconds) &&
                 std::isfinite(transport.loop_start_beats) && std::isfinite(transport.loop_end_beats) &&
@@ -100,7 +127,12 @@ void AudioThread::loop() {
         }
         seen = cycle;
         auto started = Clock::now();
-        process_cycle(std::min(control_.frames.load(std::memory_order_relaxed), max_frames_));
+        uint32_t chunk_blocks = control_.chunk_blocks.load(std::memory_order_relaxed);
+        if (chunk_blocks == 0) {
+            process_cycle(std::min(control_.frames.load(std::memory_order_relaxed), max_frames_));
+        } else {
+            process_chunk(control_.chunk_first.load(std::memory_order_relaxed), chunk_blocks);
+        }
         auto finished = Clock::now();
         control_.last_cycle_ns.store(
             std::chrono::duration_cast<std::chrono::nanoseconds>(finished - started).count(),

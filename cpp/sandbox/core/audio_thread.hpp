@@ -1,6 +1,7 @@
 #pragma once
 // The sandbox's audio thread: waits for the client to request a cycle, processes
-// every device of the plan in order, and reports the cycle done. Between cycles it
+// every device of the plan in order (once, or for each block of a chunk), and reports the
+// cycle done. Between cycles it
 // runs work that the CLAP thread rules reserve for the audio thread (plan changes,
 // start/stop processing, parameter flushes), handed over by the main thread.
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/chunk_area.hpp"
 #include "core/device.hpp"
 #include "core/process_plan.hpp"
 #include "scuff/shared_layout.hpp"
@@ -33,16 +35,23 @@ public:
     // for the main thread to free.
     std::unique_ptr<ProcessPlan> set_plan(std::unique_ptr<ProcessPlan> plan);
     ProcessPlan& plan() { return *plan_; }
+    // Audio thread (inside run()): the chunk segment of offline renders. Returns the previous
+    // one, for the main thread to free.
+    std::unique_ptr<ChunkArea> set_chunk_area(std::unique_ptr<ChunkArea> area);
+    ChunkArea* chunk_area() { return chunk_.get(); }
 
 private:
     void loop();
     bool run_pending_work();
     void process_cycle(uint32_t frames);
+    void process_chunk(uint32_t first, uint32_t count);
+    void process_block(uint32_t frames, const TransportState& given);
 
     SandboxControlBlock& control_;
     uint32_t max_frames_;
     uint64_t seen_cycle_;
     std::unique_ptr<ProcessPlan> plan_ = std::make_unique<ProcessPlan>();
+    std::unique_ptr<ChunkArea> chunk_;
     // Frames of the last cycle: what the delayed connections read at the next one.
     uint32_t previous_frames_ = 0;
     // The last transport the client gave that made sense, and the last panic seen.

@@ -49,7 +49,8 @@ bool process_stats_enabled() {
 Device::Device(uint32_t id, HostServices& services)
     : services_(services), id_(id), timing_(process_stats_enabled()) {
     changes_.resize(ParamRing::capacity);
-    events_.resize(EventRing::capacity * 2 + kMaxSoundingNotes);
+    // Panic's note-offs, the ring's events, a chunk's given events and the routed ones.
+    events_.resize(EventRing::capacity * 3 + kMaxSoundingNotes);
     routed_.resize(EventRing::capacity);
     out_events_.resize(EventRing::capacity);
     sounding_.resize(kMaxSoundingNotes);
@@ -187,6 +188,12 @@ std::span<const NoteEvent> Device::collect_events(uint32_t frames, bool panic) {
             events_[count++].frame = std::min(event.frame, last_frame);
         }
     });
+    for (NoteEvent event : given_) {
+        if (valid_event(event, note_inputs_)) {
+            events_[count] = event;
+            events_[count++].frame = std::min(event.frame, last_frame);
+        }
+    }
     for (uint32_t i = 0; i < routed_count_; ++i) {
         events_[count] = routed_[i];
         events_[count++].frame = std::min(routed_[i].frame, last_frame);

@@ -133,6 +133,9 @@ public:
     // Events from a connection inside the sandbox, for this device's next process call:
     // those of `events` on `source_port`, delivered to note input `target_port`.
     void receive_events(std::span<const NoteEvent> events, uint16_t source_port, uint16_t target_port);
+    // Events of a chunk's block (core/chunk_area.hpp) for the next process call, after those
+    // of the ring; they stay in shared memory, so each is checked as it is taken. Empty: none.
+    void give_events(std::span<const NoteEvent> events) { given_ = events; }
     // What the device output in its last process call.
     std::span<const NoteEvent> output_events() const { return {out_events_.data(), out_count_}; }
     void flush_params_active();
@@ -220,6 +223,7 @@ private:
     std::vector<NoteEvent> events_;
     std::vector<NoteEvent> routed_;
     uint32_t routed_count_ = 0;
+    std::span<const NoteEvent> given_;
     std::vector<NoteEvent> out_events_;
     uint32_t out_count_ = 0;
     // Notes this device was sent and not yet sent the end of, for a panic.

@@ -2,6 +2,8 @@
 // reply; failures are RequestErrors that become Failure replies.
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <stdexcept>
 
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
@@ -92,6 +94,9 @@ Message Sandbox::destroy_device(uint64_t id, const protocol::DestroyDevice& requ
     on_audio_thread([this, &target] {
         target.stop_processing();
         audio_->plan().remove(&target);
+        if (ChunkArea* chunk = audio_->chunk_area()) {
+            chunk->remove(&target);
+        }
     });
     editors_.forget(target);
     devices_.erase(request.device());
@@ -113,6 +118,75 @@ Message Sandbox::set_plan(uint64_t id, const protocol::SetPlan& request) {
         }
         *plan = audio_->set_plan(std::move(*plan));
     });
+    return ok_reply(id);
+}
+
+namespace {
+
+// The channel counts of `ports`, to compare with what the client says.
+bool same_channels(const std::vector<PortDescription>& ports, const flatbuffers::Vector<uint32_t>* channels) {
+    size_t count = channels ? channels->size() : 0;
+    if (count != ports.size()) {
+        return false;
+    }
+    for (size_t port = 0; port < count; ++port) {
+        if (channels->Get(static_cast<flatbuffers::uoffset_t>(port)) != ports[port].channels) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+Message Sandbox::set_chunk_memory(uint64_t id, const protocol::SetChunkMemory& request) {
+    int fd = socket_.take_fd();
+    if (fd < 0) {
+        throw RequestError(ErrorCode::BadRequest, "no shared memory descriptor came with the request");
+    }
+    os::SharedMemory memory;
+    try {
+        memory = os::SharedMemory::adopt(fd, request.size());
+    } catch (const std::exception& error) {
+        throw RequestError(ErrorCode::BadRequest, error.what());
+    }
+    std::vector<ChunkDeviceShape> shapes;
+    std::vector<Device*> members;
+    if (request.devices()) {
+        for (const auto* entry : *request.devices()) {
+            Device* member = &device(entry->device());
+            if (std::find(members.begin(), members.end(), member) != members.end()) {
+                throw RequestError(ErrorCode::BadRequest,
+                                   "device " + std::to_string(entry->device()) + " appears twice in the chunk");
+            }
+            if (!same_channels(member->inputs(), entry->inputs()) ||
+                !same_channels(member->outputs(), entry->outputs())) {
+                throw RequestError(ErrorCode::BadRequest, "the chunk's ports of device " +
+                                                              std::to_string(entry->device()) +
+                                                              " are not the device's");
+            }
+            ChunkDeviceShape shape;
+            for (const auto& port : member->inputs()) shape.inputs.push_back(port.channels);
+            for (const auto& port : member->outputs()) shape.outputs.push_back(port.channels);
+            shape.note_inputs = entry->note_inputs();
+            shape.note_outputs = entry->note_outputs();
+            shapes.push_back(std::move(shape));
+            members.push_back(member);
+        }
+    }
+    std::optional<ChunkLayout> layout;
+    try {
+        layout.emplace(request.blocks(), options_.max_frames, shapes);
+    } catch (const std::invalid_argument& error) {
+        throw RequestError(ErrorCode::BadRequest, error.what());
+    }
+    if (memory.size() < layout->total_size()) {
+        throw RequestError(ErrorCode::BadRequest, "chunk memory is smaller than its layout");
+    }
+    // Shared with the work item, which may still run after a timeout.
+    auto area = std::make_shared<std::unique_ptr<ChunkArea>>(
+        std::make_unique<ChunkArea>(std::move(memory), std::move(*layout), std::move(members)));
+    on_audio_thread([this, area] { *area = audio_->set_chunk_area(std::move(*area)); });
     return ok_reply(id);
 }
 

@@ -136,6 +136,9 @@ void Sandbox::handle_frame(const std::vector<uint8_t>& frame) {
         case Request::ResizeEditor:
             send(resize_editor(id, *message->request_as_ResizeEditor()));
             break;
+        case Request::SetChunkMemory:
+            send(set_chunk_memory(id, *message->request_as_SetChunkMemory()));
+            break;
         default:
             send(failure_reply(id, ErrorCode::BadRequest, "unknown request"));
         }

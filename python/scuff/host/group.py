@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, TypeAlias, cast, overload
 
 import numpy as np
 
-from .._native import DeviceMemory, Engine
+from .._native import ChunkMemory, DeviceMemory, Engine
 from ..confine.limits import SandboxLimits
 from ..errors import AudioFormatError, SandboxError, ScuffError
 from ..events.layout import RECORD
 from ..events.notes import Event
 from ..events.records import block_counts, to_records
 from ..wire import requests
+from .chunking import CHUNK_BUDGET, MAX_CHUNK_BLOCKS, chunked_by_default, max_chunk_blocks_by_default, sandbox_chunk
 from .device import Device
 from .graph import (
     Connection,
@@ -86,6 +87,14 @@ class Group:
         self._sent_plans: dict[Sandbox, SandboxPlan] = {}
         # The scuff.live.JackHost playing the group, which then runs its cycles.
         self._live: object | None = None
+        # Chunked renders (docs/graph.md, "Chunked rendering"): whether render() chunks when
+        # it does not say, the memory each sandbox's chunk segment may take, and the most
+        # blocks per chunk.
+        self.chunked_render = chunked_by_default()
+        self.chunk_budget = CHUNK_BUDGET
+        self.max_chunk_blocks = max_chunk_blocks_by_default()
+        # Sending chunk segments and running on them is one step for each render.
+        self._render_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (f"<scuff.Group {self.sample_rate:g} Hz, {self.block_size} frames, "
@@ -299,15 +308,17 @@ class Group:
 
     @overload
     def render(self, inputs: Inputs, outputs: OutputKey, *, frames: int | None = None,
-               events: EventMap | None = None) -> np.ndarray: ...
+               events: EventMap | None = None, chunked: bool | None = None) -> np.ndarray: ...
 
     @overload
     def render(self, inputs: Inputs, outputs: Sequence[OutputKey], *,
-               frames: int | None = None, events: EventMap | None = None) -> list[np.ndarray]: ...
+               frames: int | None = None, events: EventMap | None = None,
+               chunked: bool | None = None) -> list[np.ndarray]: ...
 
     def render(self, inputs: Inputs,
                outputs: OutputKey | Sequence[OutputKey], *,
-               frames: int | None = None, events: EventMap | None = None) -> np.ndarray | list[np.ndarray]:
+               frames: int | None = None, events: EventMap | None = None,
+               chunked: bool | None = None) -> np.ndarray | list[np.ndarray]:
         """Processes whole signals, block by block, in native code without the GIL.
 
         `inputs` maps input ports to float32 arrays shaped (channels, frames); `outputs`
@@ -316,6 +327,11 @@ class Group:
         device stands for its first) to scuff.NoteOn, NoteOff, NoteChoke and Midi events,
         whose frames count from the start of the render; each reaches its device at its
         exact frame within the block that holds it.
+
+        `chunked` (by default `chunked_render`, itself on unless SCUFF_RENDER_CHUNKED=0)
+        hands each sandbox many blocks at once, sandboxes along a chain working on
+        successive chunks at the same time; the output is the same to the bit
+        (docs/graph.md, "Chunked rendering").
         """
         single = not isinstance(outputs, (list, tuple))
         # Lists and tuples are several outputs; anything else is one (checked in _run).
@@ -325,7 +341,8 @@ class Group:
         # A sandbox the outputs do not depend on may miss blocks without costing the render.
         needed = self._sandboxes_feeding(output_list)
         watched = [(s, s._signals.missed_cycles, s._signals.alive) for s in needed]
-        results = self._run(inputs, output_list, total, events)
+        use_chunks = self.chunked_render if chunked is None else bool(chunked)
+        results = self._run(inputs, output_list, total, events, chunked=use_chunks)
         lost = [s for s, missed, alive in watched
                 if not alive or s._signals.missed_cycles != missed or not s._signals.alive]
         if lost:
@@ -414,8 +431,22 @@ class Group:
             result.append((device._memory, ordered.view(np.uint8)))
         return result
 
+    def _chunks(self) -> list[ChunkMemory] | None:
+        """Every running sandbox's chunk segment, or None when one cannot have its own: the
+        render then runs block by block. A sandbox that is down needs none."""
+        chunks = []
+        for sandbox in self.sandboxes:
+            if sandbox.state == "running":
+                chunk = sandbox_chunk(sandbox, self.chunk_budget)
+                if chunk is None:
+                    return None
+                chunks.append(chunk)
+            elif sandbox._signals.alive:
+                return None  # starting, or unresponsive: lock-step keeps watching it
+        return chunks
+
     def _run(self, inputs: Inputs, outputs: list[OutputKey],
-             total: int, events: EventMap | None = None) -> list[np.ndarray]:
+             total: int, events: EventMap | None = None, *, chunked: bool = False) -> list[np.ndarray]:
         if self._live is not None:
             raise ScuffError(f"the group is playing live through {self._live!r}; stop it before "
                              "process() or render()")
@@ -437,7 +468,18 @@ class Group:
             native_outputs.append((out_port.device._memory, out_port.index, result))
             results.append(result)
         native_events = self._event_records(events, total)
-        dropped = self._engine.run(native_inputs, native_outputs, native_events, total)
+        dropped: int | None = None
+        if chunked:
+            if not 1 <= self.max_chunk_blocks <= MAX_CHUNK_BLOCKS:
+                raise ScuffError(f"max_chunk_blocks must be between 1 and {MAX_CHUNK_BLOCKS}, "
+                                 f"not {self.max_chunk_blocks!r}")
+            with self._render_lock:
+                chunks = self._chunks()
+                if chunks is not None:
+                    dropped = self._engine.run_chunked(native_inputs, native_outputs, native_events, total,
+                                                       chunks, self.max_chunk_blocks)
+        if dropped is None:
+            dropped = self._engine.run(native_inputs, native_outputs, native_events, total)
         if dropped:
             log.warning("%d note event(s) found no room in a device's event queue and were dropped", dropped)
         return results

@@ -10,6 +10,7 @@ import flatbuffers
 
 from ..protocol import (
     AttachDeviceMemory,
+    ChunkDevice,
     ClientMessage,
     Connection,
     CreateDevice,
@@ -23,6 +24,7 @@ from ..protocol import (
     ParamToText,
     ResizeEditor,
     SaveState,
+    SetChunkMemory,
     SetPlan,
     SetProcessMode,
     ShowEditor,
@@ -107,6 +109,49 @@ def set_plan(devices: list[int], connections: Sequence[PlanConnection] = ()) -> 
         SetPlan.AddDevices(builder, devices_offset)
         SetPlan.AddConnections(builder, connections_offset)
         return Request.SetPlan, SetPlan.End(builder)
+
+    return build
+
+
+@dataclass(frozen=True)
+class ChunkPart:
+    """One device's part of a chunk segment, as SetChunkMemory carries it."""
+
+    device: int
+    inputs: tuple[int, ...]  # channels per audio input port
+    outputs: tuple[int, ...]
+    note_inputs: bool
+    note_outputs: bool
+
+
+def set_chunk_memory(size: int, blocks: int, parts: Sequence[ChunkPart]) -> RequestBody:
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        def uint32_vector(start: Callable[[flatbuffers.Builder, int], None], values: Sequence[int]) -> int:
+            start(builder, len(values))
+            for value in reversed(values):
+                builder.PrependUint32(value)
+            return int(builder.EndVector())
+
+        part_offsets = []
+        for part in parts:
+            inputs = uint32_vector(ChunkDevice.StartInputsVector, part.inputs)
+            outputs = uint32_vector(ChunkDevice.StartOutputsVector, part.outputs)
+            ChunkDevice.Start(builder)
+            ChunkDevice.AddDevice(builder, part.device)
+            ChunkDevice.AddInputs(builder, inputs)
+            ChunkDevice.AddOutputs(builder, outputs)
+            ChunkDevice.AddNoteInputs(builder, part.note_inputs)
+            ChunkDevice.AddNoteOutputs(builder, part.note_outputs)
+            part_offsets.append(ChunkDevice.End(builder))
+        SetChunkMemory.StartDevicesVector(builder, len(part_offsets))
+        for offset in reversed(part_offsets):
+            builder.PrependUOffsetTRelative(offset)
+        devices_offset = builder.EndVector()
+        SetChunkMemory.Start(builder)
+        SetChunkMemory.AddSize(builder, size)
+        SetChunkMemory.AddBlocks(builder, blocks)
+        SetChunkMemory.AddDevices(builder, devices_offset)
+        return Request.SetChunkMemory, SetChunkMemory.End(builder)
 
     return build
 

@@ -14,7 +14,7 @@
 
 namespace scuff {
 
-inline constexpr uint32_t kLayoutVersion = 3;
+inline constexpr uint32_t kLayoutVersion = 4;
 inline constexpr size_t kCacheLine = 64;
 
 // The group's transport at the first frame of a cycle, and the group's panic count.
@@ -44,12 +44,19 @@ struct SandboxControlBlock {
     std::atomic<uint32_t> frames{0};
     // How long the sandbox keeps spinning for the next request after a cycle.
     std::atomic<uint32_t> sandbox_spin_ns{0};
+    // With chunk_blocks 0 the cycle is one block in the device planes (`frames`, `transport`);
+    // otherwise it is blocks chunk_first to chunk_first + chunk_blocks of the chunk segment,
+    // each described there (chunk_layout.hpp). Written before requested_cycle.
+    std::atomic<uint32_t> chunk_first{0};
+    std::atomic<uint32_t> chunk_blocks{0};
 
     // Sandbox -> client: the cycle numbered completed_cycle is finished.
     alignas(kCacheLine) os::IpcEvent to_client;
     std::atomic<uint64_t> completed_cycle{0};
     // Time the sandbox spent processing its last cycle, for statistics.
     std::atomic<uint64_t> last_cycle_ns{0};
+    // Blocks of the current chunk finished so far: the client's deadline runs per block.
+    std::atomic<uint32_t> chunk_progress{0};
 
     // Client -> sandbox: written before requested_cycle, read after it, and never while
     // the sandbox still works on an earlier cycle.
