@@ -125,3 +125,28 @@ def make(test_plugins, plugin_format):
         return sandbox.create_device(test_plugins / file, plugin_id=twin_id)
 
     return create
+
+
+# Whatever renders through the graph runs twice: block by block, and chunked with chunks of
+# 3 blocks, so every render crosses chunk boundaries and every chain of sandboxes pipelines.
+RENDER_MODE_FILES = {"test_render.py", "test_render_dependencies.py", "test_graph_scenarios.py",
+                     "test_graph_changes.py", "test_graph_latency.py", "test_notes.py", "test_transport.py",
+                     "test_recovery.py", "test_faults.py", "test_zam_plugins.py", "test_mixed_formats.py"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.path.name in RENDER_MODE_FILES:
+        metafunc.parametrize("render_mode", ["lockstep", "chunked"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def render_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """How Group.render runs in this test: as groups choose by default, or as its file's
+    parametrization says (groups read the setting when they are created)."""
+    mode = getattr(request, "param", "default")
+    if mode == "lockstep":
+        monkeypatch.setenv("SCUFF_RENDER_CHUNKED", "0")
+    elif mode == "chunked":
+        monkeypatch.setenv("SCUFF_RENDER_CHUNKED", "1")
+        monkeypatch.setenv("SCUFF_CHUNK_BLOCKS", "3")
+    return str(mode)
