@@ -3,6 +3,8 @@ the render only when a requested output depends on it through the graph."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -50,6 +52,20 @@ def test_a_crash_upstream_of_an_output_refuses_the_render_and_names_that_sandbox
     # A crashed sandbox upstream refuses the next render too: its silence would pass as audio.
     with pytest.raises(scuff.SandboxError, match=f"sandbox\\(es\\) {pid} \\(crashed"):
         group.render({faulty: noise(2, 4 * BLOCK)}, downstream)
+
+
+def test_a_hang_upstream_of_an_output_refuses_the_render_within_one_deadline(group, make):
+    faulty = make(group.create_sandbox(), FAULTY_ID)
+    downstream = make(group.create_sandbox(), PASSTHROUGH_ID)
+    group.connect(faulty.output(0), downstream.input(0))
+    faulty.schedule_param("Fault", int(Fault.HANG_IN_PROCESS))
+    pid = faulty.sandbox.pid
+    started = time.monotonic()
+    with pytest.raises(scuff.SandboxError, match=f"sandbox\\(es\\) {pid} .*did not process every block"):
+        group.render({faulty: noise(2, 20 * BLOCK)}, downstream)
+    # One deadline, seen within an eighth of it when chunked, and scheduling on a loaded machine.
+    assert time.monotonic() - started < group.cycle_timeout * (1 + 1 / 8) + 0.5
+    assert faulty.sandbox.late
 
 
 def test_a_crash_of_the_outputs_own_device_refuses_the_render(group, make):
