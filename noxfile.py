@@ -43,6 +43,7 @@ def install_scuff(session: nox.Session, *extras: str) -> None:
 def tests(session: nox.Session) -> None:
     """The whole test suite, against the installed wheel."""
     session.run("python", "ci/check_os_headers.py")
+    session.run("python", "ci/check_include_rules.py")
     install_scuff(session, "test")
     session.run("pytest", *session.posargs)
 
@@ -50,13 +51,14 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff, mypy --strict on the package, the import rule between its packages
-    (docs/architecture.md) and the OS-layer rule of the native code."""
+    (docs/architecture.md) and the OS-layer and include rules of the native code."""
     session.install("ruff", "mypy", "numpy", "json5", "import-linter")
     session.run("ruff", "check", "python", "tests", "noxfile.py", "ci")
     session.run("mypy")
     # Reads the sources under python/, so it needs no build.
     session.run("lint-imports", "--no-cache", env={"PYTHONPATH": str(ROOT / "python")})
     session.run("python", "ci/check_os_headers.py")
+    session.run("python", "ci/check_include_rules.py")
 
 
 # The fuzz tests: a lying sandbox against the client, a hostile client against scuff-sbox.

@@ -17,6 +17,7 @@
 #include "message_verifier.hpp"
 #include "ping_pong_benchmark.hpp"
 #include "sandbox_signals.hpp"
+#include "scuff/param_limit.hpp"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -108,6 +109,7 @@ NB_MODULE(_native, m) {
     // Groups and devices kept in a program's globals live until the interpreter ends;
     // that is no leak worth a warning on every exit.
     nb::set_leak_warnings(false);
+    m.attr("MAX_PARAMS") = scuff::kMaxParams;
 
     m.def("verify_sandbox_message", [](nb::bytes data) {
         auto [bytes, size] = bytes_of(data);

@@ -12,6 +12,7 @@
 #include "clap/ext/note-ports.h"
 #include "clap/ext/params.h"
 #include "scan_host.hpp"
+#include "scuff/clap_instance.hpp"
 #include "scuff/clap_library.hpp"
 
 namespace scuff::scan {
@@ -106,21 +107,11 @@ void read_instance(const clap_plugin_t* instance, ScannedPlugin& plugin) {
     }
 }
 
-// destroy() is valid after create() whether or not init() succeeded.
-struct InstanceDeleter {
-    void operator()(const clap_plugin_t* instance) const {
-        if (instance->destroy) {
-            instance->destroy(instance);
-        }
-    }
-};
-
 void probe_instance(const ClapLibrary& library, const clap_plugin_descriptor_t& descriptor,
                     ScannedPlugin& plugin) {
     ScanHost host(plugin.id);
     const clap_plugin_factory_t& factory = library.factory();
-    std::unique_ptr<const clap_plugin_t, InstanceDeleter> instance(
-        factory.create_plugin(&factory, host.clap(), descriptor.id));
+    ClapInstance instance(factory.create_plugin(&factory, host.clap(), descriptor.id));
     if (!instance) {
         std::fprintf(stderr, "scuff-scan: [%s] create_plugin failed\n", plugin.id.c_str());
         return;

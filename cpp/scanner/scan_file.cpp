@@ -1,12 +1,10 @@
 #include "scan_file.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <exception>
 #include <string>
-#include <string_view>
 
 #include "clap_scan.hpp"
+#include "scuff/plugin_format.hpp"
 #include "vst3_scan.hpp"
 
 namespace scuff::scan {
@@ -14,22 +12,16 @@ namespace scuff::scan {
 namespace {
 
 struct FormatReader {
-    std::string_view extension;
+    PluginFormat format;
     ScanResult (*scan)(const std::filesystem::path& path, const ScanOptions& options);
 };
 
 // A new plugin format is one more line here. A VST3 plugin is usually a bundle folder
 // named like a file; its reader finds the library inside.
 constexpr FormatReader kReaders[] = {
-    {".clap", scan_clap_file},
-    {".vst3", scan_vst3_file},
+    {PluginFormat::Clap, scan_clap_file},
+    {PluginFormat::Vst3, scan_vst3_file},
 };
-
-std::string lowercase(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
 
 } // namespace
 
@@ -41,16 +33,16 @@ ScanResult scan_file(const std::filesystem::path& path, const ScanOptions& optio
     if (error) {
         absolute = path;
     }
-    // "X.vst3/" names the bundle X.vst3, whose extension a trailing slash would hide.
+    // "X.vst3/" names the bundle X.vst3, and the report names it without the slash.
     if (!absolute.has_filename() && absolute.has_parent_path()) {
         absolute = absolute.parent_path();
     }
 
     ScanResult result;
     result.path = absolute.string();
-    std::string extension = lowercase(absolute.extension().string());
+    PluginFormat format = plugin_format_of(result.path);
     for (const FormatReader& reader : kReaders) {
-        if (extension != reader.extension) {
+        if (format != reader.format) {
             continue;
         }
         try {

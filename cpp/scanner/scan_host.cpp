@@ -6,6 +6,7 @@
 
 #include "clap/ext/thread-check.h"
 #include "scuff/clap_extras.hpp"
+#include "scuff/version.hpp"
 
 namespace scuff::scan {
 
@@ -52,7 +53,7 @@ ScanHost::ScanHost(std::string plugin_id) : plugin_id_(std::move(plugin_id)) {
         "scuff-scan",
         "scuff",
         "",
-        "0.1.0",
+        kVersion,
         &ScanHost::get_extension,
         ignore_request,
         ignore_request,

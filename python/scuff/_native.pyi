@@ -10,6 +10,8 @@ from typing import Annotated
 import numpy
 from numpy.typing import NDArray
 
+MAX_PARAMS: int = 100000
+
 def verify_sandbox_message(data: bytes) -> bool:
     """True if `data` is a well-formed SandboxMessage FlatBuffer."""
 

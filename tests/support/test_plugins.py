@@ -16,6 +16,7 @@ CRASH_ON_LOAD_FILE = "scuff-test-crash-on-load.clap"
 HANG_ON_LOAD_FILE = "scuff-test-hang-on-load.clap"
 EMPTY_FILE = "scuff-test-empty.clap"
 HOSTILE_FILE = "scuff-test-hostile.clap"
+CREATION_FAULTS_FILE = "scuff-test-creation-faults.clap"
 
 # In PLUGINS_FILE.
 GAIN_ID = "org.scuff.test.gain"
@@ -45,6 +46,17 @@ FLOATING_EDITOR_ID = "org.scuff.test.floating-editor"  # its editor only floats,
 FAULTS_FILE_IDS = (
     FAULTY_ID, CRASH_IN_INIT_ID, CRASH_IN_ACTIVATE_ID, HANG_IN_INIT_ID, HANG_IN_ACTIVATE_ID, LEAK_ID,
     EDITOR_FAULTS_ID, FLOATING_EDITOR_ID)
+
+# In CREATION_FAULTS_FILE: plugins a sandbox refuses once it has created them, and a census of them.
+# Each is a stereo copy. The census's read-only "Created" and "Destroyed" (stepped, 0 to 1e9) count
+# the instances of the file's other plugins since the file was loaded: a device of it keeps the file
+# loaded while a test makes the others.
+CREATION_CENSUS_ID = "org.scuff.test.creation-census"
+TOO_MANY_PARAMS_ID = "org.scuff.test.too-many-params"  # declares TOO_MANY_PARAMS parameters
+AUDIO_PORTS_FAIL_ID = "org.scuff.test.audio-ports-fail"  # initialises, then cannot describe its audio ports
+CREATION_FAULTS_FILE_IDS = (CREATION_CENSUS_ID, TOO_MANY_PARAMS_ID, AUDIO_PORTS_FAIL_ID)
+# One more than a sandbox hosts (scuff._native.MAX_PARAMS).
+TOO_MANY_PARAMS = 100_001
 
 # In HOSTILE_FILE: each tries one thing a sandbox's limits forbid, at its first processed
 # block (exec-in-init: in init, for the scanner). The target of a file or network attempt is
@@ -147,8 +159,8 @@ MIDI_EFFECT_TRANSPOSE_PARAM_ID = 0  # "Transpose", stepped, -24..24 semitones, d
 TRANSPORT_PROBE_CHANNELS = 8
 
 # VST3 twins, bundles relative to the same folder. Class ids are the 32 hex digits of the 16-byte
-# VST3 class id, as scuff's scanner reports them: 5C0FF7E5, then FA in the faults bundle (C0 for a
-# controller class), then the class number. Every class but the separate-controller gain is a single
+# VST3 class id, as scuff's scanner reports them: 5C0FF7E5, then FA in the faults bundle, CF in the
+# creation-faults bundle (C0 for a controller class), then the class number. Every class but the separate-controller gain is a single
 # component; none has an editor. Parameter ids, ranges, state blobs and the Fault numbering are the
 # CLAP twins'; parameters travel as VST3 normalized values (plain = min + normalized * (max - min),
 # rounded for stepped ones).
@@ -157,6 +169,8 @@ VST3_FAULTS_BUNDLE = "scuff-test-faults.vst3"
 # The separate-controller gain has a bundle of its own: JUCE-based hosts hand a component without a
 # controller class id the first controller class of its factory.
 VST3_SEPARATE_CONTROLLER_BUNDLE = "scuff-test-separate-controller.vst3"
+
+VST3_CREATION_FAULTS_BUNDLE = "scuff-test-creation-faults.vst3"
 
 # In VST3_PLUGINS_BUNDLE.
 VST3_GAIN_ID = "5C0FF7E5000000000000000000000001"
@@ -191,6 +205,10 @@ VST3_HANG_IN_ACTIVATE_ID = "5C0FF7E5FA0000000000000000000005"
 VST3_FAULTS_BUNDLE_IDS = (
     VST3_FAULTY_ID, VST3_CRASH_IN_INIT_ID, VST3_HANG_IN_INIT_ID, VST3_CRASH_IN_ACTIVATE_ID, VST3_HANG_IN_ACTIVATE_ID)
 
+# In VST3_CREATION_FAULTS_BUNDLE, as in CREATION_FAULTS_FILE.
+VST3_TOO_MANY_PARAMS_ID = "5C0FF7E5CF0000000000000000000001"
+VST3_CREATION_FAULTS_BUNDLE_IDS = (VST3_TOO_MANY_PARAMS_ID,)
+
 # VST3 host callbacks, parameter ids 0.. in this order. "Latency" (stepped, 0 to HOST_CALLBACKS_MAX_LATENCY
 # samples) is adopted at setActive(true), and a change makes the controller call
 # restartComponent(kLatencyChanged). "Ping" set to 1: at the next IRunLoop timer tick the plugin calls
@@ -221,6 +239,8 @@ TWINS = {
     CRASH_IN_ACTIVATE_ID: ((FAULTS_FILE, CRASH_IN_ACTIVATE_ID), (VST3_FAULTS_BUNDLE, VST3_CRASH_IN_ACTIVATE_ID)),
     HANG_IN_INIT_ID: ((FAULTS_FILE, HANG_IN_INIT_ID), (VST3_FAULTS_BUNDLE, VST3_HANG_IN_INIT_ID)),
     HANG_IN_ACTIVATE_ID: ((FAULTS_FILE, HANG_IN_ACTIVATE_ID), (VST3_FAULTS_BUNDLE, VST3_HANG_IN_ACTIVATE_ID)),
+    TOO_MANY_PARAMS_ID: ((CREATION_FAULTS_FILE, TOO_MANY_PARAMS_ID),
+                         (VST3_CREATION_FAULTS_BUNDLE, VST3_TOO_MANY_PARAMS_ID)),
 }
 FORMATS = ("clap", "vst3")
 

@@ -4,8 +4,8 @@
 
 namespace scuff_vst3 {
 
-// Class ids, chosen to read well in hex: 5C0FF7E5 ("scuff test"), then FA for the faults bundle
-// and C0 for a controller class, then the class number. tests/support/test_plugins.py spells the
+// Class ids, chosen to read well in hex: 5C0FF7E5 ("scuff test"), then FA for the faults bundle,
+// CF for the creation-faults bundle and C0 for a controller class, then the class number. tests/support/test_plugins.py spells the
 // same ids as 32 hex digits.
 #define SCUFF_VST3_CID(group, number) \
     {0x5C, 0x0F, static_cast<Steinberg::int8>(0xF7), static_cast<Steinberg::int8>(0xE5), \
@@ -34,6 +34,9 @@ constexpr Steinberg::TUID crash_in_init_cid = SCUFF_VST3_CID(0xFA, 0x02);
 constexpr Steinberg::TUID hang_in_init_cid = SCUFF_VST3_CID(0xFA, 0x03);
 constexpr Steinberg::TUID crash_in_activate_cid = SCUFF_VST3_CID(0xFA, 0x04);
 constexpr Steinberg::TUID hang_in_activate_cid = SCUFF_VST3_CID(0xFA, 0x05);
+
+// In scuff-test-creation-faults.vst3.
+constexpr Steinberg::TUID too_many_params_cid = SCUFF_VST3_CID(0xCF, 0x01);
 
 #undef SCUFF_VST3_CID
 

@@ -28,4 +28,7 @@ extern const ClassEntry hang_in_init_class;
 extern const ClassEntry crash_in_activate_class;
 extern const ClassEntry hang_in_activate_class;
 
+// In scuff-test-creation-faults.vst3.
+extern const ClassEntry too_many_params_class;
+
 } // namespace scuff_vst3

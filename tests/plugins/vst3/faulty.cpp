@@ -1,5 +1,5 @@
 #include "../dsp/faults.hpp"
-#include "../misbehave.hpp"
+#include "../dsp/misbehave.hpp"
 #include "audio_buffers.hpp"
 #include "class_ids.hpp"
 #include "classes.hpp"

@@ -1,4 +1,4 @@
-#include "../misbehave.hpp"
+#include "../dsp/misbehave.hpp"
 #include "class_ids.hpp"
 #include "classes.hpp"
 #include "passthrough.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "../param_text.hpp"
+#include "../dsp/param_text.hpp"
 #include "text16.hpp"
 
 #include "pluginterfaces/vst/ivsteditcontroller.h"
