@@ -10,14 +10,22 @@ from .errors import (
     AudioFormatError,
     EditorError,
     LimitsError,
+    MissingPluginError,
     NoDisplayError,
     ParamError,
     PluginLoadError,
+    PresetError,
+    PresetFormatError,
+    PresetNotFoundError,
     ProtocolError,
     SandboxCrashedError,
     SandboxError,
     SandboxTimeoutError,
     ScuffError,
+    SessionError,
+    SessionFormatError,
+    SessionStateError,
+    SessionVersionError,
     StateError,
     UnknownPluginError,
 )
@@ -28,6 +36,7 @@ from .host.device import Device
 from .host.group import Group
 from .host.ports import InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .host.sandbox import Sandbox
+from .host.session_load import MissingPlugin
 from .host.stats import DeviceStats, ProcessTimeHistogram, SandboxStats
 from .host.status import RestartPolicy, SandboxEvent
 from .host.transport import Transport
@@ -62,6 +71,8 @@ __all__ = [
     "LatencyDiff",
     "LimitsError",
     "Midi",
+    "MissingPlugin",
+    "MissingPluginError",
     "NoteChoke",
     "NoteInputPort",
     "NoteOff",
@@ -72,6 +83,9 @@ __all__ = [
     "ParamError",
     "PluginInfo",
     "PluginLoadError",
+    "PresetError",
+    "PresetFormatError",
+    "PresetNotFoundError",
     "ProcessTimeHistogram",
     "ProtocolError",
     "Reason",
@@ -84,6 +98,10 @@ __all__ = [
     "SandboxError",
     "SandboxTimeoutError",
     "ScuffError",
+    "SessionError",
+    "SessionFormatError",
+    "SessionStateError",
+    "SessionVersionError",
     "Significance",
     "StateError",
     "Transport",

@@ -16,10 +16,12 @@ from ..events.layout import RECORD
 from ..events.notes import Event
 from ..events.records import block_counts, to_records
 from ..wire import requests
+from .async_forms import GroupAsync
 from .device import Device
 from .graph import Connection, GraphPlan, SandboxPlan, channels_connectable, compile_graph, path_latencies
 from .ports import InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .sandbox import Sandbox
+from .sessions import GroupSessions
 from .status import RestartPolicy
 from .transport import Transport
 
@@ -47,7 +49,7 @@ EVENTS_PER_BLOCK = 1024
 log = logging.getLogger("scuff")
 
 
-class Group:
+class Group(GroupSessions, GroupAsync):
     """Sandboxes whose devices are processed together at one sample rate and block size.
 
     Created with `Client.create_group`.
