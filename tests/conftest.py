@@ -25,6 +25,15 @@ def private_scan_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pat
         yield folder
 
 
+@pytest.fixture(autouse=True)
+def private_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
+    """Every test keeps presets in a data folder of its own (XDG_DATA_HOME), never in the
+    user's."""
+    folder = tmp_path_factory.mktemp("data-home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
 # Lines of a sanitizer report, and the exit code the sanitize session gives it.
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer",
                    "ERROR: LeakSanitizer")
