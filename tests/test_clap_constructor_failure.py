@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import noise
 
 import scuff
+from conftest import noise
 from support.test_plugins import (
     AUDIO_PORTS_FAIL_ID,
     CREATION_CENSUS_ID,

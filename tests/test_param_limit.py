@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import noise
 
 import scuff
+from conftest import noise
 from scuff import _native
 from support.test_plugins import TOO_MANY_PARAMS, TOO_MANY_PARAMS_ID
 

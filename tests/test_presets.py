@@ -11,7 +11,6 @@ from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 from support.zam_params import away_from_defaults, to_defaults
 
 
-
 def plugin_state(state: bytes) -> bytes | tuple[bytes, bytes]:
     """What the plugin itself saved: a VST3 device's state also holds the values the host
     set since (in the order they were set), which need not match byte for byte."""

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import scuff
-from support.waiting import wait_until
 from support.sessions import BLOCK, ZAMCOMP_VST3, build_studio, render_studio, sandbox_processes
+from support.waiting import wait_until
 
 
 def test_a_saved_studio_loaded_in_a_new_client_renders_the_same_samples(client, test_plugins, tmp_path):

@@ -9,11 +9,11 @@ import scuff
 
 
 def away_from_defaults(device: scuff.Device, share: float = 0.3) -> dict[int, float]:
-    """Sets every settable parameter `share` of the way through its range (whole numbers for
-    stepped ones, the other end for those whose default lies there) and returns the values
-    the plugin then reports."""
+    """Sets every settable parameter a user sees `share` of the way through its range (whole
+    numbers for stepped ones, another one for those whose default lies there) and returns
+    the values the plugin then reports. Hidden ones, such as DPF's program choice, are left."""
     for param in device.params:
-        if param.is_readonly or param.max <= param.min:
+        if param.is_readonly or param.is_hidden or param.max <= param.min:
             continue
         value = param.min + share * (param.max - param.min)
         if param.is_stepped:
@@ -37,3 +37,19 @@ def pedalboard_name(name: str) -> str:
 
 def normalized(param: scuff.Param, value: float) -> float:
     return (value - param.min) / (param.max - param.min)
+
+
+def load_in_pedalboard(path: object) -> object:
+    """The VST3 bundle hosted in process by pedalboard, without the probe its Python wrapper
+    makes of every parameter's range while loading (about a thousand values each, which costs
+    ZamVerb a minute: it reloads its impulse response on each). Parameters are then reached
+    by name with `_get_parameter`, and set through their raw (normalised) values."""
+    import pedalboard
+    from pedalboard._pedalboard import _PythonExternalPluginMixin
+
+    original = _PythonExternalPluginMixin.__set_initial_parameter_values__
+    _PythonExternalPluginMixin.__set_initial_parameter_values__ = lambda self, values: None  # type: ignore[method-assign]
+    try:
+        return pedalboard.load_plugin(str(path))
+    finally:
+        _PythonExternalPluginMixin.__set_initial_parameter_values__ = original  # type: ignore[method-assign]

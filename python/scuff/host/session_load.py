@@ -77,7 +77,7 @@ def _build(group: Group, manifest: Manifest, states: dict[str, bytes], limits: l
            skip_missing: bool) -> None:
     absent = {(m.path, m.plugin_id) for m in missing}
     devices: dict[str, Device] = {}
-    for entry, sandbox_limits, policy in zip(manifest.sandboxes, limits, policies):
+    for entry, sandbox_limits, policy in zip(manifest.sandboxes, limits, policies, strict=True):
         sandbox = group.create_sandbox(restart_policy=policy, limits=sandbox_limits)
         for device_entry in entry.devices:
             if (device_entry.path, device_entry.plugin_id) in absent:

@@ -36,9 +36,8 @@ def write(preset: VstPreset) -> bytes:
     class_id = preset.class_id.upper().encode("ascii")
     if not _CLASS_ID.fullmatch(class_id):
         raise PresetFormatError(f"a VST3 class id is 32 hex digits, not {preset.class_id!r}")
-    chunks = [(b"Comp", preset.component)]
-    if preset.controller:
-        chunks.append((b"Cont", preset.controller))
+    # "Cont" is written even when empty: some hosts (JUCE's) refuse a preset without it.
+    chunks = [(b"Comp", preset.component), (b"Cont", preset.controller)]
     body = bytearray()
     entries = []
     for chunk_id, data in chunks:

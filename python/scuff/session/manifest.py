@@ -106,7 +106,7 @@ class Manifest:
         except (json.JSONDecodeError, RecursionError):
             raise SessionFormatError(f"{source}: manifest.json is not JSON") from None
         read = _Reader(source)
-        top = read.object(document, "the manifest")
+        top = read.mapping(document, "the manifest")
         if top.get("format") != FORMAT:
             raise SessionFormatError(f"{source} is not a scuff session (its manifest says format "
                                      f"{top.get('format')!r})")
@@ -115,7 +115,7 @@ class Manifest:
             raise SessionVersionError(
                 f"{source} was saved in session format {version} (by scuff "
                 f"{top.get('scuff_version') or 'unknown'}); this scuff reads format {VERSION}: upgrade scuff")
-        transport = read.object(top.get("transport"), "transport")
+        transport = read.mapping(top.get("transport"), "transport")
         loop = transport.get("loop")
         signature = read.array(transport.get("time_signature"), "transport.time_signature", 2, 2)
         sandboxes = tuple(read.sandbox(entry, f"sandboxes[{index}]")
@@ -137,9 +137,7 @@ class Manifest:
                 beats=read.number(transport, "beats", -1e12, 1e12),
                 seconds=read.number(transport, "seconds", -1e12, 1e12),
                 playing=read.boolean(transport, "playing"),
-                loop=None if loop is None else (
-                    read.number({"loop": read.array(loop, "transport.loop", 2, 2)[0]}, "loop", -1e12, 1e12),
-                    read.number({"loop": read.array(loop, "transport.loop", 2, 2)[1]}, "loop", -1e12, 1e12)),
+                loop=None if loop is None else read.pair(loop, "transport.loop"),
                 time_signature=(read.integer({"n": signature[0]}, "n", 1, 1000),
                                 read.integer({"d": signature[1]}, "d", 1, 1000))),
             sandboxes=sandboxes, connections=connections,
@@ -155,7 +153,7 @@ class _Reader:
     def fail(self, what: str) -> SessionFormatError:
         return SessionFormatError(f"{self.source}: the manifest's {what}")
 
-    def object(self, value: object, name: str) -> dict[str, Any]:
+    def mapping(self, value: object, name: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(f"{name} is missing or not an object")
         return value
@@ -171,6 +169,11 @@ class _Reader:
                 or not least <= value <= most:
             raise self.fail(f"{name} is {value!r}, not a number from {least:g} to {most:g}")
         return float(value)
+
+    def pair(self, value: object, name: str) -> tuple[float, float]:
+        start, end = self.array(value, name, 2, 2)
+        return (self.number({f"{name}[0]": start}, f"{name}[0]", -1e12, 1e12),
+                self.number({f"{name}[1]": end}, f"{name}[1]", -1e12, 1e12))
 
     def integer(self, entry: dict[str, Any], name: str, least: int, most: int) -> int:
         value = entry.get(name)
@@ -191,11 +194,11 @@ class _Reader:
         return value
 
     def sandbox(self, value: object, where: str) -> SandboxEntry:
-        entry = self.object(value, where)
-        limits = self.object(entry.get("limits"), f"{where}.limits")
+        entry = self.mapping(value, where)
+        limits = self.mapping(entry.get("limits"), f"{where}.limits")
         policy = entry.get("restart_policy")
         if policy is not None:
-            policy = self.object(policy, f"{where}.restart_policy")
+            policy = self.mapping(policy, f"{where}.restart_policy")
             if set(policy) != {"max_restarts", "window", "backoff", "max_backoff"}:
                 raise self.fail(f"{where}.restart_policy has other fields than a RestartPolicy")
             policy = {"max_restarts": self.integer(policy, "max_restarts", 0, 1 << 20),
@@ -205,7 +208,7 @@ class _Reader:
                                                   for i, d in enumerate(devices)))
 
     def device(self, value: object, where: str) -> DeviceEntry:
-        entry = self.object(value, where)
+        entry = self.mapping(value, where)
         key = self.text(entry, "key", where)
         if not key or not all(c.isalnum() or c in "-_" for c in key):
             raise self.fail(f"{where}.key {key!r} is not a plain name")
@@ -215,9 +218,9 @@ class _Reader:
         digest = self.text(entry, "state_sha256", where)
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise self.fail(f"{where}.state_sha256 is not a SHA-256 digest")
-        params = self.object(entry.get("params"), f"{where}.params")
+        params = self.mapping(entry.get("params"), f"{where}.params")
         values: dict[int, float] = {}
-        for param, number in params.items():
+        for param in params:
             if not (param.isdigit() and len(param) <= 10):
                 raise self.fail(f"{where}.params has a key {param!r} that is not a parameter id")
             values[int(param)] = self.number(params, param, -1e300, 1e300)
@@ -232,7 +235,7 @@ class _Reader:
                            digest, values, editor_size)
 
     def connection(self, value: object, where: str, keys: set[str]) -> ConnectionEntry:
-        entry = self.object(value, where)
+        entry = self.mapping(value, where)
         ends = []
         for end in ("source", "target"):
             key, port = self.array(entry.get(end), f"{where}.{end}", 2, 2)
