@@ -54,7 +54,10 @@ class DevicePresets:
 
     def export_preset(self, path: str | os.PathLike[str]) -> Path:
         """Writes the device's state as a `.vstpreset` file that other VST3 hosts load
-        (VST3 devices only). Returns the path written."""
+        (VST3 devices only). Returns the path written. The file holds what the plugin
+        itself saves: a plugin that takes parameter values only with a block of audio (DPF's,
+        such as the zam plugins) saves values set since its last block only after the next
+        one, so process a block first (`group.process`)."""
         device = cast("Device", self)
         self._require_vst3("export a .vstpreset")
         state = vst3_state.decode(device.save())
