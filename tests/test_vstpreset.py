@@ -4,8 +4,11 @@ Damaged files are refused and leave the device as it was."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import pathlib
 import struct
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -14,6 +17,19 @@ import scuff
 from scuff.presets import vstpreset
 from support.zam import ZAM_VST3_BUNDLES
 from support.zam_params import away_from_defaults, load_in_pedalboard, normalized
+
+_libm = ctypes.CDLL(ctypes.util.find_library("m"))
+
+
+@pytest.fixture(autouse=True)
+def floating_point_environment_kept() -> Iterator[None]:
+    """Plugins loaded in this process (by pedalboard) may leave flush-to-zero on for the
+    thread; the tests after these must not inherit it."""
+    saved = ctypes.create_string_buffer(64)  # fenv_t is 32 bytes on x86-64
+    assert _libm.fegetenv(saved) == 0
+    yield
+    _libm.fesetenv(saved)
+
 
 IDS = [bundle.stem for bundle in ZAM_VST3_BUNDLES]
 
