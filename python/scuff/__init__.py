@@ -12,14 +12,22 @@ from .errors import (
     AudioFormatError,
     EditorError,
     LimitsError,
+    MissingPluginError,
     NoDisplayError,
     ParamError,
     PluginLoadError,
+    PresetError,
+    PresetFormatError,
+    PresetNotFoundError,
     ProtocolError,
     SandboxCrashedError,
     SandboxError,
     SandboxTimeoutError,
     ScuffError,
+    SessionError,
+    SessionFormatError,
+    SessionStateError,
+    SessionVersionError,
     StateError,
     UnknownPluginError,
 )
@@ -30,6 +38,7 @@ from .host.device import Device
 from .host.group import Group
 from .host.ports import InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .host.sandbox import Sandbox
+from .host.session_load import MissingPlugin
 from .host.stats import DeviceStats, ProcessTimeHistogram, SandboxStats
 from .host.status import RestartPolicy, SandboxEvent
 from .host.transport import Transport
@@ -66,6 +75,8 @@ __all__ = [
     "LatencyDiff",
     "LimitsError",
     "Midi",
+    "MissingPlugin",
+    "MissingPluginError",
     "NoteChoke",
     "NoteInputPort",
     "NoteOff",
@@ -76,6 +87,9 @@ __all__ = [
     "ParamError",
     "PluginInfo",
     "PluginLoadError",
+    "PresetError",
+    "PresetFormatError",
+    "PresetNotFoundError",
     "ProcessTimeHistogram",
     "ProtocolError",
     "Reason",
@@ -89,6 +103,10 @@ __all__ = [
     "SandboxError",
     "SandboxTimeoutError",
     "ScuffError",
+    "SessionError",
+    "SessionFormatError",
+    "SessionStateError",
+    "SessionVersionError",
     "SettingsHome",
     "Significance",
     "StateError",

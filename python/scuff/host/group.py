@@ -16,6 +16,7 @@ from ..events.layout import RECORD
 from ..events.notes import Event
 from ..events.records import block_counts, to_records
 from ..wire import requests
+from .async_forms import GroupAsync
 from .device import Device
 from .graph import (
     Connection,
@@ -28,6 +29,7 @@ from .graph import (
 )
 from .ports import InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .sandbox import Sandbox
+from .sessions import GroupSessions
 from .status import RestartPolicy
 from .transport import Transport
 
@@ -55,7 +57,7 @@ EVENTS_PER_BLOCK = 1024
 log = logging.getLogger("scuff")
 
 
-class Group:
+class Group(GroupSessions, GroupAsync):
     """Sandboxes whose devices are processed together at one sample rate and block size.
 
     Created with `Client.create_group`.

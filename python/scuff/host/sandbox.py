@@ -38,6 +38,7 @@ from ..wire.replies import (
     ParamEditedMessage,
     ReplyBody,
 )
+from .async_forms import SandboxAsync
 from .device import Device
 from .stats import SandboxStats, SandboxUsageMeter
 from .status import RestartPolicy, SandboxEvent, SandboxState
@@ -55,7 +56,7 @@ _LOG_LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logg
                logging.ERROR, logging.WARNING]
 
 
-class Sandbox:
+class Sandbox(SandboxAsync):
     """One scuff-sbox process. Created with `Group.create_sandbox`; closed with its group."""
 
     def __init__(self, group: Group, restart_policy: RestartPolicy | None = None,
