@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import scuff
-from conftest import noise
 from scuff import _native
 from support.signals import noise
 from support.test_plugins import CREATION_CENSUS_ID, TOO_MANY_PARAMS, TOO_MANY_PARAMS_ID
