@@ -452,7 +452,7 @@ class Sandbox(SandboxAsync):
             self._set_state("crashed", reason, f"scuff-sbox {detail}", only_from=("running", "unresponsive"))
 
     def _set_state(self, state: SandboxState, reason: Reason, detail: str,
-                   only_from: Collection[SandboxState] | None = None) -> bool:
+                   only_from: Collection[str] | None = None) -> bool:
         """Takes `state` (if the sandbox is in one of `only_from`, when given) and tells the
         listeners; whether it was taken. The check and the change are one step under the
         lock, so a thread acting on a state it read earlier cannot undo a newer one (a
