@@ -74,12 +74,19 @@ LOGIN_FILES = [".config/autostart/planted.desktop", ".config/systemd/user/plante
 
 
 @pytest.mark.parametrize("login_file", LOGIN_FILES)
-def test_a_login_file_lands_in_the_settings_home_and_never_in_the_home_folder(group, bystander, test_plugins,
-                                                                                monkeypatch, home, login_file):
+def test_a_login_file_is_refused_and_never_reaches_the_home_folder(group, bystander, test_plugins, monkeypatch,
+                                                                   home, login_file):
     (home / ".bashrc").write_text("the user's own\n")
     target = home / login_file
-    assert try_on(group, bystander, test_plugins, monkeypatch, HOSTILE_WRITE_DEEP_ID, target) == 0
-    assert (settings_home_of(VENDOR) / login_file).read_text() == "planted\n"
+    # Those places are read-only in every settings home: the attempt is refused, and reported.
+    monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(target))
+    device = hostile(group, test_plugins, HOSTILE_WRITE_DEEP_ID)
+    if not enforced(device.sandbox, VIEW):
+        pytest.skip("no unprivileged user namespaces on this machine")
+    assert attempt(group, device, bystander) == errno.EROFS
+    assert any(r.error == "EROFS" and str(target).startswith(r.path) for r in device.sandbox.refusals)
+    kept = settings_home_of(VENDOR) / login_file
+    assert not kept.exists() or kept.read_text() == ""
     if login_file == ".bashrc":
         assert target.read_text() == "the user's own\n"
     else:
@@ -87,7 +94,7 @@ def test_a_login_file_lands_in_the_settings_home_and_never_in_the_home_folder(gr
         assert target.parent == home or not target.parent.exists()
 
 
-@pytest.mark.parametrize("secret", [".config/other-program/token", ".ssh/id_ed25519", ".bashrc"])
+@pytest.mark.parametrize("secret", [".config/other-program/token", ".ssh/id_ed25519", ".gnupg/private-keys"])
 def test_another_programs_settings_and_the_users_keys_are_out_of_reach(group, bystander, test_plugins,
                                                                       monkeypatch, home, secret):
     (home / secret).parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ with a cookie, as a desktop session's does; a fake HOME keeps the real user's fi
 
 from __future__ import annotations
 
+import errno
 import pathlib
 import secrets
 import socket
@@ -23,6 +24,7 @@ from support.fake_home import make_fake_home
 from support.test_plugins import (
     EDITOR_FAULTS_ID,
     FAULTS_FILE,
+    HOSTILE_CONNECT_UNIX_ID,
     HOSTILE_FILE,
     HOSTILE_READ_ID,
     HOSTILE_TARGET_VARIABLE,
@@ -80,14 +82,18 @@ def group(home, authorised_display, x) -> Iterator[scuff.Group]:
         yield client.create_group(sample_rate=48000, block_size=BLOCK)
 
 
-def snoop(group: scuff.Group, sandbox: scuff.Sandbox, test_plugins: pathlib.Path) -> int:
-    """A snooping plugin made now in `sandbox`, after one block: what it could read."""
-    device = sandbox.create_device(test_plugins / HOSTILE_FILE, plugin_id=HOSTILE_X11_SNOOP_ID)
+def tried(group: scuff.Group, device: scuff.Device) -> int:
+    """The outcome of a hostile plugin's attempt, made in its first block."""
     for _ in range(50):
         group.process({device: np.zeros((2, BLOCK), np.float32)}, device)
         if device.get_param("Result") != -1:
             return int(device.get_param("Result"))
-    raise AssertionError("the snooping plugin never tried")
+    raise AssertionError("the hostile plugin never tried")
+
+
+def snoop(group: scuff.Group, sandbox: scuff.Sandbox, test_plugins: pathlib.Path) -> int:
+    """A snooping plugin made now in `sandbox`: what it could read."""
+    return tried(group, sandbox.create_device(test_plugins / HOSTILE_FILE, plugin_id=HOSTILE_X11_SNOOP_ID))
 
 
 def show_an_editor(sandbox: scuff.Sandbox, test_plugins: pathlib.Path) -> scuff.Device:
@@ -124,9 +130,16 @@ def test_a_trusted_sandbox_gets_a_cookie_of_its_own_never_the_sessions(group, te
     # The session's authority file is outside its view.
     monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(authorised_display[1]))
     reader = group.create_sandbox().create_device(test_plugins / HOSTILE_FILE, plugin_id=HOSTILE_READ_ID)
-    group.process({reader: np.zeros((2, BLOCK), np.float32)}, reader)
-    wait_until(lambda: reader.get_param("Result") != -1, what="the read tried")
-    assert reader.get_param("Result") == 2  # ENOENT
+    assert tried(group, reader) == errno.ENOENT
+
+
+def test_only_the_displays_own_socket_is_in_the_view(group, test_plugins, monkeypatch, authorised_display):
+    with xvfb_display() as other:
+        for display, outcome in ((authorised_display[0], 0), (other, errno.ENOENT)):
+            monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, f"/tmp/.X11-unix/X{display.lstrip(':')}")
+            device = group.create_sandbox().create_device(test_plugins / HOSTILE_FILE,
+                                                          plugin_id=HOSTILE_CONNECT_UNIX_ID)
+            assert tried(group, device) == outcome
 
 
 @pytest.mark.parametrize("plugin", ["/usr/lib/clap/ZamComp.clap", "/usr/lib/vst3/ZamComp.vst3"])
@@ -146,7 +159,9 @@ def test_an_opengl_editor_draws_with_the_sandboxs_own_cookie(group, x, plugin):
 def test_an_opengl_editor_under_an_untrusted_cookie_fails_with_the_reason(group):
     sandbox = group.create_sandbox(limits=scuff.SandboxLimits(x11="untrusted"))
     device = sandbox.create_device("/usr/lib/clap/ZamComp.clap")
-    with pytest.raises(scuff.ScuffError, match="x11='trusted'"):
+    # The plugin gives up on its editor without GLX, or (depending on what its memory
+    # holds) crashes: either way the error says why.
+    with pytest.raises((scuff.EditorError, scuff.SandboxCrashedError), match="x11='trusted'"):
         device.show_editor()
 
 

@@ -12,6 +12,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,4 +215,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Confined sandboxes keep their plugins' settings homes in XDG_DATA_HOME: a temporary
+    # one for the run (and every process it starts), never the user's own.
+    with tempfile.TemporaryDirectory(prefix="scuff-bench-data-") as data_home:
+        os.environ["XDG_DATA_HOME"] = data_home
+        sys.exit(main())

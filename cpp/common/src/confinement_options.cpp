@@ -39,6 +39,10 @@ OptionMatch parse_confinement_option(std::string_view name, std::string_view val
                       : name == "--confine-write" ? request.write_paths
                                                   : request.socket_paths;
         paths.emplace_back(value);
+    } else if (name == "--confine-home-read-only") {
+        // Relative to the home folder, and never above it.
+        ok = !value.empty() && value[0] != '/' && value.find("..") == std::string_view::npos;
+        request.home_read_only.emplace_back(value);
     } else if (name == "--confine-home" || name == "--confine-home-source") {
         ok = value.size() > 1 && value[0] == '/';
         (name == "--confine-home" ? request.home : request.home_source) = value;

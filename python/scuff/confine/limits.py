@@ -37,6 +37,16 @@ SYSTEM_WRITABLE = ("/dev/null", "/dev/zero", "/dev/full")
 
 X11_TRUST = ("trusted", "untrusted")
 
+# Where, in a home folder, a login, a desktop session or a shell would run code from: empty
+# and read-only in every settings home, so that a plugin's attempt is refused and reported
+# rather than kept where nothing would run it anyway. A trailing slash: a folder.
+SEALED_IN_HOME = (
+    ".config/autostart/", ".config/systemd/", ".config/environment.d/", ".local/share/systemd/",
+    ".local/share/applications/", ".local/share/dbus-1/", ".ssh/",
+    ".profile", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".zshrc", ".zshenv", ".zprofile",
+    ".zlogin", ".xprofile", ".xsessionrc", ".xinitrc", ".pam_environment",
+)
+
 
 def home_folder() -> Path:
     """The user's home folder, which a confined process sees as its settings home."""
@@ -182,6 +192,8 @@ def confinement_arguments(limits: SandboxLimits, *, private_dir: Path | None,
         args += ["--confine-home", str(home)]
         if settings_home is not None:
             args += ["--confine-home-source", str(settings_home.absolute())]
+        for place in SEALED_IN_HOME:
+            args += ["--confine-home-read-only", place]
     if limits.memory_mb is not None:
         args += ["--confine-memory-mb", str(limits.memory_mb)]
     if limits.cpu_seconds is not None:

@@ -33,7 +33,7 @@ from ..errors import (
     StateError,
 )
 from ..wire import requests
-from ..wire.replies import FailureReply, Ok, ReadyMessage, ReplyBody, ResponseMessage, parse
+from ..wire.replies import EditorReply, FailureReply, Ok, ReadyMessage, ReplyBody, ResponseMessage, parse
 from .control_channel import ControlChannel
 from .event_loop import EventLoop, read_available
 from .executables import executable
@@ -63,6 +63,11 @@ _FAILURE_ERRORS: dict[str, type[ScuffError]] = {
     "NoDisplay": NoDisplayError,
     "EditorFailed": EditorError,
 }
+
+# What an editor that failed under an untrusted X cookie may have lacked.
+UNTRUSTED_EDITOR = (" (under SandboxLimits(x11='untrusted') the X server lets the sandbox make no window inside "
+                    "another client's and gives it only the extensions untrusted clients get, no OpenGL: an "
+                    "embedded editor, or one that draws with OpenGL, needs x11='trusted')")
 
 # After its control socket closes, a process gets this long to exit before it is killed.
 EXIT_GRACE = 0.5
@@ -231,18 +236,24 @@ class SandboxProcess:
         except FutureTimeout:
             self._pending.pop(request_id, None)
             raise SandboxTimeoutError(f"sandbox {self.pid} did not answer within {timeout:g} s") from None
+        except SandboxCrashedError as error:
+            # Some plugins crash rather than fail without OpenGL.
+            if expect is EditorReply and self._untrusted_display():
+                raise SandboxCrashedError(f"{error}{UNTRUSTED_EDITOR}") from None
+            raise
         if isinstance(reply, FailureReply):
             message = reply.message
-            if reply.code == "EditorFailed" and self._x11_item is not None and self.limits.x11 == "untrusted":
-                message += (" (under SandboxLimits(x11='untrusted') the X server lets the sandbox make no window "
-                            "inside another client's and gives it only the extensions untrusted clients get, no "
-                            "OpenGL: an embedded editor, or one that draws with OpenGL, needs x11='trusted')")
+            if reply.code == "EditorFailed" and self._untrusted_display():
+                message += UNTRUSTED_EDITOR
             raise _FAILURE_ERRORS.get(reply.code, SandboxError)(message)
         if not isinstance(reply, expect):
             what = f"sent {type(reply).__name__} in answer to a request for {expect.__name__}"
             self.kill(what, Reason.PROTOCOL_ERROR)
             raise ProtocolError(f"sandbox {self.pid} {what}")
         return reply
+
+    def _untrusted_display(self) -> bool:
+        return self._display_granted and self.limits.x11 == "untrusted"
 
     def kill(self, reason: str, code: Reason = Reason.CRASHED) -> None:
         """Ends the process at once; `reason` and `code` say why, for its exit report."""

@@ -7,6 +7,7 @@
 //   --confine-socket PATH    repeated: Unix sockets it may reach (the X server's)
 //   --confine-home PATH      the home folder, replaced in its view by a scratch home or by
 //   --confine-home-source PATH   the settings home shown there
+//   --confine-home-read-only REL repeated: a place in it shown empty and read-only (REL/: a folder)
 //   --confine-memory-mb N    --confine-cpu-seconds N
 //   --confine-network 1      --confine-exec 1
 #include <string_view>

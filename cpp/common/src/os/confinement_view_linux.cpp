@@ -27,8 +27,9 @@ namespace scuff::os {
 
 namespace {
 
-// What an entry of the view shows, in the order in which one place named twice takes the first.
-enum class Show { home, scratch_home, writable, socket, read_only, link };
+// What an entry of the view shows, in the order in which one place named twice takes the first;
+// `sealed` is a place of the settings home itself, shown read-only.
+enum class Show { home, scratch_home, writable, socket, read_only, link, sealed };
 
 struct Entry {
     std::string target;  // where it appears in the view
@@ -157,12 +158,13 @@ bool show_entry(int root, const Entry& entry, std::string& why) {
         why = std::string("no place for it: ") + std::strerror(errno);
         return false;
     }
+    int source = entry.show == Show::sealed ? target : entry.source;
     int result = entry.show == Show::scratch_home
                      ? mount("tmpfs", fd_path(target).c_str(), "tmpfs", MS_NOSUID | MS_NODEV, kScratchHomeOptions)
-                     : mount(fd_path(entry.source).c_str(), fd_path(target).c_str(), nullptr, MS_BIND | MS_REC, nullptr);
+                     : mount(fd_path(source).c_str(), fd_path(target).c_str(), nullptr, MS_BIND | MS_REC, nullptr);
     why = result == 0 ? "" : std::strerror(errno);
     close(target);
-    if (result != 0 || entry.show != Show::read_only) {
+    if (result != 0 || (entry.show != Show::read_only && entry.show != Show::sealed)) {
         return result == 0;
     }
     // The bind is read-only, whatever Landlock would allow beneath a writable folder above it.
@@ -232,6 +234,11 @@ ViewOutcome enter_view(const ConfinementRequest& request) {
     for (const auto& path : request.socket_paths) {
         collect(entries, path, Show::socket);
     }
+    for (const auto& place : home ? request.home_read_only : std::vector<std::string>{}) {
+        bool folder = place.ends_with('/');
+        std::string target = request.home + "/" + place.substr(0, folder ? place.size() - 1 : place.size());
+        entries.push_back({target, Show::sealed, -1, folder, false, {}});
+    }
     std::stable_sort(entries.begin(), entries.end(), rank_before);
 
     int root = -1;
@@ -247,7 +254,8 @@ ViewOutcome enter_view(const ConfinementRequest& request) {
     }
     std::vector<const Entry*> shown;
     for (const auto& entry : entries) {
-        if (!outcome.error.empty() || already_shown(entry, shown)) {
+        bool homeless = entry.show == Show::sealed && !outcome.home_shown;
+        if (!outcome.error.empty() || homeless || already_shown(entry, shown)) {
             continue;
         }
         std::string why;

@@ -55,7 +55,7 @@ uint64_t hash(std::string_view op, std::string_view path) {
     return h == 0 ? 1 : h;
 }
 
-// True the first time; false again, and when the table is full.
+// True the first time, false again; true once the table is full (the rate still holds).
 bool first_time(uint64_t h) {
     for (size_t probe = 0; probe < kSeen; ++probe) {
         auto& slot = seen[(h + probe) % kSeen];
@@ -70,7 +70,7 @@ bool first_time(uint64_t h) {
             return false;
         }
     }
-    return false;
+    return true;
 }
 
 bool take_token() {

@@ -25,6 +25,9 @@ struct ConfinementRequest {
     // Empty `home`: the home folder is not replaced.
     std::string home;
     std::string home_source;
+    // Places in the home folder shown empty and read-only, made in the settings home if
+    // missing (a trailing slash: a folder): where a login or a shell would run code from.
+    std::vector<std::string> home_read_only;
     bool network = false;
     bool exec = false;
 };
