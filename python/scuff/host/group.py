@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeAlias, cast, overload
 
 import numpy as np
@@ -266,6 +267,17 @@ class Group(GroupSessions, GroupAsync):
             for c in plan.connections]
         sandbox.request(requests.set_plan([device.id for device in plan.order], connections))
         self._sent_plans[sandbox] = plan
+
+    @contextlib.contextmanager
+    def _sending_plans_paused(self, sandbox: Sandbox) -> Iterator[None]:
+        """While a sandbox's process is replaced: no plan is sent to any sandbox, and the new
+        process, which knows none, is sent this sandbox's plan once it is there."""
+        with self._graph_lock:
+            try:
+                yield
+            finally:
+                self._sent_plans.pop(sandbox, None)
+        self._resend_plan(sandbox)
 
     def _resend_plan(self, sandbox: Sandbox) -> None:
         """After a sandbox restarted: it knows no plan yet."""

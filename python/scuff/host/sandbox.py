@@ -335,15 +335,18 @@ class Sandbox(SandboxAsync):
                 return
             old = self._current
             self._replacing = True
-            try:
-                self._signals.alive = False
-                old.kill("replaced by a process fit for the plugin")
-                old.close(timeout=2.0)
-                self._settings_vendor = vendor if new_home else self._settings_vendor
-                self._process = self._start_process()
-            finally:
-                self._replacing = False
-            self._signals.revive()
+            # No plan may be sent while the process is swapped: another thread's graph change
+            # would reach the old process, gone, and fail; the new one is sent the plan after.
+            with self._group._sending_plans_paused(self):
+                try:
+                    self._signals.alive = False
+                    old.kill("replaced by a process fit for the plugin")
+                    old.close(timeout=2.0)
+                    self._settings_vendor = vendor if new_home else self._settings_vendor
+                    self._process = self._start_process()
+                finally:
+                    self._replacing = False
+                self._signals.revive()
 
     def _save_devices_for_move(self, folder: Path) -> None:
         """Saves every device's state for a move to another process: a device whose state

@@ -3,6 +3,7 @@ a failure on the way closes what was built, so the client is left as it was."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from dataclasses import dataclass
@@ -134,7 +135,8 @@ def _connect(group: Group, devices: dict[str, Device], entry: ConnectionEntry, s
 
 
 def _sandbox_limits(fields: dict[str, object], source: str, index: int) -> SandboxLimits:
-    known = {"memory_mb", "cpu_seconds", "allowed_paths", "writable_paths", "network", "allow_exec", "confine"}
+    # The fields of this version's SandboxLimits: a session from a newer one may name limits it cannot keep.
+    known = {field.name for field in dataclasses.fields(SandboxLimits)}
     if not set(fields) <= known:
         raise SessionFormatError(f"{source}: sandbox {index} has unknown limits {sorted(set(fields) - known)}")
     try:
