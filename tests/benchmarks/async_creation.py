@@ -10,29 +10,15 @@ import asyncio
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from fixtures import ZAMCOMP_CLAP
-from stats import fmt_ratio, fmt_seconds, goal
+from stats import Spread, fmt_seconds
 
 import scuff
 
 COUNT = 10
 # "Well under ten times one": the goal for ten side by side, in units of one.
 GOAL = 5.0
-
-
-@dataclass(frozen=True)
-class RatioSpread:
-    """The median of the pairs' ratios, with the lowest and highest."""
-
-    median: float
-    low: float
-    high: float
-
-    @staticmethod
-    def of(ratios: list[float]) -> RatioSpread:
-        return RatioSpread(statistics.median(ratios), min(ratios), max(ratios))
 
 
 async def _in_new_sandboxes(group: scuff.Group, count: int) -> None:
@@ -61,30 +47,32 @@ def _timed(client: scuff.Client, work: Callable[[scuff.Group, int], Awaitable[No
         group.close()
 
 
-def run(pairs: int) -> dict[str, tuple[RatioSpread, float, float]]:
+def run(pairs: int) -> dict[str, tuple[Spread, float, float]]:
     """Per workload: the spread of ten-to-one ratios and the median one and ten, in seconds."""
     results = {}
     with scuff.Client() as client:
         _timed(client, _in_new_sandboxes, 1, False)  # warm the file cache and the first spawn
         for label, work, warm in (("a sandbox and a device each", _in_new_sandboxes, False),
                                   ("devices in one sandbox", _in_one_sandbox, True)):
-            ones, tens, ratios = [], [], []
+            ones, tens = [], []
             for index in range(pairs):
                 order = (1, COUNT) if index % 2 == 0 else (COUNT, 1)
                 times = {count: _timed(client, work, count, warm) for count in order}
                 ones.append(times[1])
                 tens.append(times[COUNT])
-                ratios.append(times[COUNT] / times[1])
-            results[label] = (RatioSpread.of(ratios), statistics.median(ones), statistics.median(tens))
+            results[label] = (Spread.of_ratios(tens, ones), statistics.median(ones), statistics.median(tens))
     return results
 
 
-def report(results: dict[str, tuple[RatioSpread, float, float]], pairs: int) -> None:
+def report(results: dict[str, tuple[Spread, float, float]], pairs: int) -> None:
     print(f"\n{COUNT} async creations side by side against one ({pairs} interleaved pairs)")
     for label, (spread, one, ten) in results.items():
-        print(f"  {label:28} one {fmt_seconds(one):>9}  ten {fmt_seconds(ten):>9}  ten/one "
-              f"{fmt_ratio(spread.median)} (pairs {fmt_ratio(spread.low)} to {fmt_ratio(spread.high)}), "
-              f"goal {goal(spread.median, GOAL)}")
+        print(f"  {label:28} one {fmt_seconds(one):>9}  ten {fmt_seconds(ten):>9}  ten/one {spread}")
+
+
+def goal_lines(results: dict[str, tuple[Spread, float, float]]) -> list[str]:
+    return [f"  {COUNT} async creations ({label}) / one: {spread}  {spread.goal(GOAL)}"
+            for label, (spread, _, _) in results.items()]
 
 
 if __name__ == "__main__":

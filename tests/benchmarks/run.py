@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import against_revision
+import async_creation
 import confinement_overhead
 import crash_recovery
 import cycle_round_trip
@@ -165,6 +166,10 @@ def main() -> int:
     editors = timed_section("editors", durations, lambda: editor_open.run(editor_rounds))
     editor_open.report(editors, editor_rounds)
 
+    async_pairs = 3 if args.quick else 7
+    creations = timed_section("async creation", durations, lambda: async_creation.run(async_pairs))
+    async_creation.report(creations, async_pairs)
+
     stats_cost = timed_section("statistics", durations, lambda: process_stats_cost.run(
         sizes.stats_seconds, sizes.stats_repetitions))
     process_stats_cost.report(stats_cost, sizes.stats_repetitions)
@@ -198,7 +203,8 @@ def main() -> int:
     for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans),
                  *crash_recovery.goal_lines(recovery), *event_cost.goal_lines(events),
                  *confinement_overhead.goal_lines(overhead), *editor_open.goal_lines(editors),
-                 *process_stats_cost.goal_lines(stats_cost), *live_jack.goal_lines(live)]:
+                 *process_stats_cost.goal_lines(stats_cost), *async_creation.goal_lines(creations),
+                 *live_jack.goal_lines(live)]:
         print(line)
 
     print()
