@@ -10,6 +10,7 @@ import scuff
 from support.sessions import sandbox_processes
 from support.signals import noise
 from support.test_plugins import GAIN_ID
+from support.waiting import wait_until
 
 
 @pytest.mark.parametrize("path", ["/usr/lib/clap/ZamCompX2.clap", "/usr/lib/vst3/ZamCompX2.vst3"])
@@ -48,6 +49,9 @@ def test_a_duplicate_that_fails_leaves_no_device(group):
     source = group.create_sandbox().create_device("/usr/lib/clap/ZamComp.clap")
     target = group.create_sandbox()
     target._current.kill("killed by the test")
+    # Until the client has seen the death, fitting the sandbox for the plugin may replace
+    # the gone process with a new one, and the duplicate would simply succeed.
+    wait_until(lambda: target.state == "crashed", what="the sandbox's crash to be seen")
     with pytest.raises(scuff.SandboxError):
         source.duplicate(target)
     assert target.devices == []
