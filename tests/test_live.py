@@ -157,7 +157,9 @@ def test_notes_on_a_jack_midi_port_sound_at_their_frame(client, server, player, 
         assert stats.ignored_midi == 0
     assert_counted_alike(stats, incidents)
     first, y = recorder.recording(0)
-    y = y[sender.start - first:][:total]
+    offset = sender.start - first
+    assert offset >= 0
+    y = y[offset:offset + total]
     assert y.size == total
     # Each note from its exact frame to its end, silence around them.
     increment = 2 * np.pi * 440.0 / SAMPLE_RATE
