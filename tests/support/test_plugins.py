@@ -323,6 +323,11 @@ class Fault(enum.IntEnum):
     HANG_IN_LOAD = 10
     CRASH_IN_FLUSH = 11  # at the flush after the one that armed it
     HANG_IN_FLUSH = 12  # likewise
+    LATE_ONCE_IN_PROCESS = 13  # the next process call sleeps LATE_SLEEP_SECONDS, then plays on; once per change
+
+
+# How long a LATE_ONCE_IN_PROCESS call sleeps (late_sleep in tests/plugins/dsp/misbehave.hpp).
+LATE_SLEEP_SECONDS = 0.020
 
 
 def build_test_plugins(build_dir: pathlib.Path) -> pathlib.Path:
