@@ -192,10 +192,10 @@ TRANSPORT_PROBE_CHANNELS = 8
 
 # VST3 twins, bundles relative to the same folder. Class ids are the 32 hex digits of the 16-byte
 # VST3 class id, as scuff's scanner reports them: 5C0FF7E5, then FA in the faults bundle, CF in the
-# creation-faults bundle, DE in the validation bundle (C0 for a controller class), then the class number. Every class but the
-# separate-controller gain is a single component; none has an editor. Parameter ids, ranges, state
-# blobs and the Fault numbering are the CLAP twins'; parameters travel as VST3 normalized values
-# (plain = min + normalized * (max - min), rounded for stepped ones).
+# creation-faults bundle, DE in the validation bundle (C0 for a controller class), then the class
+# number. Every class but the separate-controller gain is a single component; none has an editor.
+# Parameter ids, ranges, state blobs and the Fault numbering are the CLAP twins'; parameters travel
+# as VST3 normalized values (plain = min + normalized * (max - min), rounded for stepped ones).
 VST3_PLUGINS_BUNDLE = "scuff-test-plugins.vst3"
 VST3_FAULTS_BUNDLE = "scuff-test-faults.vst3"
 # The separate-controller gain has a bundle of its own: JUCE-based hosts hand a component without a
