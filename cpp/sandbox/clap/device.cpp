@@ -298,6 +298,17 @@ void ClapDevice::run_deferred_main_thread_work() {
     if (wants_callback_.exchange(false)) {
         plugin_->on_main_thread(plugin_.get());
     }
+    if (gui_closed_.exchange(false)) {
+        editor_closed_by_plugin(gui_destroyed_.exchange(false));
+    }
+}
+
+void ClapDevice::editor_closed_by_plugin(bool was_destroyed) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (editor_) {
+        editor_->closed_by_plugin(was_destroyed);
+    }
+    services_.editor_closed(id());
 }
 
 ModeChange ClapDevice::set_offline(bool offline) {

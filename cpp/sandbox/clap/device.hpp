@@ -62,6 +62,8 @@ private:
                         const TransportState* transport) override;
     void flush_plugin(std::span<const ParamChange> changes, bool active) override;
     void run_deferred_main_thread_work() override;
+    // Main thread: the plugin closed its editor (clap.gui.closed).
+    void editor_closed_by_plugin(bool was_destroyed);
     void planes_ready() override;
 
     // Builds the clap_host_t whose callbacks lead back to this device (clap/host.cpp).
@@ -99,6 +101,9 @@ private:
     int64_t steady_time_ = 0;
 
     std::atomic<bool> wants_callback_{false};
+    // clap.gui.closed from another thread than the main one, for the main loop to act on.
+    std::atomic<bool> gui_closed_{false};
+    std::atomic<bool> gui_destroyed_{false};
     // Sorted, read once at creation: the audio thread looks meters up here without locks.
     std::vector<uint32_t> readonly_params_;
 };

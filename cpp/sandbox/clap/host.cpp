@@ -106,12 +106,14 @@ struct ClapDeviceHost {
     }
     static bool gui_request_hide(const clap_host_t*) { return false; }
     static void gui_closed(const clap_host_t* host, bool was_destroyed) {
-        if (!main_thread(host, "clap.gui.closed")) return;
+        // [thread-safe] (clap/ext/gui.h): from another thread, the main loop acts on it.
         ClapDevice& self = device(host);
-        if (self.editor_) {
-            self.editor_->closed_by_plugin(was_destroyed);
+        if (thread_roles().is_main_thread()) {
+            self.editor_closed_by_plugin(was_destroyed);
+            return;
         }
-        self.services_.editor_closed(self.id());
+        if (was_destroyed) self.gui_destroyed_ = true;
+        raise(self.gui_closed_, self);
     }
 
     // --- clap.timer-support ---
