@@ -4,6 +4,7 @@ frames) arrays, outputs written beside their name and renamed so a failed job le
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from dataclasses import dataclass
@@ -34,11 +35,13 @@ def read_audio(path: Path) -> AudioInput:
 
     try:
         data = path.read_bytes()
-        info = soundfile.info(str(path))
-        samples, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        # Read once: the checksum and the samples come from the same bytes.
+        with soundfile.SoundFile(io.BytesIO(data)) as file:
+            container, subtype, rate = file.format, file.subtype, file.samplerate
+            samples = file.read(dtype="float32", always_2d=True)
     except (OSError, RuntimeError, TypeError) as error:
         raise ScuffError(f"cannot read {path} as audio: {error}") from error
-    return AudioInput(np.ascontiguousarray(samples.T), float(rate), info.format, info.subtype,
+    return AudioInput(np.ascontiguousarray(samples.T), float(rate), container, subtype,
                       hashlib.sha256(data).hexdigest())
 
 

@@ -41,6 +41,12 @@ class Job:
     subtype: str | None = None
 
     def __post_init__(self) -> None:
+        # Paths given as strings work too.
+        object.__setattr__(self, "output", Path(self.output))
+        for name in ("input", "midi"):
+            value = getattr(self, name)
+            if isinstance(value, (str, os.PathLike)):
+                object.__setattr__(self, name, Path(value))
         if isinstance(self.input, np.ndarray) and self.sample_rate is None:
             raise ScuffError(f"job {self.output}: an array input needs its sample_rate")
         if self.input is None and self.midi is None and self.seconds is None:
