@@ -158,7 +158,7 @@ def test_an_instrument_plays_each_jobs_midi_file_with_its_own_parameters(test_pl
         song.save(tmp_path / f"{index}.mid")
         jobs.append(batch.Job(output=tmp_path / "out" / f"{index}.flac", midi=tmp_path / f"{index}.mid",
                               chain=batch.Chain.of([batch.Plugin(test_plugins / PLUGINS_FILE, INSTRUMENT_ID)]),
-                              params=volume, sample_rate=RATE, subtype="FLOAT" if False else None))
+                              params=volume, sample_rate=RATE))
     manifest = batch.render_many(jobs, workers=2)
     assert len(manifest.done) == 3
     for job, volume in zip(jobs, (0.25, 0.5, 1.0), strict=True):

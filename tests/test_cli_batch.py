@@ -45,8 +45,9 @@ def test_files_whose_plugin_crashes_are_named_with_the_reason_and_the_exit_is_1(
     (tmp_path / "in").mkdir()
     for name in ("a.wav", "b.wav"):
         soundfile.write(tmp_path / "in" / name, np.zeros((512, 2), np.float32), 48000)
-    crashing = scuff_cli("batch", tmp_path / "in", tmp_path / "out", "--plugin", f"{test_plugins / FAULTS_FILE}#{FAULTY_ID}",
-                         "--param", "0:Fault=1", "--jobs", "2")
+    plugin = f"{test_plugins / FAULTS_FILE}#{FAULTY_ID}"
+    crashing = scuff_cli("batch", tmp_path / "in", tmp_path / "out", "--plugin", plugin, "--param", "0:Fault=1",
+                         "--jobs", "2")
     assert crashing.returncode == 1
     assert "0 rendered, 0 already done, 2 failed" in crashing.stdout
     assert crashing.stderr.count("failed: ") == 2 and crashing.stderr.count("SIGSEGV") >= 2
