@@ -20,7 +20,8 @@ RATE = 48000
 FRAMES = 4800  # 0.1 s
 # The files the faulty plugin is told to crash or hang on, by their index.
 FAULTS = {9: Fault.CRASH_IN_PROCESS, 23: Fault.HANG_IN_PROCESS, 41: Fault.ABORT_IN_PROCESS}
-BLOCK_TIMEOUT = 0.5
+# Long enough that no block of a well-behaved job misses it on a loaded machine.
+BLOCK_TIMEOUT = 1.0
 
 
 def write_inputs(folder: pathlib.Path, count: int, frames: int = FRAMES) -> list[pathlib.Path]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..batch import jobs_from_folder, render_many
 from ..batch.chain import Plugin
 from ..batch.params import parse_key
+from ..batch.run import MANIFEST_NAME
 from ..errors import ScuffError
 from .commands import Commands
 
@@ -30,7 +31,7 @@ def run_batch(in_dir: Path, out_dir: Path, plugins: list[str], params: list[str]
     if not batch:
         raise ScuffError(f"no audio files in {in_dir}")
     manifest = render_many(batch, workers=jobs, backend="ray" if ray else "local", resume=resume,
-                           ray_address=None if ray in (None, "local") else ray)
+                           manifest=out_dir / MANIFEST_NAME, ray_address=None if ray in (None, "local") else ray)
     for record in manifest.failed:
         print(f"failed: {record.input.get('file', record.key)}: {record.error}", file=sys.stderr)
     print(f"{len(manifest.rendered) - len(manifest.failed)} rendered, {len(manifest.skipped)} already done, "
