@@ -4,7 +4,7 @@ session file."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,12 +38,12 @@ class Chain:
             raise ScuffError("a chain is plugins or a session file, one of the two")
 
     @staticmethod
-    def of(plugins: list[Plugin | str | os.PathLike[str]] | tuple[Plugin | str | os.PathLike[str], ...] | None = None,
-           *, session: str | os.PathLike[str] | None = None) -> Chain:
+    def of(plugins: Sequence[Plugin | str | os.PathLike[str]] = (), *,
+           session: str | os.PathLike[str] | None = None) -> Chain:
         """A chain from plugin references (a Plugin, or a file, id or name) or a session file."""
         if session is not None:
             return Chain(session=Path(session).expanduser())
-        return Chain(plugins=tuple(p if isinstance(p, Plugin) else Plugin(p) for p in plugins or ()))
+        return Chain(plugins=tuple(p if isinstance(p, Plugin) else Plugin(p) for p in plugins))
 
 
 @dataclass(frozen=True)

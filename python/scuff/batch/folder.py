@@ -39,7 +39,7 @@ def jobs_from_folder(in_dir: str | os.PathLike[str], out_dir: str | os.PathLike[
     suffixes = audio_suffixes()
     files = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
                    and not p.is_relative_to(target.resolve()))
-    chain = Chain.of(list(plugins), session=session)
+    chain = Chain.of(plugins, session=session)
     per_file: Sequence[Mapping[str, ParamValue] | Draw]
     if params is None or isinstance(params, Mapping):
         per_file = [dict(params or {})] * len(files)

@@ -13,7 +13,7 @@ from ..errors import ParamError
 from .chain import ParamValue
 
 # A range (low, high) draws uniformly; a list draws one of its values.
-Space = tuple[float, float] | list[ParamValue]
+Space = tuple[float, float] | list[float] | list[int] | list[str] | list[ParamValue]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def random_params(space: Mapping[str, Space], count: int, seed: int) -> list[Dra
                 low, high = choices
                 values[key] = float(rng.uniform(low, high))
             elif choices:
-                picked = choices[int(rng.integers(len(choices)))]
+                picked: ParamValue = choices[int(rng.integers(len(choices)))]
                 values[key] = picked if isinstance(picked, str) else float(picked)
             else:
                 raise ParamError(f"{key}: no values to draw from")
