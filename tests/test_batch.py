@@ -81,6 +81,10 @@ def test_a_batch_where_three_of_fifty_files_crash_or_hang_finishes_the_other_47_
             continue
         record = manifest.records[job.key]
         assert record.attempts == 1 and record.errors == []
+        assert record.chain["plugins"][0] | {"params": None} == {
+            "path": str(test_plugins / FAULTS_FILE), "plugin_id": FAULTY_ID, "name": "Test Faulty",
+            "version": "1.0.0", "format": "clap", "params": None}
+        assert record.input_sha256 == digest(inputs[index]) and record.seconds > 0
         assert record.output_sha256 == digest(job.output)
         assert record.draw == [2026, index] and record.params["0:Gain"] == job.params["0:Gain"]
         expected = direct_render(test_plugins / FAULTS_FILE, FAULTY_ID, read(inputs[index]),
