@@ -42,7 +42,8 @@ fb::Offset<DeviceInfo> device_info(fb::FlatBufferBuilder& builder, const Device&
     return CreateDeviceInfo(builder, device.id(), builder.CreateString(identity.id),
                             builder.CreateString(identity.name), builder.CreateString(identity.vendor),
                             builder.CreateString(identity.version), inputs, outputs, param_vector,
-                            device.latency(), device.note_inputs(), device.note_outputs(), device.has_editor());
+                            device.latency(), device.note_inputs(), device.note_outputs(), device.has_editor(),
+                            device.has_preset_load());
 }
 
 protocol::LogSeverity protocol_severity(sbox::LogSeverity severity) {
