@@ -54,6 +54,7 @@ class DeviceDescription:
     note_inputs: int = 0
     note_outputs: int = 0
     has_editor: bool = False
+    has_preset_load: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def device_description(info: Any) -> DeviceDescription:
         note_inputs=info.NoteInputs(),
         note_outputs=info.NoteOutputs(),
         has_editor=bool(info.HasEditor()),
+        has_preset_load=bool(info.HasPresetLoad()),
     )
 
 
