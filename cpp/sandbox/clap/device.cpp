@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "clap/preset_index.hpp"
 #include "core/param_state.hpp"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
@@ -295,6 +296,11 @@ void ClapDevice::load_preset(const PresetLocation& location) {
     }
     // A preset replaces the plugin's state: the parameters may have changed with it.
     raise(params_changed_);
+}
+
+std::vector<ListedPreset> ClapDevice::list_presets() {
+    SCUFF_ASSERT_MAIN_THREAD();
+    return index_presets(*library_, identity().id);
 }
 
 void ClapDevice::preset_load_failed(int32_t os_error, const char* message) {

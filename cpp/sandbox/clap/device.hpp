@@ -53,6 +53,7 @@ public:
     EditorSize resize_editor(EditorSize wanted) override { return editor_->resize(wanted); }
     bool has_preset_load() const override { return preset_load_ != nullptr; }
     void load_preset(const PresetLocation& location) override;
+    std::vector<ListedPreset> list_presets() override;
 
 private:
     friend struct ClapDeviceHost;

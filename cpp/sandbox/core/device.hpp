@@ -66,6 +66,12 @@ struct PresetLocation {
     std::optional<std::string> load_key;
 };
 
+// A preset the plugin's preset discovery lists, and where to load it from.
+struct ListedPreset {
+    std::string name;
+    PresetLocation location;
+};
+
 class Device {
 public:
     Device(uint32_t id, HostServices& services);
@@ -115,6 +121,8 @@ public:
     // Has the plugin load one. Throws RequestError: NoPresetLoad when the plugin cannot,
     // PresetLoadFailed with the plugin's reason when it fails.
     virtual void load_preset(const PresetLocation& location);
+    // What the plugin's preset discovery lists for it (none when it has no discovery).
+    virtual std::vector<ListedPreset> list_presets() { return {}; }
 
     // --- the editor (main thread); each call that reaches the plugin throws RequestError ---
     // The plugin has an X11 editor.

@@ -96,6 +96,24 @@ Message text_reply(uint64_t request, const std::string& text) {
     return response(builder, request, Reply::Text, CreateText(builder, builder.CreateString(text)).Union());
 }
 
+Message preset_list_reply(uint64_t request, std::span<const ListedPreset> presets) {
+    fb::FlatBufferBuilder builder;
+    auto optional_string = [&builder](const std::optional<std::string>& text) {
+        return text ? builder.CreateString(*text) : fb::Offset<fb::String>();
+    };
+    std::vector<fb::Offset<protocol::ListedPreset>> entries;
+    entries.reserve(presets.size());
+    for (const auto& preset : presets) {
+        auto kind = preset.location.kind == PresetLocation::Kind::File ? PresetLocationKind::File
+                                                                       : PresetLocationKind::Plugin;
+        entries.push_back(CreateListedPreset(builder, builder.CreateString(preset.name), kind,
+                                             optional_string(preset.location.path),
+                                             optional_string(preset.location.load_key)));
+    }
+    auto list = CreatePresetList(builder, builder.CreateVector(entries));
+    return response(builder, request, Reply::PresetList, list.Union());
+}
+
 Message state_reply(uint64_t request, std::span<const uint8_t> data) {
     fb::FlatBufferBuilder builder(data.size() + 256);
     auto bytes = builder.CreateVector(data.data(), data.size());

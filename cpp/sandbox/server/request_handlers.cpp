@@ -202,4 +202,9 @@ Message Sandbox::load_preset_from(uint64_t id, const protocol::LoadPresetFrom& r
     return ok_reply(id);
 }
 
+Message Sandbox::list_presets(uint64_t id, const protocol::ListPresets& request) {
+    auto presets = device(request.device()).list_presets();
+    return preset_list_reply(id, presets);
+}
+
 } // namespace scuff::sbox
