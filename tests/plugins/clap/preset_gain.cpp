@@ -1,16 +1,15 @@
-// The gain, loading presets of its own format through clap.preset-load: a file holding
-// "scuff-test-gain-preset" and "gain=<dB>" on two lines, or one of its built-in presets by
-// load key. Another copy answers only to the draft id of the extension, as plugins built
-// before CLAP 1.2.0 do.
+// The gain, loading presets of its own format (gain_presets.hpp) through clap.preset-load: a
+// file, or one of its built-in presets by load key. Another copy answers only to the draft id of
+// the extension, as plugins built before CLAP 1.2.0 do.
 #include "gain.hpp"
+#include "gain_presets.hpp"
 
 #include "../dsp/misbehave.hpp"
 #include "plugin_types.hpp"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
+// The sandbox's own declaration of the extension, which the CLAP 1.1.1 headers lack.
+#include "clap/preset_load.hpp"
+
 #include <cstring>
 #include <string>
 
@@ -18,34 +17,9 @@ namespace scuff_test {
 
 namespace {
 
-// clap.preset-load is missing from the CLAP 1.1.1 headers; declared here from the CLAP specification, same
-// layout.
-constexpr char ext_preset_load[] = "clap.preset-load/2";
-constexpr char ext_preset_load_draft[] = "clap.preset-load.draft/2";
-constexpr uint32_t location_file = 0;   // CLAP_PRESET_DISCOVERY_LOCATION_FILE
-constexpr uint32_t location_plugin = 1; // CLAP_PRESET_DISCOVERY_LOCATION_PLUGIN
-struct clap_plugin_preset_load_t {
-    bool(CLAP_ABI* from_location)(const clap_plugin_t* plugin, uint32_t location_kind, const char* location,
-                                  const char* load_key);
-};
-struct clap_host_preset_load_t {
-    void(CLAP_ABI* on_error)(const clap_host_t* host, uint32_t location_kind, const char* location,
-                             const char* load_key, int32_t os_error, const char* msg);
-    void(CLAP_ABI* loaded)(const clap_host_t* host, uint32_t location_kind, const char* location,
-                           const char* load_key);
-};
-
-constexpr char file_magic[] = "scuff-test-gain-preset";
-
-struct BuiltIn {
-    const char* load_key;
-    double gain_db;
-};
-constexpr BuiltIn built_ins[] = {{"unity", 0.0}, {"quiet", -20.0}, {"loud", 12.0}};
-
 const char* features[] = {CLAP_PLUGIN_FEATURE_AUDIO_EFFECT, CLAP_PLUGIN_FEATURE_STEREO, CLAP_PLUGIN_FEATURE_UTILITY,
                           nullptr};
-constexpr clap_plugin_descriptor_t descriptor = describe("org.scuff.test.preset-gain", "Test Preset Gain", features);
+constexpr clap_plugin_descriptor_t descriptor = describe(preset_gain_id, "Test Preset Gain", features);
 constexpr clap_plugin_descriptor_t draft_descriptor =
     describe("org.scuff.test.draft-preset-gain", "Test Draft Preset Gain", features);
 
@@ -70,39 +44,30 @@ private:
     static PresetGain* self(const clap_plugin_t* plugin) { return static_cast<PresetGain*>(plugin->plugin_data); }
 
     bool from_location(uint32_t kind, const char* location, const char* load_key) {
-        if (kind == location_file)
+        if (kind == CLAP_PRESET_DISCOVERY_LOCATION_FILE)
             return from_file(location, load_key);
-        if (kind == location_plugin)
+        if (kind == CLAP_PRESET_DISCOVERY_LOCATION_PLUGIN)
             return from_built_in(load_key);
         return fail(kind, location, load_key, 0, "unknown location kind");
     }
 
     bool from_file(const char* path, const char* load_key) {
         if (!path)
-            return fail(location_file, path, load_key, 0, "a preset file needs a path");
-        std::FILE* file = std::fopen(path, "rb");
-        if (!file)
-            return fail(location_file, path, load_key, errno, (std::string("cannot open ") + path).c_str());
-        char magic[64] = {};
-        char value[64] = {};
-        bool read = std::fgets(magic, sizeof magic, file) && std::fgets(value, sizeof value, file);
-        std::fclose(file);
-        char* end = nullptr;
-        double gain = read && std::strncmp(value, "gain=", 5) == 0 ? std::strtod(value + 5, &end) : NAN;
-        if (!read || std::strcmp(magic, (std::string(file_magic) + "\n").c_str()) != 0 || end == value + 5 ||
-            !std::isfinite(gain) || gain < min_db || gain > max_db)
-            return fail(location_file, path, load_key, 0, (std::string(path) + " is not a Test Preset Gain preset").c_str());
-        return apply(location_file, path, load_key, gain);
+            return fail(CLAP_PRESET_DISCOVERY_LOCATION_FILE, path, load_key, 0, "a preset file needs a path");
+        GainPresetRead read = read_gain_preset(path, min_db, max_db);
+        if (!read.ok)
+            return fail(CLAP_PRESET_DISCOVERY_LOCATION_FILE, path, load_key, read.os_error, read.error.c_str());
+        return apply(CLAP_PRESET_DISCOVERY_LOCATION_FILE, path, load_key, read.gain_db);
     }
 
     bool from_built_in(const char* load_key) {
         if (load_key && std::strcmp(load_key, "crash") == 0)
             crash();
-        for (const auto& preset : built_ins) {
+        for (const auto& preset : built_in_gain_presets) {
             if (load_key && std::strcmp(load_key, preset.load_key) == 0)
-                return apply(location_plugin, nullptr, load_key, preset.gain_db);
+                return apply(CLAP_PRESET_DISCOVERY_LOCATION_PLUGIN, nullptr, load_key, preset.gain_db);
         }
-        return fail(location_plugin, nullptr, load_key, 0,
+        return fail(CLAP_PRESET_DISCOVERY_LOCATION_PLUGIN, nullptr, load_key, 0,
                     (std::string("no built-in preset '") + (load_key ? load_key : "") + "'").c_str());
     }
 
@@ -136,12 +101,12 @@ const clap_plugin_preset_load_t PresetGain::preset_load_ext = {
 
 const PluginType preset_gain_type = {
     &descriptor,
-    [](const clap_host_t* host) { return (new PresetGain(&descriptor, host, ext_preset_load))->clap(); },
+    [](const clap_host_t* host) { return (new PresetGain(&descriptor, host, CLAP_EXT_PRESET_LOAD))->clap(); },
 };
 
 const PluginType draft_preset_gain_type = {
     &draft_descriptor,
-    [](const clap_host_t* host) { return (new PresetGain(&draft_descriptor, host, ext_preset_load_draft))->clap(); },
+    [](const clap_host_t* host) { return (new PresetGain(&draft_descriptor, host, CLAP_EXT_PRESET_LOAD_COMPAT))->clap(); },
 };
 
 } // namespace scuff_test
