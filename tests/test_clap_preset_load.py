@@ -144,3 +144,36 @@ def test_a_clap_plugins_own_preset_file_is_imported_from_the_command_line(capsys
     assert main(["preset", "import", plugin, str(preset_file(tmp_path, "cli", -9.0)), "nine"]) == 0
     assert main(["preset", "load", plugin, "nine"]) == 0
     assert "Gain: -9.00 dB" in capsys.readouterr().out
+
+
+def test_preset_discovery_lists_the_factory_files_and_built_in_presets_of_the_plugin(preset_gain, test_plugins):
+    folder = test_plugins / "scuff-test-presets"
+    listed = {(p.name, p.kind, p.location, p.load_key) for p in preset_gain.clap_presets()}
+    # The folder's README.txt is not of the declared file type; "Other plugin's" names another plugin.
+    assert listed == {
+        ("Bright", "file", str(folder / "Bright.gainpreset"), None),
+        ("Dark", "file", str(folder / "Dark.gainpreset"), None),
+        ("Unity", "plugin", None, "unity"),
+        ("Quiet", "plugin", None, "quiet"),
+        ("Loud", "plugin", None, "loud"),
+    }
+
+
+def test_a_listed_preset_loads_from_where_it_was_found(preset_gain):
+    presets = {p.name: p for p in preset_gain.clap_presets()}
+    preset_gain.load_clap_preset(presets["Bright"])
+    assert preset_gain.get_param("Gain") == 6.0
+    preset_gain.load_clap_preset(presets["Quiet"])
+    assert preset_gain.get_param("Gain") == -20.0
+
+
+def test_presets_listed_for_another_plugin_of_the_file_are_left_out(group, test_plugins):
+    draft = group.create_sandbox().create_device(test_plugins / PRESETS_FILE, plugin_id=DRAFT_PRESET_GAIN_ID)
+    assert draft.clap_presets() == []
+
+
+def test_a_plugin_file_without_preset_discovery_lists_no_presets(group, test_plugins):
+    gain = group.create_sandbox().create_device(test_plugins / PLUGINS_FILE, plugin_id=GAIN_ID)
+    assert gain.clap_presets() == []
+    with pytest.raises(scuff.PresetError, match="does not offer clap.preset-load"):
+        gain.load_clap_preset(scuff.ClapPreset("Quiet", "plugin", None, "quiet"))

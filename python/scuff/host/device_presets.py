@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Literal, cast
 from ..errors import PresetError, PresetFormatError, ScuffError
 from ..presets import store, vst3_state, vstpreset
 from ..wire import requests
+from ..wire.clap_preset import ClapPreset
+from ..wire.replies import PresetListReply
 
 if TYPE_CHECKING:
     from .device import Device
@@ -66,27 +68,38 @@ class DevicePresets:
         clap.preset-load), as `load_clap_preset` does."""
         return cast("Device", self)._description.has_preset_load
 
-    def load_clap_preset(self, location: str | os.PathLike[str] | None = None, *, load_key: str | None = None,
-                         kind: Literal["file", "plugin"] = "file") -> None:
-        """Has a CLAP plugin load a preset of its own format through clap.preset-load: with
-        kind "file", the preset file `location` (`load_key` picks one preset of a file that
-        holds several); with kind "plugin", the plugin's built-in preset `load_key` (no
-        location). A confined sandbox, which reads no folder of the user's, is given a copy
-        of the file under the same name. Raises PresetError when the plugin does not offer
-        clap.preset-load, or with the plugin's own reason when it fails to load; the file's
-        problems (missing, unreadable) are PresetErrors too."""
+    def clap_presets(self) -> list[ClapPreset]:
+        """The presets the plugin's preset discovery (the CLAP preset-discovery factory of its
+        file) lists for this plugin, in the order its providers tell them; empty when the
+        file has no such factory. Each loads with `load_clap_preset(preset)`."""
         device = cast("Device", self)
+        reply = device.sandbox.request(requests.list_presets(device.id), expect=PresetListReply)
+        return list(reply.presets)
+
+    def load_clap_preset(self, location: str | os.PathLike[str] | ClapPreset | None = None, *,
+                         load_key: str | None = None, kind: Literal["file", "plugin"] = "file") -> None:
+        """Has a CLAP plugin load a preset of its own format through clap.preset-load: one
+        that `clap_presets()` listed; or, with kind "file", the preset file `location`
+        (`load_key` picks one preset of a file that holds several); or, with kind "plugin",
+        the plugin's built-in preset `load_key` (no location). A confined sandbox, which
+        reads no folder of the user's, is given a copy of the file under the same name.
+        Raises PresetError when the plugin does not offer clap.preset-load, or with the
+        plugin's own reason when it fails to load; the file's problems (missing,
+        unreadable) are PresetErrors too."""
+        device = cast("Device", self)
+        if isinstance(location, ClapPreset):
+            if load_key is not None:
+                raise PresetError("a listed preset carries its own load key")
+            self._require_preset_load(f"load its preset {location.name!r}")
+            # A listed location is where the sandbox itself found the preset.
+            self._load_clap_location(location.kind, location.location, location.load_key)
+            return
         if kind not in ("file", "plugin"):
             raise PresetError(f'a CLAP preset location kind is "file" or "plugin", not {kind!r}')
         if load_key is not None and (not isinstance(load_key, str) or len(load_key.encode()) > MAX_LOAD_KEY
                                      or "\0" in load_key):
             raise PresetError(f"a load key is a str of at most {MAX_LOAD_KEY} bytes without NUL, not {load_key!r}")
-        if not self.has_preset_load:
-            what = f"load {location}" if location is not None else f"load its preset {load_key!r}"
-            raise PresetError(
-                f"cannot {what}: {device.name} ({device.plugin_id}) does not offer clap.preset-load"
-                + ("; save_preset() and load_preset(name) keep presets of any plugin" if device.format == "clap"
-                   else " (it is a VST3 plugin: load_preset takes .vstpreset files)"))
+        self._require_preset_load(f"load {location}" if location is not None else f"load its preset {load_key!r}")
         if kind == "plugin":
             if location is not None:
                 raise PresetError("a built-in preset (kind \"plugin\") has no location: name it with load_key")
@@ -109,6 +122,14 @@ class DevicePresets:
             raise
         except OSError as error:
             raise PresetError(f"cannot read {path}: {error.strerror}") from None
+
+    def _require_preset_load(self, what: str) -> None:
+        device = cast("Device", self)
+        if not self.has_preset_load:
+            raise PresetError(
+                f"cannot {what}: {device.name} ({device.plugin_id}) does not offer clap.preset-load"
+                + ("; save_preset() and load_preset(name) keep presets of any plugin" if device.format == "clap"
+                   else " (it is a VST3 plugin: load_preset takes .vstpreset files)"))
 
     def _load_clap_location(self, kind: Literal["file", "plugin"], location: str | None,
                             load_key: str | None) -> None:

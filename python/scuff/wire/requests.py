@@ -18,6 +18,7 @@ from ..protocol import (
     FlushParams,
     GetParamValue,
     HideEditor,
+    ListPresets,
     LoadPresetFrom,
     LoadState,
     ParamFromText,
@@ -230,3 +231,4 @@ flush_params = _device_request(FlushParams, Request.FlushParams)
 save_state = _device_request(SaveState, Request.SaveState)
 describe_device = _device_request(DescribeDevice, Request.DescribeDevice)
 hide_editor = _device_request(HideEditor, Request.HideEditor)
+list_presets = _device_request(ListPresets, Request.ListPresets)
