@@ -49,6 +49,7 @@ from .process.exits import Reason
 from .scan.plugin_info import BrokenPlugin, PluginInfo
 from .validation.report import ValidationReport, ValidationResult
 from .validation.validator import validate
+from .wire.clap_preset import ClapPreset
 from .wire.param import Param
 
 # The one version number lives in pyproject.toml.
@@ -60,6 +61,7 @@ logging.getLogger("scuff").addHandler(logging.NullHandler())
 
 __all__ = [
     "AudioFormatError",
+    "ClapPreset",
     "EditorError",
     "NoDisplayError",
     "BrokenPlugin",

@@ -18,6 +18,7 @@ HANG_ON_LOAD_FILE = "scuff-test-hang-on-load.clap"
 EMPTY_FILE = "scuff-test-empty.clap"
 HOSTILE_FILE = "scuff-test-hostile.clap"
 CREATION_FAULTS_FILE = "scuff-test-creation-faults.clap"
+PRESETS_FILE = "scuff-test-presets.clap"
 VALIDATION_FILE = "scuff-test-validation.clap"
 
 # Executables, in the same directory: C++ tests that print one line per case and exit with 0 when
@@ -41,6 +42,15 @@ LYING_LATENCY_ID = "org.scuff.test.lying-latency"  # delays by LATENCY_SAMPLES, 
 PLUGINS_FILE_IDS = (
     GAIN_ID, PASSTHROUGH_ID, LATENCY_ID, SIDECHAIN_ID, MONO_ID, INSTRUMENT_ID, HOST_CALLBACKS_ID,
     NOTE_GENERATOR_ID, MIDI_EFFECT_ID, TRANSPORT_PROBE_ID, LYING_LATENCY_ID)
+
+# In PRESETS_FILE: the gain, loading presets of its own format through clap.preset-load (the stable id;
+# the draft one's copy answers only to clap.preset-load.draft/2). A file holds PRESET_FILE_MAGIC and
+# "gain=<dB>" on two lines; the built-in presets are PRESET_BUILT_INS by load key, and the load key
+# "crash" of kind "plugin" crashes it (SIGSEGV). Each calls the host's on_error with its reason when it fails.
+PRESET_GAIN_ID = "org.scuff.test.preset-gain"
+DRAFT_PRESET_GAIN_ID = "org.scuff.test.draft-preset-gain"
+PRESET_FILE_MAGIC = "scuff-test-gain-preset"
+PRESET_BUILT_INS = {"unity": 0.0, "quiet": -20.0, "loud": 12.0}
 
 # In FAULTS_FILE.
 FAULTY_ID = "org.scuff.test.faulty"

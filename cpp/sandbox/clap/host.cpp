@@ -126,6 +126,18 @@ struct ClapDeviceHost {
         if (!main_thread(host, "clap.timer-support.unregister_timer")) return false;
         return device(host).services_.unregister_timer(device(host).id(), timer_id);
     }
+
+    // --- clap.preset-load ---
+    static void preset_load_on_error(const clap_host_t* host, uint32_t, const char*, const char*, int32_t os_error,
+                                     const char* message) {
+        // The report belongs to the main thread's load; from elsewhere it is dropped.
+        if (!main_thread(host, "clap.preset-load.on_error")) return;
+        device(host).preset_load_failed(os_error, message);
+    }
+    static void preset_load_loaded(const clap_host_t* host, uint32_t, const char*, const char*) {
+        if (!main_thread(host, "clap.preset-load.loaded")) return;
+        device(host).preset_loaded();
+    }
 };
 
 namespace {
@@ -142,6 +154,7 @@ const clap_host_gui_t kGui{ClapDeviceHost::gui_resize_hints_changed, ClapDeviceH
                            ClapDeviceHost::gui_request_show, ClapDeviceHost::gui_request_hide,
                            ClapDeviceHost::gui_closed};
 const clap_host_timer_support_t kTimerSupport{ClapDeviceHost::register_timer, ClapDeviceHost::unregister_timer};
+const clap_host_preset_load_t kPresetLoad{ClapDeviceHost::preset_load_on_error, ClapDeviceHost::preset_load_loaded};
 
 } // namespace
 
@@ -155,6 +168,9 @@ const void* ClapDeviceHost::get_extension(const clap_host_t*, const char* id) {
     if (std::strcmp(id, CLAP_EXT_AUDIO_PORTS) == 0) return &kAudioPorts;
     if (std::strcmp(id, CLAP_EXT_TIMER_SUPPORT) == 0) return &kTimerSupport;
     if (std::strcmp(id, CLAP_EXT_GUI) == 0) return &kGui;
+    if (std::strcmp(id, CLAP_EXT_PRESET_LOAD) == 0 || std::strcmp(id, CLAP_EXT_PRESET_LOAD_COMPAT) == 0) {
+        return &kPresetLoad;
+    }
     return nullptr;
 }
 

@@ -69,7 +69,8 @@ def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "preset", help="list, save, load, export and import a plugin's presets",
         description="Presets are stored per plugin in $XDG_DATA_HOME/scuff/presets; .vstpreset files "
-                    "are the VST3 preset files other hosts read and write.")
+                    "are the VST3 preset files other hosts read and write; a CLAP plugin that offers "
+                    "clap.preset-load reads preset files of its own format.")
     actions = parser.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="the presets stored for PLUGIN")
     listing.add_argument("plugin", help="a plugin file, or a scanned plugin's id or name")
@@ -78,7 +79,8 @@ def register(commands: Commands) -> None:
     save.add_argument("name")
     save.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                       help="a parameter's plain value or text (repeatable)")
-    save.add_argument("--from", dest="source", metavar="PRESET", help="start from a stored preset or a .vstpreset")
+    save.add_argument("--from", dest="source", metavar="PRESET",
+                      help="start from a stored preset, a .vstpreset, or a CLAP plugin's own preset file")
     load = actions.add_parser("load", help="load NAME into PLUGIN and print its parameters")
     load.add_argument("plugin")
     load.add_argument("name")
@@ -86,7 +88,9 @@ def register(commands: Commands) -> None:
     export.add_argument("plugin")
     export.add_argument("name")
     export.add_argument("file")
-    imported = actions.add_parser("import", help="store the .vstpreset FILE as NAME (VST3)")
+    imported = actions.add_parser(
+        "import", help="store the .vstpreset FILE (VST3), or a preset FILE of the plugin's own format "
+                       "(CLAP plugins offering clap.preset-load), as NAME")
     imported.add_argument("plugin")
     imported.add_argument("file")
     imported.add_argument("name")

@@ -3,6 +3,7 @@ crashed sandbox keeps its devices, and `restart` brings them back in a new proce
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -251,6 +252,12 @@ class Sandbox(SandboxAsync):
         self._group._forget_sandbox(self)
 
     # --- control messages ---
+
+    def readable_file(self, path: Path) -> contextlib.AbstractContextManager[str]:
+        """The path under which the sandbox's current process reads the file `path`, while
+        the context lasts: `path` itself when its confinement lets it read there, else a copy
+        in its private folder. Raises OSError when `path` cannot be copied."""
+        return self._current.readable_file(path)
 
     def request(self, body: requests.RequestBody, *, fds: Sequence[int] = (),
                 timeout: float | None = None, expect: type[Reply] = Ok) -> Reply:  # type: ignore[assignment]
