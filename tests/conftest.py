@@ -25,14 +25,13 @@ def private_scan_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pat
         yield folder
 
 
-@pytest.fixture(scope="session", autouse=True)
-def private_settings_homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pathlib.Path]:
-    """The settings homes that confined sandboxes show as the home folder live in a
-    temporary folder for the whole run (XDG_DATA_HOME), never in the user's own."""
+@pytest.fixture(autouse=True)
+def private_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
+    """Every test keeps presets, and the settings homes that confined sandboxes show as the
+    home folder, in a data folder of its own (XDG_DATA_HOME), never in the user's."""
     folder = tmp_path_factory.mktemp("data-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_DATA_HOME", str(folder))
-        yield folder
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
 
 
 # Lines of a sanitizer report, and the exit code the sanitize session gives it.

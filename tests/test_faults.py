@@ -157,6 +157,25 @@ def test_nan_output_is_silenced_and_the_sandbox_keeps_running(group, rig, caplog
     np.testing.assert_allclose(group.render({faulty: x}, faulty), expected, rtol=1e-6)
 
 
+def test_the_fault_parameter_counts_as_fault_does(group, make):
+    faulty = make(group.create_sandbox(), FAULTY_ID)
+    assert faulty.param("Fault").max == max(Fault)
+    for fault in Fault:
+        assert faulty.param_text("Fault", fault).lower() == fault.name.replace("_", " ").lower()
+
+
+def test_a_late_process_call_is_waited_for_offline_and_its_block_played(group, rig):
+    # Offline a cycle waits up to the group's cycle_timeout (0.2 s), ten times the late call's sleep.
+    faulty, bystander = rig
+    x = noise(2, 10 * BLOCK, seed=2)
+    expected = group.render({faulty: x}, faulty)
+    faulty.schedule_param("Fault", int(Fault.LATE_ONCE_IN_PROCESS))
+    out_faulty, out_bystander = process_blocks(group, faulty, bystander, x)
+    np.testing.assert_array_equal(out_bystander, x)
+    np.testing.assert_array_equal(out_faulty, expected)
+    assert faulty.sandbox.missed_cycles == 0 and faulty.sandbox.state == "running"
+
+
 def make_call(faulty, call: str, state: bytes) -> None:
     """The control call a save, load or flush fault trips on."""
     if call == "save":

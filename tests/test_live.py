@@ -21,9 +21,17 @@ import pytest
 
 import scuff
 from support.jack_server import SAMPLE_RATE, Player, jack_server
-from support.live_accounting import first_incident, unaccounted
+from support.live_accounting import excused, first_incident, settled, unaccounted
 from support.signals import noise
-from support.test_plugins import GAIN_ID, INSTRUMENT_AMPLITUDE, INSTRUMENT_ID, PASSTHROUGH_ID
+from support.test_plugins import (
+    FAULTY_ID,
+    GAIN_ID,
+    INSTRUMENT_AMPLITUDE,
+    INSTRUMENT_ID,
+    LATE_SLEEP_SECONDS,
+    PASSTHROUGH_ID,
+    Fault,
+)
 from support.waiting import wait_until
 
 jack = pytest.importorskip("jack", reason="the JACK-Client package is not installed")
@@ -104,7 +112,7 @@ def test_zam_chain_played_live_equals_its_offline_render(client, server, player)
         feeder.play([x])
         recorder.wait_frames(frames + latency + 4 * PERIOD)
         recorder.stop_recording()
-        stats, incidents = host.stats(), host.incidents()
+        stats, incidents = settled(host, recorder)
         assert stats.buffer_size == PERIOD and stats.sample_rate == SAMPLE_RATE
     assert_counted_alike(stats, incidents)
     first, left = recorder.recording(0)
@@ -153,11 +161,13 @@ def test_notes_on_a_jack_midi_port_sound_at_their_frame(client, server, player, 
         sender.play(midi=midi)
         recorder.wait_frames(total + 2 * PERIOD)
         recorder.stop_recording()
-        stats, incidents = host.stats(), host.incidents()
+        stats, incidents = settled(host, recorder)
         assert stats.ignored_midi == 0
     assert_counted_alike(stats, incidents)
     first, y = recorder.recording(0)
-    y = y[sender.start - first:][:total]
+    offset = sender.start - first
+    assert offset >= 0
+    y = y[offset:offset + total]
     assert y.size == total
     # Each note from its exact frame to its end, silence around them.
     increment = 2 * np.pi * 440.0 / SAMPLE_RATE
@@ -197,7 +207,7 @@ def test_a_sandbox_killed_while_playing_is_silent_and_plays_again_after_restart(
         assert doomed_sandbox.pid != old_pid and doomed_sandbox.state == "running"
         recorder.wait_frames(SAMPLE_RATE // 2)
         recorder.stop_recording()
-        stats, incidents = host.stats(), host.incidents()
+        stats, incidents = settled(host, recorder)
     # No callback of scuff's waited past the deadline for the crashed sandbox: none was busy.
     assert stats.busy_cycles == 0 and stats.refused_cycles == 0
     assert_counted_alike(stats, incidents)
@@ -221,6 +231,68 @@ def test_a_sandbox_killed_while_playing_is_silent_and_plays_again_after_restart(
     start, end = silent[0], silent[-1] + 1
     assert not doomed_out[start:end].any()
     assert end < played - SAMPLE_RATE // 4, "the restarted sandbox does not play"
+
+
+def _late_chain(group: scuff.Group, make) -> tuple[scuff.Device, scuff.Device]:
+    """A passthrough feeding the faulty plugin in one sandbox, which adds no latency."""
+    sandbox = group.create_sandbox()
+    passthrough, faulty = make(sandbox), make(sandbox, FAULTY_ID)
+    group.connect(passthrough.output(0), faulty.input(0))
+    return passthrough, faulty
+
+
+def test_a_late_cycle_is_silent_in_the_periods_counted_and_nowhere_else(client, server, player, make):
+    # The late call misses about eight blocks; only many more in a row would make the
+    # sandbox unresponsive, which a late cycle is not.
+    late_blocks = int(np.ceil(LATE_SLEEP_SECONDS * SAMPLE_RATE / BLOCK))
+    group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK, unresponsive_after=16 * late_blocks)
+    passthrough, faulty = _late_chain(group, make)
+    channels = faulty.outputs[0]
+    frames = SAMPLE_RATE // 2
+    x = noise(1, frames, seed=11)[0]
+    feeder = player(outputs=1)
+    recorder = player(inputs=channels)
+    with live.JackHost(group, inputs=[passthrough], outputs=[faulty], server=server) as host:
+        host.connect_inputs(["player0:out_1"])
+        host.connect_outputs(port.name for port in recorder.ins)
+        recorder.wait_frames(4 * PERIOD)
+        host.reset_stats()
+        recorder.record()
+        feeder.play([x])
+        recorder.wait_frames(frames // 4)
+        faulty.schedule_param("Fault", int(Fault.LATE_ONCE_IN_PROCESS))
+        recorder.wait_frames(frames)
+        recorder.stop_recording()
+        stats, incidents = settled(host, recorder)
+    assert faulty.sandbox.state == "running" and faulty.sandbox.restarts == 0
+    assert stats.late_cycles >= 1
+    assert_counted_alike(stats, incidents)
+    first, _ = recorder.recording(0)
+    offset = feeder.start - first
+    assert offset >= 0
+    played = np.stack([recorder.recording(c)[1] for c in range(channels)])[:, offset:offset + frames]
+    assert played.shape[1] == frames
+
+    offline_group = client.create_group(sample_rate=SAMPLE_RATE, block_size=BLOCK)
+    offline_in, offline_out = _late_chain(offline_group, make)
+    rendered = offline_group.render({offline_in.input(0): np.tile(x, (channels, 1))}, offline_out.output(0))
+    # Every sample the host did not report is the offline render's, bit for bit.
+    for channel in range(channels):
+        wrong = unaccounted(played[channel], rendered[channel], feeder.start, incidents)
+        assert wrong.size == 0, f"{wrong.size} samples differ outside the reported incidents, from {wrong[:5]}"
+    # Every late period reported while the signal played is heard (the armed one is among
+    # them), and what it changed is silence. An xrun may make the recording itself slip,
+    # so from XRUN_REACH before it on only the accounting above holds.
+    late = [incident for incident in incidents if incident.kind == "late"
+            and 0 <= incident.frame - feeder.start <= frames - incident.frames]
+    assert late, incidents
+    comparable = ~excused(feeder.start, frames, [incident for incident in incidents if incident.kind == "xrun"])
+    differs = ~(played == rendered)
+    for incident in late:
+        start = incident.frame - feeder.start
+        if comparable[start:start + incident.frames].all():
+            assert differs[:, start:start + incident.frames].any(), f"a late period not heard: {incident}, {incidents}"
+    assert not played[differs & comparable].any()
 
 
 def test_autosave_and_an_automatic_restart_while_playing_keep_the_sound(server, player, test_plugins):
@@ -247,7 +319,7 @@ def test_autosave_and_an_automatic_restart_while_playing_keep_the_sound(server, 
             recorder.wait_frames(SAMPLE_RATE // 5)
             recorder.stop_recording()
             assert sandbox.restarts == 1
-            incidents = host.incidents()
+            _, incidents = settled(host, recorder)
         first, y = recorder.recording(0)
         position = first - feeder.start
         assert 0 < position and position + y.size < x.size
@@ -312,8 +384,9 @@ def test_a_change_of_the_servers_period_is_played_or_refused_not_crashed_on(clie
                     recorder.stop_recording()
                     first, y = recorder.recording(0)
                     position = first - feeder.start
-                    assert unaccounted(y, x[position:position + y.size], first, host.incidents()).size == 0
-                    assert host.stats().refused_cycles == 0
+                    stats, incidents = settled(host, recorder)
+                    assert unaccounted(y, x[position:position + y.size], first, incidents).size == 0
+                    assert stats.refused_cycles == 0
                 # Longer than max_frames: silence, counted, until the period is short again.
                 recorder.client.blocksize = 1024
                 wait_until(lambda: host.stats().refused_cycles > 10, timeout=5)
@@ -325,7 +398,8 @@ def test_a_change_of_the_servers_period_is_played_or_refused_not_crashed_on(clie
                 recorder.wait_frames(SAMPLE_RATE // 10)
                 recorder.stop_recording()
                 first, y = recorder.recording(0)
-                assert unaccounted(y, x[first - feeder.start:][:y.size], first, host.incidents()).size == 0
+                _, incidents = settled(host, recorder)
+                assert unaccounted(y, x[first - feeder.start:][:y.size], first, incidents).size == 0
         finally:
             feeder.close()
             recorder.close()

@@ -25,7 +25,7 @@ from scuff.confine.report import ReportReader
 from scuff.errors import ProtocolError
 from scuff.process.control_channel import MAX_FRAME_BYTES, ControlChannel
 from scuff.wire.bounds import MAX_CHANNELS, MAX_LATENCY, MAX_PORTS
-from scuff.wire.replies import DeviceDescription, parse
+from scuff.wire.replies import DeviceDescription, PresetListReply, parse
 from support import lies
 from support.lies import (
     CONTROL_BLOCK_SIZE,
@@ -108,6 +108,8 @@ def valid_frames() -> st.SearchStrategy[bytes]:
         st.builds(lies.log, u32, st.integers(-128, 127), st.text(max_size=50)),
         st.builds(lies.device_changed, descriptions, st.booleans()),
         st.builds(lies.param_edited, u32, u32, doubles),
+        st.builds(lies.preset_list, st.lists(st.tuples(st.text(max_size=20), u32, st.none() | st.text(max_size=20),
+                                                       st.none() | st.text(max_size=20)), max_size=4), ids),
     ).map(lambda framed: framed[4:])
 
 
@@ -170,6 +172,9 @@ def test_a_message_with_values_out_of_range_is_refused(frame):
                 assert param.min <= param.default <= param.max
     if hasattr(message, "value") and hasattr(message, "param"):
         assert math.isfinite(message.value)
+    if isinstance(getattr(message, "reply", None), PresetListReply):
+        for preset in message.reply.presets:
+            assert (preset.kind == "file") == (preset.location is not None)
 
 
 @pytest.mark.pure

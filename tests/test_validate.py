@@ -15,7 +15,6 @@ from support.test_plugins import (
     CREATION_FAULTS_FILE,
     DENORMALS_ID,
     EMPTY_FILE,
-    FAULTS_FILE,
     FAULTY_ID,
     FORGETS_STATE_ID,
     GAIN_ID,
@@ -31,7 +30,8 @@ from support.test_plugins import (
     NONDETERMINISTIC_ID,
     PLUGINS_FILE,
     TOO_MANY_PARAMS_ID,
-    VALIDATION_FILE,
+    VST3_HOST_CALLBACKS_ID,
+    VST3_PLUGINS_BUNDLE,
     WRONG_THREAD_ID,
     twin,
 )
@@ -61,8 +61,9 @@ def test_well_behaved_plugins_pass_every_test_in_both_formats(test_plugins, plug
     assert all(result.seed == SEED and f"--seed {SEED}" in result.reproduce for result in report.results)
 
 
-def test_a_plugin_with_latency_passes_every_test(test_plugins):
-    report = scuff.validate(test_plugins / PLUGINS_FILE, plugin_id=LATENCY_ID, seed=SEED, seconds=SECONDS)
+def test_a_plugin_with_latency_passes_every_test(test_plugins, plugin_format):
+    file, twin_id = twin(LATENCY_ID, plugin_format)
+    report = scuff.validate(test_plugins / file, plugin_id=twin_id, seed=SEED, seconds=SECONDS)
     assert report.passed, explain(report)
     assert "reports 64 samples and delays by 64" in report.result("latency").detail
 
@@ -73,25 +74,37 @@ def test_a_plugin_using_every_host_extension_keeps_the_thread_rules(test_plugins
     assert report.passed, explain(report)
 
 
-# Each plugin that breaks one rule, and the tests that must catch it: exactly those when `only`.
+def test_a_vst3_plugin_using_every_host_interface_keeps_the_thread_rules(test_plugins):
+    # Its edits, restarts and run-loop calls are all made from the main thread (IRunLoop timer ticks).
+    report = scuff.validate(test_plugins / VST3_PLUGINS_BUNDLE, plugin_id=VST3_HOST_CALLBACKS_ID, seed=SEED,
+                            seconds=SECONDS, tests=["thread-rules", "realtime"])
+    assert report.passed, explain(report)
+    assert report.result("thread-rules").checked, explain(report)
+
+
+# Each plugin (named by its CLAP id) that breaks one rule, and the tests that must catch it in both
+# formats: exactly those when `only`.
 CAUGHT = [
-    (PLUGINS_FILE, LYING_LATENCY_ID, {"latency"}, True),
-    (VALIDATION_FILE, ALLOCATES_IN_PROCESS_ID, {"realtime"}, True),
-    (VALIDATION_FILE, DENORMALS_ID, {"finite-output"}, True),
-    (VALIDATION_FILE, FORGETS_STATE_ID, {"state-round-trip", "state-fresh-instance"}, True),
-    (VALIDATION_FILE, WRONG_THREAD_ID, {"thread-rules"}, True),
-    (VALIDATION_FILE, NONDETERMINISTIC_ID, {"determinism"}, True),
+    (LYING_LATENCY_ID, {"latency"}, True),
+    (ALLOCATES_IN_PROCESS_ID, {"realtime"}, True),
+    (DENORMALS_ID, {"finite-output"}, True),
+    (FORGETS_STATE_ID, {"state-round-trip", "state-fresh-instance"}, True),
+    (WRONG_THREAD_ID, {"thread-rules"}, True),
+    (NONDETERMINISTIC_ID, {"determinism"}, True),
     # Grows by 1 MiB per process call: an allocation in process, wherever else it runs out.
-    (FAULTS_FILE, LEAK_ID, {"realtime"}, False),
+    (LEAK_ID, {"realtime"}, False),
     # Its faults are armed by a parameter: setting every parameter finds them.
-    (FAULTS_FILE, FAULTY_ID, {"param-values"}, False),
+    (FAULTY_ID, {"param-values"}, False),
 ]
 
 
-@pytest.mark.parametrize(("file", "plugin_id", "catchers", "only"), CAUGHT, ids=[c[1] for c in CAUGHT])
-def test_each_misbehaving_plugin_fails_the_test_that_catches_it(test_plugins, file, plugin_id, catchers, only):
-    report = scuff.validate(test_plugins / file, plugin_id=plugin_id, seed=SEED, seconds=SECONDS)
+@pytest.mark.parametrize(("plugin_id", "catchers", "only"), CAUGHT, ids=[c[0] for c in CAUGHT])
+def test_each_misbehaving_plugin_fails_the_test_that_catches_it(test_plugins, plugin_format, plugin_id, catchers,
+                                                               only):
+    file, twin_id = twin(plugin_id, plugin_format)
+    report = scuff.validate(test_plugins / file, plugin_id=twin_id, seed=SEED, seconds=SECONDS)
     assert not report.passed
+    assert report.format == plugin_format
     if only:
         assert failed(report) == catchers, explain(report)
     else:
@@ -101,18 +114,34 @@ def test_each_misbehaving_plugin_fails_the_test_that_catches_it(test_plugins, fi
         assert result.detail and result.checked and f"--only {name}" in result.reproduce
 
 
-def test_findings_name_what_was_seen(test_plugins):
-    report = scuff.validate(test_plugins / VALIDATION_FILE, plugin_id=ALLOCATES_IN_PROCESS_ID, seed=SEED,
-                            seconds=SECONDS, tests=["realtime"])
+# What the thread-rules test names for the wrong-thread plugin: each host function it called from
+# process, once each.
+WRONG_THREAD_CALLS = {
+    "clap": ["clap.params.rescan", "clap.state.mark_dirty"],
+    "vst3": ["IComponentHandler::restartComponent", "IComponentHandler2::setDirty", "IRunLoop::registerTimer"],
+}
+
+
+def test_each_host_function_called_from_the_wrong_thread_is_named_once(test_plugins, plugin_format):
+    file, twin_id = twin(WRONG_THREAD_ID, plugin_format)
+    report = scuff.validate(test_plugins / file, plugin_id=twin_id, seed=SEED, seconds=SECONDS,
+                            tests=["thread-rules"])
+    result = report.result("thread-rules")
+    assert not result.passed, explain(report)
+    for call in WRONG_THREAD_CALLS[plugin_format]:
+        assert result.detail.count(f"called {call} from the audio thread; it belongs to the main thread") == 1, \
+            result.detail
+
+
+def test_findings_name_what_was_seen(test_plugins, plugin_format):
+    file, twin_id = twin(ALLOCATES_IN_PROCESS_ID, plugin_format)
+    report = scuff.validate(test_plugins / file, plugin_id=twin_id, seed=SEED, seconds=SECONDS, tests=["realtime"])
     detail = report.result("realtime").detail
     # The call site is the plugin's own library, not the host's allocator.
-    assert "allocated memory" in detail and "scuff-test-validation.clap+0x" in detail, detail
-    report = scuff.validate(test_plugins / VALIDATION_FILE, plugin_id=WRONG_THREAD_ID, seed=SEED,
-                            seconds=SECONDS, tests=["thread-rules"])
-    detail = report.result("thread-rules").detail
-    assert "clap.params.rescan" in detail and "audio thread" in detail, detail
-    report = scuff.validate(test_plugins / PLUGINS_FILE, plugin_id=LYING_LATENCY_ID, seed=SEED, seconds=SECONDS,
-                            tests=["latency"])
+    library = "scuff-test-validation.clap" if plugin_format == "clap" else "scuff-test-validation.so"
+    assert "allocated memory" in detail and f"{library}+0x" in detail, detail
+    file, twin_id = twin(LYING_LATENCY_ID, plugin_format)
+    report = scuff.validate(test_plugins / file, plugin_id=twin_id, seed=SEED, seconds=SECONDS, tests=["latency"])
     assert "reports a latency of 16 samples but delays by 64" in report.result("latency").detail
 
 

@@ -26,6 +26,8 @@ from support.test_plugins import (
     VST3_SEPARATE_CONTROLLER_BUNDLE,
     VST3_SEPARATE_CONTROLLER_CONTROLLER_ID,
     VST3_SEPARATE_CONTROLLER_ID,
+    VST3_VALIDATION_BUNDLE,
+    VST3_VALIDATION_BUNDLE_IDS,
 )
 
 pedalboard = pytest.importorskip("pedalboard")
@@ -52,7 +54,7 @@ def module_info(folder: pathlib.Path, bundle: str) -> dict:
 
 
 @pytest.mark.parametrize(
-    "bundle", [VST3_PLUGINS_BUNDLE, VST3_FAULTS_BUNDLE, VST3_SEPARATE_CONTROLLER_BUNDLE])
+    "bundle", [VST3_PLUGINS_BUNDLE, VST3_FAULTS_BUNDLE, VST3_SEPARATE_CONTROLLER_BUNDLE, VST3_VALIDATION_BUNDLE])
 def test_bundles_have_the_linux_layout_and_a_valid_module_info(test_plugins, bundle):
     stem = bundle.removesuffix(".vst3")
     assert (test_plugins / bundle / "Contents" / "x86_64-linux" / f"{stem}.so").is_file()
@@ -78,9 +80,11 @@ def test_module_info_class_ids_are_the_documented_ones(test_plugins):
 
     assert ids(VST3_PLUGINS_BUNDLE) == VST3_PLUGINS_BUNDLE_IDS
     assert ids(VST3_FAULTS_BUNDLE) == VST3_FAULTS_BUNDLE_IDS
+    assert ids(VST3_VALIDATION_BUNDLE) == VST3_VALIDATION_BUNDLE_IDS
     faults = module_info(test_plugins, VST3_FAULTS_BUNDLE)["Classes"]
     assert [c["Name"] for c in faults] == [
-        "Test Faulty", "Test Crash In Init", "Test Hang In Init", "Test Crash In Activate", "Test Hang In Activate"]
+        "Test Faulty", "Test Crash In Init", "Test Hang In Init", "Test Crash In Activate", "Test Hang In Activate",
+        "Test Leak"]
     assert ids(VST3_SEPARATE_CONTROLLER_BUNDLE) == (
         VST3_SEPARATE_CONTROLLER_ID, VST3_SEPARATE_CONTROLLER_CONTROLLER_ID)
 

@@ -140,6 +140,24 @@ def _fenv(env=None) -> Iterator[None]:
         _libm.fesetenv(saved)
 
 
+_MXCSR_OFFSET = 28  # of fenv_t's __mxcsr on x86-64 glibc
+_MXCSR_FTZ_DAZ = 0x8040
+
+
+def _flushing_fenv() -> ctypes.Array:
+    """The default environment with FTZ/DAZ on: what a ZAM library's constructor leaves on
+    the thread that loads it. Built here rather than read after a load, since only a
+    library's first load in this process runs the constructor, and another test may have
+    made it (the library then stays loaded while pedalboard holds it)."""
+    saved = _current_fenv()
+    assert _libm.fesetenv(_FE_DFL_ENV) == 0
+    env = _current_fenv()
+    _libm.fesetenv(saved)
+    mxcsr = ctypes.c_uint32.from_buffer(env, _MXCSR_OFFSET)
+    mxcsr.value |= _MXCSR_FTZ_DAZ
+    return env
+
+
 # --- pedalboard, the oracle ---
 
 class Pedalboard:
@@ -153,7 +171,6 @@ class Pedalboard:
 
     def __init__(self) -> None:
         self._plugins: dict[str, object] = {}
-        self._load_env: dict[str, ctypes.Array] = {}
         self._tweaked: set[str] = set()
 
     def plugin(self, name: str, raw_params: dict[str, float] | None = None, *, reload: bool = False):
@@ -169,8 +186,8 @@ class Pedalboard:
 
     def render(self, name: str, x: np.ndarray, raw_params: dict[str, float] | None = None, *,
                flush_to_zero: bool = True, block_size: int = BLOCK_SIZE) -> np.ndarray:
-        """pedalboard's render, in the floating-point environment the plugin's library left
-        on the thread that loaded it (flush_to_zero) or in the default one.
+        """pedalboard's render, in the floating-point environment the plugin's library leaves
+        on the thread that loads it (flush_to_zero) or in the default one.
 
         For UNSTABLE_VST3 plugins, fresh instances render until two agree bit for bit.
         """
@@ -178,7 +195,7 @@ class Pedalboard:
         renders: list[np.ndarray] = []
         for attempt in range(attempts):
             plugin = self.plugin(name, raw_params, reload=attempt > 0)
-            with _fenv(self._load_env[name] if flush_to_zero else _FE_DFL_ENV):
+            with _fenv(_flushing_fenv() if flush_to_zero else _FE_DFL_ENV):
                 z = plugin.process(x, sample_rate=SAMPLE_RATE, buffer_size=block_size, reset=True)
             if attempts == 1 or any(np.array_equal(z, earlier) for earlier in renders):
                 return z
@@ -197,11 +214,9 @@ class Pedalboard:
             # tests do not use: parameters are set through their raw (normalised) values.
             patch.setattr(_PythonExternalPluginMixin, "__set_initial_parameter_values__",
                           lambda self, values: None)
+            # _fenv restores the caller's environment: what a first load leaves must not
+            # leak into other tests.
             plugin = pedalboard.load_plugin(str(path))
-            # The environment the plugin's library left on this thread (FTZ/DAZ), kept for
-            # its renders; _fenv restores the caller's so it does not leak into other tests.
-            # Only a library's first load runs its constructor: keep what that one left.
-            self._load_env.setdefault(name, _current_fenv())
         self._plugins[name] = plugin
         self._tweaked.discard(name)
 

@@ -12,14 +12,22 @@ from .errors import (
     AudioFormatError,
     EditorError,
     LimitsError,
+    MissingPluginError,
     NoDisplayError,
     ParamError,
     PluginLoadError,
+    PresetError,
+    PresetFormatError,
+    PresetNotFoundError,
     ProtocolError,
     SandboxCrashedError,
     SandboxError,
     SandboxTimeoutError,
     ScuffError,
+    SessionError,
+    SessionFormatError,
+    SessionStateError,
+    SessionVersionError,
     StateError,
     UnknownPluginError,
 )
@@ -30,6 +38,7 @@ from .host.device import Device
 from .host.group import Group
 from .host.ports import InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .host.sandbox import Sandbox
+from .host.session_load import MissingPlugin
 from .host.stats import DeviceStats, ProcessTimeHistogram, SandboxStats
 from .host.status import RestartPolicy, SandboxEvent
 from .host.transport import Transport
@@ -40,6 +49,7 @@ from .process.exits import Reason
 from .scan.plugin_info import BrokenPlugin, PluginInfo
 from .validation.report import ValidationReport, ValidationResult
 from .validation.validator import validate
+from .wire.clap_preset import ClapPreset
 from .wire.param import Param
 
 # The one version number lives in pyproject.toml.
@@ -51,6 +61,7 @@ logging.getLogger("scuff").addHandler(logging.NullHandler())
 
 __all__ = [
     "AudioFormatError",
+    "ClapPreset",
     "EditorError",
     "NoDisplayError",
     "BrokenPlugin",
@@ -66,6 +77,8 @@ __all__ = [
     "LatencyDiff",
     "LimitsError",
     "Midi",
+    "MissingPlugin",
+    "MissingPluginError",
     "NoteChoke",
     "NoteInputPort",
     "NoteOff",
@@ -76,6 +89,9 @@ __all__ = [
     "ParamError",
     "PluginInfo",
     "PluginLoadError",
+    "PresetError",
+    "PresetFormatError",
+    "PresetNotFoundError",
     "ProcessTimeHistogram",
     "ProtocolError",
     "Reason",
@@ -89,6 +105,10 @@ __all__ = [
     "SandboxError",
     "SandboxTimeoutError",
     "ScuffError",
+    "SessionError",
+    "SessionFormatError",
+    "SessionStateError",
+    "SessionVersionError",
     "SettingsHome",
     "Significance",
     "StateError",

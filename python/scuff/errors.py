@@ -56,3 +56,42 @@ class EditorError(ScuffError):
 class NoDisplayError(EditorError):
     """Editors need an X display and the sandbox has none (DISPLAY unset or unreachable).
     Audio is not affected."""
+
+
+class SessionError(ScuffError):
+    """A session file that cannot be saved or loaded. Loading one that fails leaves the
+    client as it was: no group, sandbox or device of it remains."""
+
+
+class SessionFormatError(SessionError):
+    """A session file that is not one: not a zip file, truncated, a manifest that does not
+    parse or says something impossible, a state file that is missing."""
+
+
+class SessionVersionError(SessionFormatError):
+    """A session file written by a newer version of scuff, in a format this one cannot read."""
+
+
+class MissingPluginError(SessionError, PluginLoadError):
+    """A plugin a session needs is not installed at the path it was saved from."""
+
+
+class SessionStateError(SessionError, StateError):
+    """A device state inside a session file is damaged, or the plugin refused it."""
+
+
+class PresetError(ScuffError):
+    """A preset that cannot be saved, found, loaded or deleted."""
+
+
+class PresetNotFoundError(PresetError, KeyError):
+    """No preset of that name is stored for the device's plugin."""
+
+    def __str__(self) -> str:
+        # KeyError would quote the message.
+        return str(self.args[0]) if self.args else ""
+
+
+class PresetFormatError(PresetError):
+    """A preset file (a stored preset or a .vstpreset) that is damaged, truncated, or made
+    for another plugin."""

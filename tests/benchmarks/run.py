@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import against_revision
+import async_creation
+import batch
 import confinement_overhead
 import crash_recovery
 import cycle_round_trip
@@ -52,17 +54,22 @@ class Sizes:
     stats_seconds: float
     stats_repetitions: int
     live_seconds: float
+    batch_files: int
+    batch_seconds: float
+    batch_rounds: int
 
 
 FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
              sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
              recovery_rounds=20, event_seconds=30, confinement_starts=30, confinement_render_seconds=10,
-             confinement_repetitions=41, stats_seconds=10, stats_repetitions=21, live_seconds=30)
+             confinement_repetitions=41, stats_seconds=10, stats_repetitions=21, live_seconds=30,
+             batch_files=40, batch_seconds=3.0, batch_rounds=7)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
 QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
               sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2,
               recovery_rounds=5, event_seconds=5, confinement_starts=6, confinement_render_seconds=1,
-              confinement_repetitions=11, stats_seconds=2, stats_repetitions=5, live_seconds=3)
+              confinement_repetitions=11, stats_seconds=2, stats_repetitions=5, live_seconds=3,
+              batch_files=8, batch_seconds=0.5, batch_rounds=2)
 
 
 def describe_machine() -> None:
@@ -165,6 +172,14 @@ def main() -> int:
     editors = timed_section("editors", durations, lambda: editor_open.run(editor_rounds))
     editor_open.report(editors, editor_rounds)
 
+    async_pairs = 3 if args.quick else 7
+    creations = timed_section("async creation", durations, lambda: async_creation.run(async_pairs))
+    async_creation.report(creations, async_pairs)
+
+    batches = timed_section("batch", durations, lambda: batch.run(
+        sizes.batch_files, sizes.batch_seconds, sizes.batch_rounds))
+    batch.report(batches)
+
     stats_cost = timed_section("statistics", durations, lambda: process_stats_cost.run(
         sizes.stats_seconds, sizes.stats_repetitions))
     process_stats_cost.report(stats_cost, sizes.stats_repetitions)
@@ -198,7 +213,9 @@ def main() -> int:
     for line in [*sandbox_count.goal_lines(crowding), *scan_times.goal_lines(scans),
                  *crash_recovery.goal_lines(recovery), *event_cost.goal_lines(events),
                  *confinement_overhead.goal_lines(overhead), *editor_open.goal_lines(editors),
-                 *process_stats_cost.goal_lines(stats_cost), *live_jack.goal_lines(live)]:
+                 *process_stats_cost.goal_lines(stats_cost), *async_creation.goal_lines(creations),
+                 *batch.goal_lines(batches),
+                 *live_jack.goal_lines(live)]:
         print(line)
 
     print()

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from support.waiting import wait_until
+
 SAMPLE_RATE = 48000
 
 
@@ -79,6 +81,9 @@ class Player:
         self._arm = False
         self._recording = False
         self.recorded: list[tuple[int, list[np.ndarray]]] = []
+        # The frame time just past the last period the callback processed: how far the
+        # server has really played, which its frame time (a clock reading) is not.
+        self._processed: int | None = None
         self.client.set_process_callback(self._process)
         self.client.activate()
 
@@ -105,6 +110,7 @@ class Player:
                         self.midi_out.write_midi_event(frame - position, data)
         if self._recording:
             self.recorded.append((now, [port.get_array().copy() for port in self.ins]))
+        self._processed = now + frames
 
     def play(self, signals: Sequence[np.ndarray] = (), midi: Sequence[tuple[int, bytes]] = ()) -> None:
         """Starts the signals (one per output) and the MIDI (frame, bytes) at the next period."""
@@ -121,8 +127,11 @@ class Player:
         return self._start
 
     def record(self) -> None:
+        """Starts recording; returns once the first period is recorded, so that what is
+        played after this call (`play` on any client) lies within the recording."""
         self.recorded = []
         self._recording = True
+        wait_until(lambda: bool(self.recorded), what="the first recorded period")
 
     def stop_recording(self) -> None:
         self._recording = False
@@ -141,10 +150,13 @@ class Player:
         return first, samples
 
     def wait_frames(self, frames: int) -> None:
-        """Sleeps until the server's frame time has advanced by `frames`."""
+        """Waits until this client's callback has processed the period that reaches `frames`
+        past the server's frame time now. That frame time is the clock's, extrapolated from
+        the last cycle's start: it runs on while the server's cycles are held up, so it is
+        only where the target starts from, never a sign that the frames were played."""
         target = self.client.frame_time + frames
-        while self.client.frame_time < target:
-            time.sleep(0.005)
+        wait_until(lambda: self._processed is not None and self._processed >= target,
+                   timeout=10 + frames / self.client.samplerate, what=f"{frames} frames processed")
 
     def close(self) -> None:
         self.client.deactivate()

@@ -32,12 +32,14 @@ from scuff.protocol import (
     ParamInfo,
     ParamValue,
     PortInfo,
+    PresetList,
     Ready,
     Response,
     SandboxMessage,
     State,
     Text,
 )
+from scuff.protocol import ListedPreset as ListedPresetTable
 from scuff.protocol.Body import Body
 from scuff.protocol.Reply import Reply
 from scuff.protocol.Request import Request
@@ -211,6 +213,32 @@ def text(value: str, request_id: int = ID_MARK) -> bytes:
         return Text.End(builder)
 
     return _response(Reply.Text, build, request_id)
+
+
+def preset_list(presets: Sequence[tuple[str, int, str | None, str | None]], request_id: int = ID_MARK) -> bytes:
+    """A PresetList of (name, kind, location, load key); None leaves a string out."""
+    def build(builder):
+        entries = []
+        for name, kind, location, load_key in presets:
+            strings = [builder.CreateString(value) if value is not None else None
+                       for value in (name, location, load_key)]
+            ListedPresetTable.Start(builder)
+            ListedPresetTable.AddName(builder, strings[0])
+            ListedPresetTable.AddKind(builder, kind)
+            if strings[1] is not None:
+                ListedPresetTable.AddLocation(builder, strings[1])
+            if strings[2] is not None:
+                ListedPresetTable.AddLoadKey(builder, strings[2])
+            entries.append(ListedPresetTable.End(builder))
+        PresetList.StartPresetsVector(builder, len(entries))
+        for entry in reversed(entries):
+            builder.PrependUOffsetTRelative(entry)
+        vector = builder.EndVector()
+        PresetList.Start(builder)
+        PresetList.AddPresets(builder, vector)
+        return PresetList.End(builder)
+
+    return _response(Reply.PresetList, build, request_id)
 
 
 def device_info(info: Description = Description(), request_id: int = ID_MARK) -> bytes:

@@ -7,13 +7,22 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from scuff.live import LiveIncident
-from support.jack_server import SAMPLE_RATE
+from scuff.live import JackHost, LiveIncident, LiveStats
+from support.jack_server import SAMPLE_RATE, Player
 
 # The server reports an xrun on its notification thread, some periods after the one it
 # concerns (about three of 64 frames on a quiet machine): an xrun accounts for everything
 # from this long before the frame it was reported at.
 XRUN_REACH = SAMPLE_RATE // 4
+
+
+def settled(host: JackHost, recorder: Player) -> tuple[LiveStats, list[LiveIncident]]:
+    """The host's statistics and incidents once every xrun about what `recorder` recorded
+    has been reported: the server's notification thread is not realtime, so on a busy
+    machine a report may come well after the periods it concerns, which goes on playing.
+    Up to XRUN_REACH frames later, as the accounting allows."""
+    recorder.wait_frames(XRUN_REACH)
+    return host.stats(), host.incidents()
 
 
 def excused(first_frame: int, size: int, incidents: Sequence[LiveIncident], *, reach: int = 0) -> np.ndarray:

@@ -18,6 +18,7 @@ HANG_ON_LOAD_FILE = "scuff-test-hang-on-load.clap"
 EMPTY_FILE = "scuff-test-empty.clap"
 HOSTILE_FILE = "scuff-test-hostile.clap"
 CREATION_FAULTS_FILE = "scuff-test-creation-faults.clap"
+PRESETS_FILE = "scuff-test-presets.clap"
 VALIDATION_FILE = "scuff-test-validation.clap"
 
 # Executables, in the same directory: C++ tests that print one line per case and exit with 0 when
@@ -41,6 +42,15 @@ LYING_LATENCY_ID = "org.scuff.test.lying-latency"  # delays by LATENCY_SAMPLES, 
 PLUGINS_FILE_IDS = (
     GAIN_ID, PASSTHROUGH_ID, LATENCY_ID, SIDECHAIN_ID, MONO_ID, INSTRUMENT_ID, HOST_CALLBACKS_ID,
     NOTE_GENERATOR_ID, MIDI_EFFECT_ID, TRANSPORT_PROBE_ID, LYING_LATENCY_ID)
+
+# In PRESETS_FILE: the gain, loading presets of its own format through clap.preset-load (the stable id;
+# the draft one's copy answers only to clap.preset-load.draft/2). A file holds PRESET_FILE_MAGIC and
+# "gain=<dB>" on two lines; the built-in presets are PRESET_BUILT_INS by load key, and the load key
+# "crash" of kind "plugin" crashes it (SIGSEGV). Each calls the host's on_error with its reason when it fails.
+PRESET_GAIN_ID = "org.scuff.test.preset-gain"
+DRAFT_PRESET_GAIN_ID = "org.scuff.test.draft-preset-gain"
+PRESET_FILE_MAGIC = "scuff-test-gain-preset"
+PRESET_BUILT_INS = {"unity": 0.0, "quiet": -20.0, "loud": 12.0}
 
 # In FAULTS_FILE.
 FAULTY_ID = "org.scuff.test.faulty"
@@ -192,10 +202,10 @@ TRANSPORT_PROBE_CHANNELS = 8
 
 # VST3 twins, bundles relative to the same folder. Class ids are the 32 hex digits of the 16-byte
 # VST3 class id, as scuff's scanner reports them: 5C0FF7E5, then FA in the faults bundle, CF in the
-# creation-faults bundle (C0 for a controller class), then the class number. Every class but the
-# separate-controller gain is a single component; none has an editor. Parameter ids, ranges, state
-# blobs and the Fault numbering are the CLAP twins'; parameters travel as VST3 normalized values
-# (plain = min + normalized * (max - min), rounded for stepped ones).
+# creation-faults bundle, DE in the validation bundle (C0 for a controller class), then the class
+# number. Every class but the separate-controller gain is a single component; none has an editor.
+# Parameter ids, ranges, state blobs and the Fault numbering are the CLAP twins'; parameters travel
+# as VST3 normalized values (plain = min + normalized * (max - min), rounded for stepped ones).
 VST3_PLUGINS_BUNDLE = "scuff-test-plugins.vst3"
 VST3_FAULTS_BUNDLE = "scuff-test-faults.vst3"
 # The separate-controller gain has a bundle of its own: JUCE-based hosts hand a component without a
@@ -203,6 +213,7 @@ VST3_FAULTS_BUNDLE = "scuff-test-faults.vst3"
 VST3_SEPARATE_CONTROLLER_BUNDLE = "scuff-test-separate-controller.vst3"
 
 VST3_CREATION_FAULTS_BUNDLE = "scuff-test-creation-faults.vst3"
+VST3_VALIDATION_BUNDLE = "scuff-test-validation.vst3"
 
 # In VST3_PLUGINS_BUNDLE.
 VST3_GAIN_ID = "5C0FF7E5000000000000000000000001"
@@ -218,9 +229,11 @@ VST3_TRANSPORT_PROBE_ID = "5C0FF7E500000000000000000000000B"  # "Instrument|Gene
 # A stereo passthrough with an X11 editor that draws nothing (320x200, resizable, at least 80x80):
 # its "Ask size" set to 1 makes the editor ask its IPlugFrame for EDITOR_ASKED_SIZE (resizeView).
 VST3_SIZED_EDITOR_ID = "5C0FF7E500000000000000000000000C"
+VST3_LYING_LATENCY_ID = "5C0FF7E500000000000000000000000D"
 VST3_PLUGINS_BUNDLE_IDS = (
     VST3_GAIN_ID, VST3_PASSTHROUGH_ID, VST3_LATENCY_ID, VST3_SIDECHAIN_ID, VST3_MONO_ID, VST3_HOST_CALLBACKS_ID,
-    VST3_INSTRUMENT_ID, VST3_NOTE_GENERATOR_ID, VST3_MIDI_EFFECT_ID, VST3_TRANSPORT_PROBE_ID, VST3_SIZED_EDITOR_ID)
+    VST3_INSTRUMENT_ID, VST3_NOTE_GENERATOR_ID, VST3_MIDI_EFFECT_ID, VST3_TRANSPORT_PROBE_ID, VST3_SIZED_EDITOR_ID,
+    VST3_LYING_LATENCY_ID)
 
 # In VST3_SEPARATE_CONTROLLER_BUNDLE: the gain, its controller in a class of its own (connected through
 # IConnectionPoint, learning the gain from setComponentState). The controller's own state is 8 bytes.
@@ -234,14 +247,26 @@ VST3_CRASH_IN_INIT_ID = "5C0FF7E5FA0000000000000000000002"  # in IComponent::ini
 VST3_HANG_IN_INIT_ID = "5C0FF7E5FA0000000000000000000003"
 VST3_CRASH_IN_ACTIVATE_ID = "5C0FF7E5FA0000000000000000000004"  # in setActive(true)
 VST3_HANG_IN_ACTIVATE_ID = "5C0FF7E5FA0000000000000000000005"
+VST3_LEAK_ID = "5C0FF7E5FA0000000000000000000006"
 VST3_FAULTS_BUNDLE_IDS = (
-    VST3_FAULTY_ID, VST3_CRASH_IN_INIT_ID, VST3_HANG_IN_INIT_ID, VST3_CRASH_IN_ACTIVATE_ID, VST3_HANG_IN_ACTIVATE_ID)
+    VST3_FAULTY_ID, VST3_CRASH_IN_INIT_ID, VST3_HANG_IN_INIT_ID, VST3_CRASH_IN_ACTIVATE_ID, VST3_HANG_IN_ACTIVATE_ID,
+    VST3_LEAK_ID)
 
 # In VST3_CREATION_FAULTS_BUNDLE, as in CREATION_FAULTS_FILE; the census's "Destroyed" counts the
 # instances the host has released every reference to.
 VST3_CREATION_CENSUS_ID = "5C0FF7E5CF0000000000000000000001"
 VST3_TOO_MANY_PARAMS_ID = "5C0FF7E5CF0000000000000000000002"
 VST3_CREATION_FAULTS_BUNDLE_IDS = (VST3_CREATION_CENSUS_ID, VST3_TOO_MANY_PARAMS_ID)
+
+# In VST3_VALIDATION_BUNDLE, as in VALIDATION_FILE. Wrong thread calls IComponentHandler::restartComponent
+# and IComponentHandler2::setDirty in every process call, and IRunLoop::registerTimer in its first.
+VST3_ALLOCATES_IN_PROCESS_ID = "5C0FF7E5DE0000000000000000000001"
+VST3_DENORMALS_ID = "5C0FF7E5DE0000000000000000000002"
+VST3_FORGETS_STATE_ID = "5C0FF7E5DE0000000000000000000003"
+VST3_WRONG_THREAD_ID = "5C0FF7E5DE0000000000000000000004"
+VST3_NONDETERMINISTIC_ID = "5C0FF7E5DE0000000000000000000005"
+VST3_VALIDATION_BUNDLE_IDS = (VST3_ALLOCATES_IN_PROCESS_ID, VST3_DENORMALS_ID, VST3_FORGETS_STATE_ID,
+                              VST3_WRONG_THREAD_ID, VST3_NONDETERMINISTIC_ID)
 
 # VST3 host callbacks, parameter ids 0.. in this order. "Latency" (stepped, 0 to HOST_CALLBACKS_MAX_LATENCY
 # samples) is adopted at setActive(true), and a change makes the controller call
@@ -262,6 +287,7 @@ TWINS = {
     GAIN_ID: ((PLUGINS_FILE, GAIN_ID), (VST3_PLUGINS_BUNDLE, VST3_GAIN_ID)),
     PASSTHROUGH_ID: ((PLUGINS_FILE, PASSTHROUGH_ID), (VST3_PLUGINS_BUNDLE, VST3_PASSTHROUGH_ID)),
     LATENCY_ID: ((PLUGINS_FILE, LATENCY_ID), (VST3_PLUGINS_BUNDLE, VST3_LATENCY_ID)),
+    LYING_LATENCY_ID: ((PLUGINS_FILE, LYING_LATENCY_ID), (VST3_PLUGINS_BUNDLE, VST3_LYING_LATENCY_ID)),
     SIDECHAIN_ID: ((PLUGINS_FILE, SIDECHAIN_ID), (VST3_PLUGINS_BUNDLE, VST3_SIDECHAIN_ID)),
     MONO_ID: ((PLUGINS_FILE, MONO_ID), (VST3_PLUGINS_BUNDLE, VST3_MONO_ID)),
     INSTRUMENT_ID: ((PLUGINS_FILE, INSTRUMENT_ID), (VST3_PLUGINS_BUNDLE, VST3_INSTRUMENT_ID)),
@@ -273,6 +299,13 @@ TWINS = {
     CRASH_IN_ACTIVATE_ID: ((FAULTS_FILE, CRASH_IN_ACTIVATE_ID), (VST3_FAULTS_BUNDLE, VST3_CRASH_IN_ACTIVATE_ID)),
     HANG_IN_INIT_ID: ((FAULTS_FILE, HANG_IN_INIT_ID), (VST3_FAULTS_BUNDLE, VST3_HANG_IN_INIT_ID)),
     HANG_IN_ACTIVATE_ID: ((FAULTS_FILE, HANG_IN_ACTIVATE_ID), (VST3_FAULTS_BUNDLE, VST3_HANG_IN_ACTIVATE_ID)),
+    LEAK_ID: ((FAULTS_FILE, LEAK_ID), (VST3_FAULTS_BUNDLE, VST3_LEAK_ID)),
+    ALLOCATES_IN_PROCESS_ID: ((VALIDATION_FILE, ALLOCATES_IN_PROCESS_ID),
+                              (VST3_VALIDATION_BUNDLE, VST3_ALLOCATES_IN_PROCESS_ID)),
+    DENORMALS_ID: ((VALIDATION_FILE, DENORMALS_ID), (VST3_VALIDATION_BUNDLE, VST3_DENORMALS_ID)),
+    FORGETS_STATE_ID: ((VALIDATION_FILE, FORGETS_STATE_ID), (VST3_VALIDATION_BUNDLE, VST3_FORGETS_STATE_ID)),
+    WRONG_THREAD_ID: ((VALIDATION_FILE, WRONG_THREAD_ID), (VST3_VALIDATION_BUNDLE, VST3_WRONG_THREAD_ID)),
+    NONDETERMINISTIC_ID: ((VALIDATION_FILE, NONDETERMINISTIC_ID), (VST3_VALIDATION_BUNDLE, VST3_NONDETERMINISTIC_ID)),
     CREATION_CENSUS_ID: ((CREATION_FAULTS_FILE, CREATION_CENSUS_ID),
                          (VST3_CREATION_FAULTS_BUNDLE, VST3_CREATION_CENSUS_ID)),
     TOO_MANY_PARAMS_ID: ((CREATION_FAULTS_FILE, TOO_MANY_PARAMS_ID),
@@ -323,6 +356,11 @@ class Fault(enum.IntEnum):
     HANG_IN_LOAD = 10
     CRASH_IN_FLUSH = 11  # at the flush after the one that armed it
     HANG_IN_FLUSH = 12  # likewise
+    LATE_ONCE_IN_PROCESS = 13  # the next process call sleeps LATE_SLEEP_SECONDS, then plays on; once per change
+
+
+# How long a LATE_ONCE_IN_PROCESS call sleeps (late_sleep in tests/plugins/dsp/misbehave.hpp).
+LATE_SLEEP_SECONDS = 0.020
 
 
 def build_test_plugins(build_dir: pathlib.Path) -> pathlib.Path:

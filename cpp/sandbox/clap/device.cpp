@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "clap/preset_index.hpp"
 #include "core/param_state.hpp"
 #include "core/request_error.hpp"
 #include "core/thread_roles.hpp"
@@ -24,6 +25,9 @@ static_assert(same_flag(kParamStepped, CLAP_PARAM_IS_STEPPED) && same_flag(kPara
               same_flag(kParamHidden, CLAP_PARAM_IS_HIDDEN) && same_flag(kParamReadOnly, CLAP_PARAM_IS_READONLY) &&
               same_flag(kParamBypass, CLAP_PARAM_IS_BYPASS) &&
               same_flag(kParamAutomatable, CLAP_PARAM_IS_AUTOMATABLE));
+
+// What is kept of a plugin's reason for a failed preset load.
+constexpr size_t kMaxPresetMessage = 1024;
 
 std::string bounded_string(const char* text, size_t capacity) {
     return std::string(text, strnlen(text, capacity));
@@ -82,6 +86,13 @@ ClapDevice::ClapDevice(uint32_t id, std::shared_ptr<ClapLibrary> library, const 
     latency_ = static_cast<const clap_plugin_latency_t*>(extension(CLAP_EXT_LATENCY));
     timer_support_ = static_cast<const clap_plugin_timer_support_t*>(extension(CLAP_EXT_TIMER_SUPPORT));
     render_ = static_cast<const clap_plugin_render_t*>(extension(CLAP_EXT_RENDER));
+    preset_load_ = static_cast<const clap_plugin_preset_load_t*>(extension(CLAP_EXT_PRESET_LOAD));
+    if (!preset_load_) {
+        preset_load_ = static_cast<const clap_plugin_preset_load_t*>(extension(CLAP_EXT_PRESET_LOAD_COMPAT));
+    }
+    if (preset_load_ && !preset_load_->from_location) {
+        preset_load_ = nullptr;
+    }
     query_ports();
     check_param_count(params_ ? params_->count(plugin_.get()) : 0);
     for (const auto& param : params()) {
@@ -261,6 +272,67 @@ void ClapDevice::stage_param_state(std::span<const uint8_t> data) {
     }
 }
 
+void ClapDevice::load_preset(const PresetLocation& location) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (!preset_load_) {
+        throw RequestError(ErrorCode::NoPresetLoad, "the plugin does not offer clap.preset-load");
+    }
+    bool is_file = location.kind == PresetLocation::Kind::File;
+    if (is_file && !location.path) {
+        throw RequestError(ErrorCode::BadRequest, "a preset file needs its path");
+    }
+    // A plugin's presets have no location: the spec passes null.
+    const char* path = is_file ? location.path->c_str() : nullptr;
+    const char* load_key = location.load_key ? location.load_key->c_str() : nullptr;
+    preset_report_ = {true, std::nullopt};
+    bool loaded = preset_load_->from_location(
+        plugin_.get(), is_file ? CLAP_PRESET_DISCOVERY_LOCATION_FILE : CLAP_PRESET_DISCOVERY_LOCATION_PLUGIN, path,
+        load_key);
+    PresetLoadReport report = std::move(preset_report_);
+    preset_report_ = {};
+    if (!loaded) {
+        throw RequestError(ErrorCode::PresetLoadFailed,
+                           report.error ? *report.error : "the plugin failed to load the preset and gave no reason");
+    }
+    // A preset replaces the plugin's state: the parameters may have changed with it.
+    raise(params_changed_);
+}
+
+std::vector<ListedPreset> ClapDevice::list_presets() {
+    SCUFF_ASSERT_MAIN_THREAD();
+    return index_presets(*library_, identity().id);
+}
+
+void ClapDevice::preset_load_failed(int32_t os_error, const char* message) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (!preset_report_.under_way) {
+        // An error from a load the plugin made on its own (its own browser): it keeps its state.
+        return;
+    }
+    std::string reason = message ? bounded_string(message, kMaxPresetMessage) : "";
+    if (reason.empty()) {
+        reason = "the plugin failed to load the preset";
+    }
+    if (os_error != 0) {
+        reason += " (" + std::string(std::strerror(os_error)) + ")";
+    }
+    // The first error is the cause; later ones usually follow from it.
+    if (!preset_report_.error) {
+        preset_report_.error = std::move(reason);
+    }
+}
+
+void ClapDevice::preset_loaded() {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (preset_report_.under_way) {
+        // The load under way: its reply says so.
+        return;
+    }
+    // The user picked a preset in the plugin itself: its state and parameters changed.
+    raise(params_changed_);
+    raise(state_dirty_);
+}
+
 void ClapDevice::planes_ready() {
     auto build = [](const std::vector<std::vector<float*>>& planes, std::vector<clap_audio_buffer_t>& buffers) {
         buffers.assign(planes.size(), clap_audio_buffer_t{});
@@ -298,6 +370,17 @@ void ClapDevice::run_deferred_main_thread_work() {
     if (wants_callback_.exchange(false)) {
         plugin_->on_main_thread(plugin_.get());
     }
+    if (gui_closed_.exchange(false)) {
+        editor_closed_by_plugin(gui_destroyed_.exchange(false));
+    }
+}
+
+void ClapDevice::editor_closed_by_plugin(bool was_destroyed) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    if (editor_) {
+        editor_->closed_by_plugin(was_destroyed);
+    }
+    services_.editor_closed(id());
 }
 
 ModeChange ClapDevice::set_offline(bool offline) {

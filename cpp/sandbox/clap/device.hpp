@@ -8,6 +8,7 @@
 
 #include "clap/editor.hpp"
 #include "clap/events.hpp"
+#include "clap/preset_load.hpp"
 #include "clap/ext/audio-ports.h"
 #include "clap/ext/latency.h"
 #include "clap/ext/note-ports.h"
@@ -50,6 +51,9 @@ public:
     void close_editor() override { editor_->close(); }
     bool editor_resizable() override { return editor_->resizable(); }
     EditorSize resize_editor(EditorSize wanted) override { return editor_->resize(wanted); }
+    bool has_preset_load() const override { return preset_load_ != nullptr; }
+    void load_preset(const PresetLocation& location) override;
+    std::vector<ListedPreset> list_presets() override;
 
 private:
     friend struct ClapDeviceHost;
@@ -62,6 +66,11 @@ private:
                         const TransportState* transport) override;
     void flush_plugin(std::span<const ParamChange> changes, bool active) override;
     void run_deferred_main_thread_work() override;
+    // Main thread: the plugin closed its editor (clap.gui.closed).
+    void editor_closed_by_plugin(bool was_destroyed);
+    // Main thread: clap.preset-load.on_error and loaded.
+    void preset_load_failed(int32_t os_error, const char* message);
+    void preset_loaded();
     void planes_ready() override;
 
     // Builds the clap_host_t whose callbacks lead back to this device (clap/host.cpp).
@@ -84,6 +93,7 @@ private:
     const clap_plugin_latency_t* latency_ = nullptr;
     const clap_plugin_timer_support_t* timer_support_ = nullptr;
     const clap_plugin_render_t* render_ = nullptr;
+    const clap_plugin_preset_load_t* preset_load_ = nullptr;
     // Made last at creation, and destroyed first.
     std::optional<ClapEditor> editor_;
     std::vector<ClapNotePort> note_ports_;
@@ -99,8 +109,19 @@ private:
     int64_t steady_time_ = 0;
 
     std::atomic<bool> wants_callback_{false};
+    // clap.gui.closed from another thread than the main one, for the main loop to act on.
+    std::atomic<bool> gui_closed_{false};
+    std::atomic<bool> gui_destroyed_{false};
     // Sorted, read once at creation: the audio thread looks meters up here without locks.
     std::vector<uint32_t> readonly_params_;
+
+    // What the plugin reported through clap.preset-load during the from_location call under
+    // way (main thread only, like the calls themselves).
+    struct PresetLoadReport {
+        bool under_way = false;
+        std::optional<std::string> error;
+    };
+    PresetLoadReport preset_report_;
 };
 
 } // namespace scuff::sbox

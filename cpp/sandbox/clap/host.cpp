@@ -106,12 +106,14 @@ struct ClapDeviceHost {
     }
     static bool gui_request_hide(const clap_host_t*) { return false; }
     static void gui_closed(const clap_host_t* host, bool was_destroyed) {
-        if (!main_thread(host, "clap.gui.closed")) return;
+        // [thread-safe] (clap/ext/gui.h): from another thread, the main loop acts on it.
         ClapDevice& self = device(host);
-        if (self.editor_) {
-            self.editor_->closed_by_plugin(was_destroyed);
+        if (thread_roles().is_main_thread()) {
+            self.editor_closed_by_plugin(was_destroyed);
+            return;
         }
-        self.services_.editor_closed(self.id());
+        if (was_destroyed) self.gui_destroyed_ = true;
+        raise(self.gui_closed_, self);
     }
 
     // --- clap.timer-support ---
@@ -123,6 +125,18 @@ struct ClapDeviceHost {
     static bool unregister_timer(const clap_host_t* host, clap_id timer_id) {
         if (!main_thread(host, "clap.timer-support.unregister_timer")) return false;
         return device(host).services_.unregister_timer(device(host).id(), timer_id);
+    }
+
+    // --- clap.preset-load ---
+    static void preset_load_on_error(const clap_host_t* host, uint32_t, const char*, const char*, int32_t os_error,
+                                     const char* message) {
+        // The report belongs to the main thread's load; from elsewhere it is dropped.
+        if (!main_thread(host, "clap.preset-load.on_error")) return;
+        device(host).preset_load_failed(os_error, message);
+    }
+    static void preset_load_loaded(const clap_host_t* host, uint32_t, const char*, const char*) {
+        if (!main_thread(host, "clap.preset-load.loaded")) return;
+        device(host).preset_loaded();
     }
 };
 
@@ -140,6 +154,7 @@ const clap_host_gui_t kGui{ClapDeviceHost::gui_resize_hints_changed, ClapDeviceH
                            ClapDeviceHost::gui_request_show, ClapDeviceHost::gui_request_hide,
                            ClapDeviceHost::gui_closed};
 const clap_host_timer_support_t kTimerSupport{ClapDeviceHost::register_timer, ClapDeviceHost::unregister_timer};
+const clap_host_preset_load_t kPresetLoad{ClapDeviceHost::preset_load_on_error, ClapDeviceHost::preset_load_loaded};
 
 } // namespace
 
@@ -153,6 +168,9 @@ const void* ClapDeviceHost::get_extension(const clap_host_t*, const char* id) {
     if (std::strcmp(id, CLAP_EXT_AUDIO_PORTS) == 0) return &kAudioPorts;
     if (std::strcmp(id, CLAP_EXT_TIMER_SUPPORT) == 0) return &kTimerSupport;
     if (std::strcmp(id, CLAP_EXT_GUI) == 0) return &kGui;
+    if (std::strcmp(id, CLAP_EXT_PRESET_LOAD) == 0 || std::strcmp(id, CLAP_EXT_PRESET_LOAD_COMPAT) == 0) {
+        return &kPresetLoad;
+    }
     return nullptr;
 }
 

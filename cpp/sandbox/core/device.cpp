@@ -123,6 +123,11 @@ void Device::flush_params_active() {
     }
 }
 
+void Device::load_preset(const PresetLocation&) {
+    SCUFF_ASSERT_MAIN_THREAD();
+    throw RequestError(ErrorCode::NoPresetLoad, "the plugin loads no presets of its own format");
+}
+
 void Device::finish_restart() {
     SCUFF_ASSERT_MAIN_THREAD();
     if (lifecycle_ != Lifecycle::Restarting) {

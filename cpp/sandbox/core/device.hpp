@@ -52,6 +52,26 @@ enum class ModeChange {
     NeedsRestart,
 };
 
+// Where a preset in the plugin's own format lives (CLAP preset-load's locations).
+struct PresetLocation {
+    enum class Kind {
+        // A file; `path` is where the sandbox sees it.
+        File,
+        // Built into the plugin; there is no path.
+        Plugin,
+    };
+    Kind kind = Kind::File;
+    std::optional<std::string> path;
+    // Which preset of a location holding several (or of the plugin's own); none when one.
+    std::optional<std::string> load_key;
+};
+
+// A preset the plugin's preset discovery lists, and where to load it from.
+struct ListedPreset {
+    std::string name;
+    PresetLocation location;
+};
+
 class Device {
 public:
     Device(uint32_t id, HostServices& services);
@@ -95,6 +115,14 @@ public:
     virtual void on_fd_ready(int) {}
     // Renders offline (as fast as it likes, never real time) or not.
     virtual ModeChange set_offline(bool offline) = 0;
+
+    // --- presets in the plugin's own format (main thread) ---
+    virtual bool has_preset_load() const { return false; }
+    // Has the plugin load one. Throws RequestError: NoPresetLoad when the plugin cannot,
+    // PresetLoadFailed with the plugin's reason when it fails.
+    virtual void load_preset(const PresetLocation& location);
+    // What the plugin's preset discovery lists for it (none when it has no discovery).
+    virtual std::vector<ListedPreset> list_presets() { return {}; }
 
     // --- the editor (main thread); each call that reaches the plugin throws RequestError ---
     // The plugin has an X11 editor.

@@ -42,7 +42,8 @@ fb::Offset<DeviceInfo> device_info(fb::FlatBufferBuilder& builder, const Device&
     return CreateDeviceInfo(builder, device.id(), builder.CreateString(identity.id),
                             builder.CreateString(identity.name), builder.CreateString(identity.vendor),
                             builder.CreateString(identity.version), inputs, outputs, param_vector,
-                            device.latency(), device.note_inputs(), device.note_outputs(), device.has_editor());
+                            device.latency(), device.note_inputs(), device.note_outputs(), device.has_editor(),
+                            device.has_preset_load());
 }
 
 protocol::LogSeverity protocol_severity(sbox::LogSeverity severity) {
@@ -93,6 +94,24 @@ Message param_value_reply(uint64_t request, double value) {
 Message text_reply(uint64_t request, const std::string& text) {
     fb::FlatBufferBuilder builder;
     return response(builder, request, Reply::Text, CreateText(builder, builder.CreateString(text)).Union());
+}
+
+Message preset_list_reply(uint64_t request, std::span<const ListedPreset> presets) {
+    fb::FlatBufferBuilder builder;
+    auto optional_string = [&builder](const std::optional<std::string>& text) {
+        return text ? builder.CreateString(*text) : fb::Offset<fb::String>();
+    };
+    std::vector<fb::Offset<protocol::ListedPreset>> entries;
+    entries.reserve(presets.size());
+    for (const auto& preset : presets) {
+        auto kind = preset.location.kind == PresetLocation::Kind::File ? PresetLocationKind::File
+                                                                       : PresetLocationKind::Plugin;
+        entries.push_back(CreateListedPreset(builder, builder.CreateString(preset.name), kind,
+                                             optional_string(preset.location.path),
+                                             optional_string(preset.location.load_key)));
+    }
+    auto list = CreatePresetList(builder, builder.CreateVector(entries));
+    return response(builder, request, Reply::PresetList, list.Union());
 }
 
 Message state_reply(uint64_t request, std::span<const uint8_t> data) {

@@ -12,6 +12,7 @@
 namespace scuff::sbox {
 
 class Device;
+struct ListedPreset;
 
 // A device's editor as the client sees it.
 struct EditorState {
@@ -33,6 +34,7 @@ Message device_info_reply(uint64_t request, const Device& device);
 Message param_value_reply(uint64_t request, double value);
 Message text_reply(uint64_t request, const std::string& text);
 Message state_reply(uint64_t request, std::span<const uint8_t> data);
+Message preset_list_reply(uint64_t request, std::span<const ListedPreset> presets);
 Message log_message(uint32_t device, LogSeverity severity, const std::string& text);
 Message device_changed_message(const Device& device, bool state_dirty);
 // The plugin changed a parameter itself (a gesture in its editor), in plain units.

@@ -262,4 +262,23 @@ Message Sandbox::resize_editor(uint64_t id, const protocol::ResizeEditor& reques
     return editor_reply(id, target.id(), editors_.resize(target, {request.width(), request.height()}));
 }
 
+Message Sandbox::load_preset_from(uint64_t id, const protocol::LoadPresetFrom& request) {
+    auto& target = device(request.device());
+    PresetLocation location;
+    switch (request.kind()) {
+    case protocol::PresetLocationKind::File: location.kind = PresetLocation::Kind::File; break;
+    case protocol::PresetLocationKind::Plugin: location.kind = PresetLocation::Kind::Plugin; break;
+    default: throw RequestError(ErrorCode::BadRequest, "unknown preset location kind");
+    }
+    if (request.location()) location.path = request.location()->str();
+    if (request.load_key()) location.load_key = request.load_key()->str();
+    target.load_preset(location);
+    return ok_reply(id);
+}
+
+Message Sandbox::list_presets(uint64_t id, const protocol::ListPresets& request) {
+    auto presets = device(request.device()).list_presets();
+    return preset_list_reply(id, presets);
+}
+
 } // namespace scuff::sbox

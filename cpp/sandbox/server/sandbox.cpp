@@ -136,6 +136,12 @@ void Sandbox::handle_frame(const std::vector<uint8_t>& frame) {
         case Request::ResizeEditor:
             send(resize_editor(id, *message->request_as_ResizeEditor()));
             break;
+        case Request::LoadPresetFrom:
+            send(load_preset_from(id, *message->request_as_LoadPresetFrom()));
+            break;
+        case Request::ListPresets:
+            send(list_presets(id, *message->request_as_ListPresets()));
+            break;
         case Request::SetChunkMemory:
             send(set_chunk_memory(id, *message->request_as_SetChunkMemory()));
             break;

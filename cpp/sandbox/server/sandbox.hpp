@@ -80,6 +80,8 @@ private:
     Message show_editor(uint64_t id, const protocol::ShowEditor& request);
     Message hide_editor(uint64_t id, const protocol::HideEditor& request);
     Message resize_editor(uint64_t id, const protocol::ResizeEditor& request);
+    Message load_preset_from(uint64_t id, const protocol::LoadPresetFrom& request);
+    Message list_presets(uint64_t id, const protocol::ListPresets& request);
     Message set_chunk_memory(uint64_t id, const protocol::SetChunkMemory& request);
 
     Device& device(uint32_t id);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/device.hpp"
+#include "core/thread_rules.hpp"
 #include "pluginterfaces/vst/ivstaudioprocessor.h"
 #include "pluginterfaces/vst/ivstprocesscontext.h"
 #include "scuff/vst3_classes.hpp"
@@ -68,6 +69,7 @@ private:
     void planes_ready() override;
 
     // --- Vst3HostEvents: the plugin's calls to its host ---
+    bool on_main_thread(const char* call) override { return on_main_thread_or_report(services_, id(), call); }
     void begin_edit(Steinberg::Vst::ParamID) override {}
     void perform_edit(Steinberg::Vst::ParamID id, Steinberg::Vst::ParamValue normalized) override;
     void end_edit(Steinberg::Vst::ParamID) override {}

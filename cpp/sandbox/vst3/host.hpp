@@ -4,7 +4,8 @@
 // that plugins ask for timers and descriptors), the controller's IComponentHandler and
 // the editor's IPlugFrame (of which plugins ask the IRunLoop too).
 // Each call is a thin trampoline to the device; after the device is gone (a plugin may
-// keep a reference longer) the calls do nothing.
+// keep a reference longer) the calls do nothing. A call made from another thread than its
+// rule allows is reported by the device (core/thread_rules.hpp), its rule's source beside it.
 #include <memory>
 
 #include "pluginterfaces/gui/iplugview.h"
@@ -18,6 +19,8 @@ namespace scuff::sbox {
 class Vst3HostEvents {
 public:
     virtual ~Vst3HostEvents() = default;
+    // Whether the caller is on the main thread, VST3's UI thread; if not, reports `call`.
+    virtual bool on_main_thread(const char* call) = 0;
     virtual void begin_edit(Steinberg::Vst::ParamID id) = 0;
     virtual void perform_edit(Steinberg::Vst::ParamID id, Steinberg::Vst::ParamValue normalized) = 0;
     virtual void end_edit(Steinberg::Vst::ParamID id) = 0;
@@ -57,8 +60,8 @@ public:
     // --- IComponentHandler2 ---
     Steinberg::tresult PLUGIN_API setDirty(Steinberg::TBool state) override;
     Steinberg::tresult PLUGIN_API requestOpenEditor(Steinberg::FIDString name) override;
-    Steinberg::tresult PLUGIN_API startGroupEdit() override { return Steinberg::kResultOk; }
-    Steinberg::tresult PLUGIN_API finishGroupEdit() override { return Steinberg::kResultOk; }
+    Steinberg::tresult PLUGIN_API startGroupEdit() override;
+    Steinberg::tresult PLUGIN_API finishGroupEdit() override;
 
     // --- Linux::IRunLoop ---
     Steinberg::tresult PLUGIN_API registerEventHandler(Steinberg::Linux::IEventHandler* handler,
@@ -72,6 +75,9 @@ public:
     Steinberg::tresult PLUGIN_API resizeView(Steinberg::IPlugView* view, Steinberg::ViewRect* newSize) override;
 
 private:
+    // Whether a call from the plugin keeps its thread rule: on the main thread; else the device reports it.
+    bool on_main_thread(const char* call) { return !device_ || device_->on_main_thread(call); }
+
     Vst3HostEvents* device_;
 };
 

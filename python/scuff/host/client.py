@@ -27,7 +27,9 @@ from ..scan.plugin_info import BrokenPlugin, PluginInfo
 from ..scan.pool import Progress, scan_files, scanner_stamp
 from ..scan.scanner_process import SCAN_TIMEOUT
 from ..scan.vendor_lookup import plugin_vendor
+from .async_forms import ClientAsync
 from .group import Group
+from .sessions import ClientSessions
 from .status import SandboxEvent
 from .supervisor import Supervisor
 
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("scuff")
 
 
-class Client:
+class Client(ClientSessions, ClientAsync):
     """The entry point: create groups, sandboxes and devices. Use it as a context manager,
     or call `close()`, so that every sandbox process is stopped."""
 

@@ -18,6 +18,9 @@ from ..formats import PluginFormat, plugin_format
 from ..wire import requests
 from ..wire.param import Param
 from ..wire.replies import DeviceDescription, EditorReply, ParamValueReply, StateReply, TextReply
+from .async_forms import DeviceAsync
+from .device_copies import DeviceCopies
+from .device_presets import DevicePresets
 from .ports import InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .stats import DeviceStats, device_stats
 
@@ -30,7 +33,7 @@ log = logging.getLogger("scuff")
 ParamKey = int | str | Param
 
 
-class Device:
+class Device(DeviceCopies, DevicePresets, DeviceAsync):
     """One instance of a plugin, hosted in a sandbox process.
 
     Created with `Sandbox.create_device`. A Device used where a port is expected stands
@@ -342,12 +345,17 @@ class Device:
         reply = self._sandbox.request(request, expect=EditorReply)
         self._editor = reply
         self._editor_request = (parent, embed)
+        # The size it last had (kept in sessions) comes back with it.
+        hint = self._editor_size_hint
+        if hint is not None and reply.resizable and hint != (reply.width, reply.height):
+            self.resize_editor(*hint)
 
     def hide_editor(self) -> None:
         """Closes the editor (`show_editor` opens it again)."""
         self._editor_request = None
         if self._editor is None:
             return
+        self._editor_size_hint = (self._editor.width, self._editor.height)
         self._editor = None
         if self._sandbox.state != "crashed":
             self._sandbox.request(requests.hide_editor(self._id), expect=EditorReply)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeAlias, cast, overload
 
 import numpy as np
@@ -16,6 +17,7 @@ from ..events.layout import RECORD
 from ..events.notes import Event
 from ..events.records import block_counts, to_records
 from ..wire import requests
+from .async_forms import GroupAsync
 from .chunking import CHUNK_BUDGET, MAX_CHUNK_BLOCKS, chunked_by_default, max_chunk_blocks_by_default, sandbox_chunk
 from .device import Device
 from .graph import (
@@ -29,6 +31,7 @@ from .graph import (
 )
 from .ports import InputPort, NoteInputPort, NoteOutputPort, OutputPort
 from .sandbox import Sandbox
+from .sessions import GroupSessions
 from .status import RestartPolicy
 from .transport import Transport
 
@@ -56,7 +59,7 @@ EVENTS_PER_BLOCK = 1024
 log = logging.getLogger("scuff")
 
 
-class Group:
+class Group(GroupSessions, GroupAsync):
     """Sandboxes whose devices are processed together at one sample rate and block size.
 
     Created with `Client.create_group`.
@@ -273,6 +276,17 @@ class Group:
             for c in plan.connections]
         sandbox.request(requests.set_plan([device.id for device in plan.order], connections))
         self._sent_plans[sandbox] = plan
+
+    @contextlib.contextmanager
+    def _sending_plans_paused(self, sandbox: Sandbox) -> Iterator[None]:
+        """While a sandbox's process is replaced: no plan is sent to any sandbox, and the new
+        process, which knows none, is sent this sandbox's plan once it is there."""
+        with self._graph_lock:
+            try:
+                yield
+            finally:
+                self._sent_plans.pop(sandbox, None)
+        self._resend_plan(sandbox)
 
     def _resend_plan(self, sandbox: Sandbox) -> None:
         """After a sandbox restarted: it knows no plan yet."""

@@ -3,6 +3,7 @@ crashed sandbox keeps its devices, and `restart` brings them back in a new proce
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -38,6 +39,7 @@ from ..wire.replies import (
     ParamEditedMessage,
     ReplyBody,
 )
+from .async_forms import SandboxAsync
 from .device import Device
 from .stats import SandboxStats, SandboxUsageMeter
 from .status import RestartPolicy, SandboxEvent, SandboxState
@@ -55,7 +57,7 @@ _LOG_LEVELS = [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logg
                logging.ERROR, logging.WARNING]
 
 
-class Sandbox:
+class Sandbox(SandboxAsync):
     """One scuff-sbox process. Created with `Group.create_sandbox`; closed with its group."""
 
     def __init__(self, group: Group, restart_policy: RestartPolicy | None = None,
@@ -251,6 +253,12 @@ class Sandbox:
 
     # --- control messages ---
 
+    def readable_file(self, path: Path) -> contextlib.AbstractContextManager[str]:
+        """The path under which the sandbox's current process reads the file `path`, while
+        the context lasts: `path` itself when its confinement lets it read there, else a copy
+        in its private folder. Raises OSError when `path` cannot be copied."""
+        return self._current.readable_file(path)
+
     def request(self, body: requests.RequestBody, *, fds: Sequence[int] = (),
                 timeout: float | None = None, expect: type[Reply] = Ok) -> Reply:  # type: ignore[assignment]
         """Sends a control request to the current process and waits for its reply, an
@@ -334,15 +342,18 @@ class Sandbox:
                 return
             old = self._current
             self._replacing = True
-            try:
-                self._signals.alive = False
-                old.kill("replaced by a process fit for the plugin")
-                old.close(timeout=2.0)
-                self._settings_vendor = vendor if new_home else self._settings_vendor
-                self._process = self._start_process()
-            finally:
-                self._replacing = False
-            self._signals.revive()
+            # No plan may be sent while the process is swapped: another thread's graph change
+            # would reach the old process, gone, and fail; the new one is sent the plan after.
+            with self._group._sending_plans_paused(self):
+                try:
+                    self._signals.alive = False
+                    old.kill("replaced by a process fit for the plugin")
+                    old.close(timeout=2.0)
+                    self._settings_vendor = vendor if new_home else self._settings_vendor
+                    self._process = self._start_process()
+                finally:
+                    self._replacing = False
+                self._signals.revive()
 
     def _save_devices_for_move(self, folder: Path) -> None:
         """Saves every device's state for a move to another process: a device whose state

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 # scuff-sbox-<client pid>-<random>, scuff-scan-<client pid>-<random>
@@ -22,6 +23,19 @@ def make_private_dir(kind: str) -> Path:
 
 def remove_private_dir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def copy_inside(private_dir: Path, source: Path) -> Iterator[Path]:
+    """A copy of the file `source` in a process's private folder, under the same name, for
+    the length of the block. Raises OSError when `source` cannot be read."""
+    folder = Path(tempfile.mkdtemp(prefix="shared-", dir=private_dir))
+    try:
+        copy = folder / source.name
+        shutil.copyfile(source, copy)
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_stale_private_dirs() -> None:

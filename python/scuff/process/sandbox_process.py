@@ -3,19 +3,21 @@ A sandbox that restarts gets a new SandboxProcess; the old one's late events are
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
 import socket
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ..confine.environment import confined_environment, xauthority_file
-from ..confine.limits import SandboxLimits, confinement_arguments, readable_paths
+from ..confine.limits import SandboxLimits, confinement_arguments, may_read, readable_paths
 from ..confine.refusals import Refusal
 from ..confine.report import Confinement, ConfinementItem, ReportReader, unreported
 from ..confine.settings_homes import prepare_settings_home
@@ -25,6 +27,7 @@ from ..errors import (
     NoDisplayError,
     ParamError,
     PluginLoadError,
+    PresetError,
     ProtocolError,
     SandboxCrashedError,
     SandboxError,
@@ -38,7 +41,7 @@ from .control_channel import ControlChannel
 from .event_loop import EventLoop, read_available
 from .executables import executable
 from .exits import Reason, describe_exit
-from .private_dirs import make_private_dir, remove_private_dir
+from .private_dirs import copy_inside, make_private_dir, remove_private_dir
 
 if TYPE_CHECKING:
     from .._native import SandboxSignals
@@ -62,6 +65,8 @@ _FAILURE_ERRORS: dict[str, type[ScuffError]] = {
     "Timeout": SandboxTimeoutError,
     "NoDisplay": NoDisplayError,
     "EditorFailed": EditorError,
+    "NoPresetLoad": PresetError,
+    "PresetLoadFailed": PresetError,
 }
 
 # What an editor that failed under an untrusted X cookie may have lacked.
@@ -179,6 +184,18 @@ class SandboxProcess:
                 return reported
             return Confinement(reported.limits, (*reported.items, self._x11_item))
         return unreported(self.limits, "the sandbox process has not reported its confinement")
+
+    @contextlib.contextmanager
+    def readable_file(self, path: Path) -> Iterator[str]:
+        """The path under which this process reads the file `path`, for the length of the
+        block: `path` itself (absolute) when the process may read it, else a copy in its
+        private folder, since a confined process sees no other folder of the user's. Raises
+        OSError when a copy is needed and `path` cannot be read."""
+        if self._private_dir is None or may_read(self.limits, path, self.readable_paths):
+            yield str(path.absolute())
+            return
+        with copy_inside(self._private_dir, path) as copy:
+            yield str(copy)
 
     def prepare_display(self) -> None:
         """Before its first editor, a confined process gets an X cookie of its own in its

@@ -31,7 +31,7 @@ def state_round_trip(bench: Bench) -> Outcome:
         for param, value in random_values(device, bench.rng).items():
             device.set_param(param, value)
         rig.render(block)
-        device.load(saved)
+        device.load(own_state(saved))
         rig.render(block)
         problems += readback_problems(device, values, bench.tol.param_tolerance, "after loading the state")
         again = device.save()
@@ -54,6 +54,14 @@ def plugin_bytes(state: bytes) -> bytes:
         return state
     controller = int.from_bytes(state[end:end + 8], "little")
     return state[:end + 8 + controller]
+
+
+def own_state(state: bytes) -> bytes:
+    """The state with only what the plugin saved: the values a VST3 device keeps beside the
+    plugin's bytes would restore the parameters of a plugin that ignores its state, which no
+    other host would."""
+    own = plugin_bytes(state)
+    return state if own == state else own + bytes(8)
 
 
 def _first_difference(a: bytes, b: bytes) -> int:
@@ -91,7 +99,7 @@ def state_fresh_instance(bench: Bench) -> Outcome:
     expected = first.render(signal)
     saved = first.device.save()
     second = bench.rig()
-    second.device.load(saved)
+    second.device.load(own_state(saved))
     problems = readback_problems(second.device, values, bench.tol.param_tolerance, "in a fresh instance")
     got = second.render(signal)
     off = difference(expected, got)

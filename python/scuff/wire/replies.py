@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from .._native import verify_sandbox_message
 from ..errors import ProtocolError
@@ -16,6 +16,7 @@ from ..protocol import (
     Log,
     ParamEdited,
     ParamValue,
+    PresetList,
     Ready,
     Response,
     SandboxMessage,
@@ -25,8 +26,10 @@ from ..protocol import (
 from ..protocol import DeviceInfo as DeviceInfoTable
 from ..protocol.Body import Body
 from ..protocol.ErrorCode import ErrorCode
+from ..protocol.PresetLocationKind import PresetLocationKind
 from ..protocol.Reply import Reply
 from .bounds import MAX_CHANNELS, MAX_LATENCY, MAX_PARAMS, MAX_PORTS, decode_text
+from .clap_preset import ClapPreset
 from .param import Param
 
 ERROR_NAMES = {value: name for name, value in vars(ErrorCode).items() if not name.startswith("_")}
@@ -54,6 +57,7 @@ class DeviceDescription:
     note_inputs: int = 0
     note_outputs: int = 0
     has_editor: bool = False
+    has_preset_load: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,16 @@ class EditorReply:
     resizable: bool
 
 
-ReplyBody = Ok | FailureReply | DeviceDescription | ParamValueReply | StateReply | TextReply | EditorReply
+@dataclass(frozen=True)
+class PresetListReply:
+    presets: tuple[ClapPreset, ...]
+
+
+# More than any plugin lists; a longer list is a lie.
+MAX_LISTED_PRESETS = 10000
+
+ReplyBody = (Ok | FailureReply | DeviceDescription | ParamValueReply | StateReply | TextReply | EditorReply
+             | PresetListReply)
 
 
 @dataclass(frozen=True)
@@ -196,6 +209,7 @@ def device_description(info: Any) -> DeviceDescription:
         note_inputs=info.NoteInputs(),
         note_outputs=info.NoteOutputs(),
         has_editor=bool(info.HasEditor()),
+        has_preset_load=bool(info.HasPresetLoad()),
     )
 
 
@@ -229,7 +243,29 @@ def _reply(response: Any) -> ReplyBody:
         return TextReply(decode_text(_table(Text.Text, table).Text()))
     if kind == Reply.EditorInfo:
         return _editor(table)
+    if kind == Reply.PresetList:
+        return _preset_list(table)
     raise ProtocolError(f"sandbox sent an unknown reply type {kind}")
+
+
+def _preset_list(table: Any) -> PresetListReply:
+    listed = _table(PresetList.PresetList, table)
+    if listed.PresetsLength() > MAX_LISTED_PRESETS:
+        raise ProtocolError(f"sandbox listed {listed.PresetsLength()} presets")
+    presets = []
+    for i in range(listed.PresetsLength()):
+        preset = listed.Presets(i)
+        location, load_key = preset.Location(), preset.LoadKey()
+        if preset.Kind() == PresetLocationKind.File and location is not None:
+            kind: Literal["file", "plugin"] = "file"
+        elif preset.Kind() == PresetLocationKind.Plugin and location is None:
+            kind = "plugin"
+        else:
+            raise ProtocolError("sandbox listed a preset with an impossible location")
+        presets.append(ClapPreset(decode_text(preset.Name()), kind,
+                                  None if location is None else decode_text(location),
+                                  None if load_key is None else decode_text(load_key)))
+    return PresetListReply(tuple(presets))
 
 
 def parse(frame: bytes) -> SandboxMessageBody:

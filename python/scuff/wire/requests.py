@@ -19,6 +19,8 @@ from ..protocol import (
     FlushParams,
     GetParamValue,
     HideEditor,
+    ListPresets,
+    LoadPresetFrom,
     LoadState,
     ParamFromText,
     ParamToText,
@@ -29,6 +31,7 @@ from ..protocol import (
     SetProcessMode,
     ShowEditor,
 )
+from ..protocol.PresetLocationKind import PresetLocationKind
 from ..protocol.Request import Request
 
 # A request body: given a builder, writes the request table and returns (type, offset).
@@ -233,6 +236,26 @@ def resize_editor(device: int, width: int, height: int) -> RequestBody:
     return build
 
 
+def load_preset_from(device: int, kind: str, location: str | None, load_key: str | None) -> RequestBody:
+    """Has a CLAP plugin load a preset of its own format: kind "file" (location: a path the
+    sandbox sees) or "plugin" (built in, no location)."""
+    kind_value = {"file": PresetLocationKind.File, "plugin": PresetLocationKind.Plugin}[kind]
+
+    def build(builder: flatbuffers.Builder) -> tuple[int, int]:
+        location_offset = builder.CreateString(location) if location is not None else None
+        key_offset = builder.CreateString(load_key) if load_key is not None else None
+        LoadPresetFrom.Start(builder)
+        LoadPresetFrom.AddDevice(builder, device)
+        LoadPresetFrom.AddKind(builder, kind_value)
+        if location_offset is not None:
+            LoadPresetFrom.AddLocation(builder, location_offset)
+        if key_offset is not None:
+            LoadPresetFrom.AddLoadKey(builder, key_offset)
+        return Request.LoadPresetFrom, LoadPresetFrom.End(builder)
+
+    return build
+
+
 # `module` is a table module flatc generated, with no type hints.
 def _device_request(module: Any, request_type: int) -> Callable[[int], RequestBody]:
     """Requests whose only field is the device id."""
@@ -253,3 +276,4 @@ flush_params = _device_request(FlushParams, Request.FlushParams)
 save_state = _device_request(SaveState, Request.SaveState)
 describe_device = _device_request(DescribeDevice, Request.DescribeDevice)
 hide_editor = _device_request(HideEditor, Request.HideEditor)
+list_presets = _device_request(ListPresets, Request.ListPresets)

@@ -35,6 +35,9 @@ protected:
                 take_fault(*process.in_events->get(process.in_events, i));
         misbehave_in_process(fault_.load());
         const clap_process_status status = Gain::process(process);
+        // After the block, whose events (Gain::process hands them to on_event) may arm it.
+        if (late_armed_.exchange(false))
+            be_late();
         if (fault_ == nan_in_process)
             for (uint32_t port = 0; port < process.audio_outputs_count; ++port)
                 for (uint32_t c = 0; float* out = output(process, port, c); ++c)
@@ -42,8 +45,12 @@ protected:
         return status;
     }
 
+    // Every event reaches this once (process's early look above only reads the fault), so
+    // every change to the fault arms one late call, even one to the value it already has.
     void on_event(const clap_event_header_t& event) override {
         take_fault(event);
+        if (is_fault_change(event) && fault_ == late_once_in_process)
+            late_armed_ = true;
         Gain::on_event(event);
     }
 
@@ -108,10 +115,14 @@ protected:
 private:
     static int to_fault(double value) { return static_cast<int>(std::clamp(std::round(value), 0.0, 1.0 * last_fault)); }
 
-    void take_fault(const clap_event_header_t& event) {
+    static bool is_fault_change(const clap_event_header_t& event) {
         const clap_event_param_value_t* change = as_param_value(event);
-        if (change && change->param_id == fault_param && std::isfinite(change->value))
-            fault_ = to_fault(change->value);
+        return change && change->param_id == fault_param && std::isfinite(change->value);
+    }
+
+    void take_fault(const clap_event_header_t& event) {
+        if (is_fault_change(event))
+            fault_ = to_fault(as_param_value(event)->value);
     }
 
     void trip(Fault crash_fault, Fault hang_fault) {
@@ -122,6 +133,7 @@ private:
     }
 
     std::atomic<int> fault_{no_fault};
+    std::atomic<bool> late_armed_{false};
 };
 
 } // namespace

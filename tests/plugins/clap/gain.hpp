@@ -30,6 +30,9 @@ protected:
     bool save(const clap_ostream_t& stream) override;
     bool load(const clap_istream_t& stream) override;
 
+    // Main thread, for a plugin that loads its value from elsewhere (a preset).
+    void set_gain_db(double db) { gain_db_ = db; }
+
     // Null unless `event` is a core-space CLAP_EVENT_PARAM_VALUE.
     static const clap_event_param_value_t* as_param_value(const clap_event_header_t& event);
 

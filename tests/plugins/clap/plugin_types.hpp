@@ -56,4 +56,8 @@ extern const PluginType forgets_state_type;
 extern const PluginType wrong_thread_type;
 extern const PluginType nondeterministic_type;
 
+// scuff-test-presets.clap
+extern const PluginType preset_gain_type;
+extern const PluginType draft_preset_gain_type;
+
 } // namespace scuff_test

@@ -1,6 +1,8 @@
 // Plugins that misbehave in the ways scuff.validate looks for, each in one way only, so each
 // is caught by one validation test: allocating in process, outputting denormals, ignoring the
-// state it is given, calling the host from the wrong thread, and not being deterministic.
+// state it is given, calling the host from the wrong thread, and not being deterministic. Their
+// VST3 builds (vst3/validation_faults.cpp) share the process faults (dsp/process_faults.hpp).
+#include "../dsp/process_faults.hpp"
 #include "gain.hpp"
 #include "passthrough.hpp"
 #include "plugin_types.hpp"
@@ -10,8 +12,6 @@
 #include "clap/ext/state.h"
 
 #include <cstdint>
-#include <cstdlib>
-#include <random>
 
 namespace scuff_test {
 
@@ -33,22 +33,18 @@ constexpr clap_plugin_descriptor_t nondeterministic_descriptor =
 class AllocatesInProcess : public Passthrough {
 public:
     AllocatesInProcess() : Passthrough(&allocates_descriptor) {}
-    ~AllocatesInProcess() override { std::free(scratch_); }
 
 protected:
     clap_process_status process(const clap_process_t& process) override {
-        std::free(scratch_);
-        // Kept in a volatile member, so the compiler cannot drop the allocation.
-        scratch_ = std::malloc(4096);
+        scratch_.renew();
         return Passthrough::process(process);
     }
 
 private:
-    void* volatile scratch_ = nullptr;
+    scuff_dsp::ScratchPerBlock scratch_;
 };
 
-// A copy whose first frame of every channel, in every block, is a denormal (1e-40). The
-// value is stored, never computed, so flush-to-zero does not remove it.
+// A copy whose first frame of every channel, in every block, is a denormal.
 class Denormals : public Passthrough {
 public:
     Denormals() : Passthrough(&denormals_descriptor) {}
@@ -57,13 +53,12 @@ protected:
     clap_process_status process(const clap_process_t& process) override {
         Passthrough::process(process);
         for (uint32_t c = 0; float* out = output(process, 0, c); ++c)
-            if (process.frames_count > 0)
-                out[0] = denormal_;
+            denormal_.apply(out, process.frames_count);
         return CLAP_PROCESS_CONTINUE;
     }
 
 private:
-    volatile float denormal_ = 1e-40f;
+    scuff_dsp::DenormalFirstFrame denormal_;
 };
 
 // The gain, whose load says yes and keeps the gain it had.
@@ -106,24 +101,21 @@ private:
     const clap_host_state_t* state_ = nullptr;
 };
 
-// A copy scaled by a random factor within 0.1% of 1 at every frame, from a generator seeded
-// differently in each instance: silence stays silence, but no two renders of a signal agree.
+// A copy that wobbles at random, differently in each instance.
 class Nondeterministic : public Passthrough {
 public:
-    Nondeterministic() : Passthrough(&nondeterministic_descriptor), random_(std::random_device{}()) {}
+    Nondeterministic() : Passthrough(&nondeterministic_descriptor) {}
 
 protected:
     clap_process_status process(const clap_process_t& process) override {
         Passthrough::process(process);
-        std::uniform_real_distribution<float> wobble(0.999f, 1.001f);
         for (uint32_t c = 0; float* out = output(process, 0, c); ++c)
-            for (uint32_t i = 0; i < process.frames_count; ++i)
-                out[i] *= wobble(random_);
+            wobble_.apply(out, process.frames_count);
         return CLAP_PROCESS_CONTINUE;
     }
 
 private:
-    std::minstd_rand random_;
+    scuff_dsp::Wobble wobble_;
 };
 
 } // namespace

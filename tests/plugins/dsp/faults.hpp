@@ -20,14 +20,15 @@ enum Fault : int {
     hang_in_load,
     crash_in_flush,
     hang_in_flush,
+    late_once_in_process,  // each arming makes one process call late (misbehave.hpp), then none
 };
 
 inline constexpr const char* fault_names[] = {
     "None",         "Crash in process", "Hang in process", "Exit in process", "Abort in process",
     "Spin in process", "NaN in process", "Crash in save",  "Hang in save",    "Crash in load",
-    "Hang in load", "Crash in flush",   "Hang in flush",
+    "Hang in load", "Crash in flush",   "Hang in flush",   "Late once in process",
 };
-inline constexpr int last_fault = hang_in_flush;
+inline constexpr int last_fault = late_once_in_process;
 static_assert(std::size(fault_names) == last_fault + 1);
 
 } // namespace scuff_dsp

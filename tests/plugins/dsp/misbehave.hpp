@@ -2,9 +2,11 @@
 
 #include "faults.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
+#include <thread>
 #include <unistd.h>
 
 namespace scuff_test {
@@ -30,6 +32,16 @@ namespace scuff_test {
     volatile uint64_t counter = 0;
     for (;;)
         counter = counter + 1;
+}
+
+// How long a late process call sleeps (Fault in tests/support/test_plugins.py says the same):
+// past a live deadline, half a period, for any period up to 1024 frames at 48 kHz, and
+// far short of every timeout that would call the sandbox hung.
+inline constexpr std::chrono::milliseconds late_sleep{20};
+
+// One process call that returns its block correctly, but late.
+inline void be_late() {
+    std::this_thread::sleep_for(late_sleep);
 }
 
 // Carries out the faulty plugin's process-call faults, the same in both formats; any other

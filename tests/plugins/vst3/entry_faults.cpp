@@ -7,7 +7,7 @@ namespace {
 using namespace scuff_vst3;
 
 const ClassEntry* const classes[] = {
-    &faulty_class, &crash_in_init_class, &hang_in_init_class, &crash_in_activate_class, &hang_in_activate_class,
+    &faulty_class, &crash_in_init_class, &hang_in_init_class, &crash_in_activate_class, &hang_in_activate_class, &leak_class,
 };
 
 } // namespace

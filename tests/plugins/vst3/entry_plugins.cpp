@@ -11,7 +11,7 @@ using namespace scuff_vst3;
 const ClassEntry* const classes[] = {
     &gain_class,       &passthrough_class,    &latency_class,     &sidechain_class,       &mono_class,
     &host_callbacks_class, &instrument_class, &note_generator_class, &midi_effect_class, &transport_probe_class,
-    &sized_editor_class,
+    &sized_editor_class, &lying_latency_class,
 };
 
 } // namespace

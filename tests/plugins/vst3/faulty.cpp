@@ -17,6 +17,7 @@ namespace scuff_vst3 {
 
 namespace {
 
+using scuff_test::be_late;
 using scuff_test::crash;
 using scuff_test::hang;
 using scuff_test::misbehave_in_process;
@@ -45,11 +46,18 @@ protected:
             trip(crash_in_flush, hang_in_flush);
         // Fault changes are taken before anything else, so the block that arms a process fault already trips it.
         apply_changes(data, [this](ParamID id, ParamValue value) {
-            if (id == fault_param && std::isfinite(value))
-                fault_ = static_cast<int>(std::lround(to_plain(specs[1], value)));
+            if (id != fault_param || !std::isfinite(value))
+                return;
+            fault_ = static_cast<int>(std::lround(to_plain(specs[1], value)));
+            // Every change to it arms one late call, even one to the value it already has.
+            if (fault_ == late_once_in_process)
+                late_armed_ = true;
         });
-        if (data.numSamples > 0)
+        if (data.numSamples > 0) {
             misbehave_in_process(fault_.load());
+            if (late_armed_.exchange(false))
+                be_late();
+        }
         Gain::process_block(data);
         if (fault_ == nan_in_process)
             for (int32 bus = 0; bus < data.numOutputs; ++bus)
@@ -76,6 +84,7 @@ private:
     }
 
     std::atomic<int> fault_{no_fault};
+    std::atomic<bool> late_armed_{false};
 };
 
 } // namespace

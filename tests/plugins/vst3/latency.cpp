@@ -10,16 +10,19 @@ namespace scuff_vst3 {
 
 namespace {
 
-// Delays by exactly the latency it reports, so a host's latency compensation can be checked sample for sample.
+constexpr int32 delay = 64;
+
+// Delays by 64 samples and reports `reported`: the honest one exactly its delay, so a host's latency
+// compensation can be checked sample for sample; the lying one less, for a validator to catch the lie.
+template <uint32 reported>
 class Latency : public EditControllerOf<Component> {
 public:
-    static constexpr int32 delay = 64;
     static constexpr int32 channels = 2;
 
     Latency() : EditControllerOf(nullptr, 0, nullptr, main_bus(channels), main_bus(channels)) {}
 
 protected:
-    uint32 latency() override { return delay; }
+    uint32 latency() override { return reported; }
 
     void on_active(bool active) override {
         if (active)
@@ -63,6 +66,8 @@ private:
 } // namespace
 
 const ClassEntry latency_class = {latency_cid, kVstAudioEffectClass, "Test Latency", "Fx|Delay|Stereo",
-                                  &create<Latency>};
+                                  &create<Latency<delay>>};
+const ClassEntry lying_latency_class = {lying_latency_cid, kVstAudioEffectClass, "Test Lying Latency",
+                                        "Fx|Delay|Stereo", &create<Latency<16>>};
 
 } // namespace scuff_vst3

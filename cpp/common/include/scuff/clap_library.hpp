@@ -30,6 +30,8 @@ public:
 
     const std::filesystem::path& path() const { return path_; }
     const clap_plugin_factory_t& factory() const { return *factory_; }
+    // Another factory of the file's entry (preset discovery...), or null when it has none.
+    const void* extra_factory(const char* factory_id) const { return entry_->get_factory(factory_id); }
     std::vector<const clap_plugin_descriptor_t*> descriptors() const;
     // The descriptor with this id, or the file's first one when `plugin_id` is empty.
     // Throws ClapLoadError(PluginNotFound).
