@@ -22,11 +22,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import scuff
+from scuff.host import chunking
 from scuff.protocol import ClientMessage
 from scuff.wire import requests
 from scuff.wire.replies import DeviceDescription
 from scuff.wire.requests import PlanConnection
-from support.lies import CONTROL_BLOCK_SIZE, EVENTS_IN, PARAMS_IN, TRANSPORT, examples
+from support.lies import CHUNK_FIRST, CONTROL_BLOCK_SIZE, EVENTS_IN, PARAMS_IN, TRANSPORT, examples
 from support.test_plugins import GAIN_ID, PASSTHROUGH_ID, PLUGINS_FILE, twin
 
 BLOCK = 64
@@ -104,10 +105,17 @@ def requests_for(rig: Rig) -> st.SearchStrategy[requests.RequestBody]:
         st.builds(requests.set_plan, st.lists(device, max_size=6), st.lists(connection, max_size=6)),
         st.builds(requests.destroy_device, strange),
         st.builds(requests.attach_device_memory, device, st.integers(0, 2**64 - 1)),
+        st.builds(requests.set_chunk_memory, st.integers(0, 2**64 - 1), u32,
+                  st.lists(chunk_part(device), max_size=4)),
         st.builds(requests.create_device, strange, st.sampled_from(["", "/", "/dev/zero", "/nonexistent.clap",
                                                                    "/etc/passwd", "x" * 5000]),
                   st.none() | st.text(max_size=50)),
     )
+
+
+def chunk_part(device: st.SearchStrategy[int]) -> st.SearchStrategy[requests.ChunkPart]:
+    channels = st.lists(st.sampled_from([0, 1, 2, 64]) | st.integers(0, 2**32 - 1), max_size=4).map(tuple)
+    return st.builds(requests.ChunkPart, device, channels, channels, st.booleans(), st.booleans())
 
 
 def frame_of(request_id: int, body: requests.RequestBody) -> bytes:
@@ -283,5 +291,65 @@ def test_scribbled_rings_and_control_block_never_crash_the_sandbox(rig, data):
         for ring in (PARAMS_IN, EVENTS_IN):
             struct.pack_into("<I", memory, ring + 64, struct.unpack_from("<I", memory, ring)[0])
         memory.close()
+        control.close()
+    rig.assert_alive()
+
+
+def true_parts(rig: Rig) -> list[requests.ChunkPart]:
+    return [requests.ChunkPart(device.id, tuple(device.inputs), tuple(device.outputs),
+                               device.note_inputs > 0, device.note_outputs > 0) for device in rig.devices]
+
+
+@settings(FUZZ, max_examples=examples(60))
+@given(st.data())
+def test_chunk_memory_of_any_shape_and_size_is_answered_or_refused(rig, data):
+    """A chunk segment for devices that exist or not, with ports that are not theirs, block
+    counts from none to far past the most, sizes that lie about the descriptor's, or no fitting
+    descriptor at all."""
+    device = known_or_not(rig)
+    parts = data.draw(st.just(true_parts(rig)) | st.lists(chunk_part(device), max_size=4))
+    blocks = data.draw(st.sampled_from([0, 1, 3, 4096, 4097, 2**32 - 1]) | st.integers(0, 2**32 - 1))
+    size = data.draw(st.sampled_from([0, 4096, 1 << 20, 1 << 40, 2**64 - 1]))
+    fds = descriptors(data.draw(st.sampled_from(["none", "pipe", "null", "folder", "memfd:0", "memfd:4096",
+                                                 "memfd:1048576"])))
+    try:
+        rig.send(frame_of(rig.request_id(), requests.set_chunk_memory(size, blocks, parts)), fds)
+    finally:
+        for fd in fds:
+            os.close(fd)
+    # A segment the sandbox accepted replaces the client's: the next render sends its own again.
+    chunking._sent.pop(rig.sandbox, None)
+    rig.assert_alive()
+
+
+@settings(FUZZ, max_examples=examples(100))
+@given(st.data())
+def test_scribbled_chunk_segments_never_crash_the_sandbox(rig, data):
+    """Block headers with any frame counts and transports, planes and event lists of garbage,
+    and chunk cycles naming any blocks, in cycles the test requests itself."""
+    passthrough = rig.devices[2]
+    x = np.full((2, 4 * BLOCK), 0.5, np.float32)
+    np.testing.assert_array_equal(rig.group.render({passthrough: x}, passthrough, chunked=True), x)
+    segment = chunking._sent[rig.sandbox].memory
+    chunk = mapped(segment.fd)
+    control = mapped(rig.sandbox._signals.fd)
+    try:
+        for _ in range(data.draw(st.integers(1, 8))):
+            at = data.draw(st.integers(0, len(chunk) - 1) | st.integers(0, 4096))
+            garbage = data.draw(st.binary(min_size=1, max_size=64))
+            garbage = garbage[:len(chunk) - at] if at < len(chunk) else b""
+            chunk[at:at + len(garbage)] = garbage
+        first = data.draw(st.sampled_from([0, 1, segment.blocks - 1, segment.blocks, 2**32 - 1]))
+        count = data.draw(st.sampled_from([1, 2, segment.blocks, segment.blocks + 1, 2**32 - 1]))
+        struct.pack_into("<II", control, CHUNK_FIRST, first & 0xFFFFFFFF, count)
+        cycle = struct.unpack_from("<Q", control, 8)[0] + (1 << 50)
+        struct.pack_into("<Q", control, 8, cycle)
+        Futex().wake(control, 0)
+        deadline = time.monotonic() + 10
+        while struct.unpack_from("<Q", control, 72)[0] != cycle and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert struct.unpack_from("<Q", control, 72)[0] == cycle, "the sandbox did not finish the cycle"
+    finally:
+        chunk.close()
         control.close()
     rig.assert_alive()

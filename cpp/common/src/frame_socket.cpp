@@ -7,10 +7,18 @@
 namespace scuff {
 
 FrameSocket::~FrameSocket() {
-    for (int fd : fds_) {
-        os::close_descriptor(fd);
+    close_frame_fds();
+    for (const auto& received : fds_) {
+        os::close_descriptor(received.fd);
     }
     os::close_descriptor(fd_);
+}
+
+void FrameSocket::close_frame_fds() {
+    for (int fd : frame_fds_) {
+        os::close_descriptor(fd);
+    }
+    frame_fds_.clear();
 }
 
 bool FrameSocket::send(std::span<const uint8_t> payload, std::span<const int> fds) {
@@ -45,17 +53,26 @@ std::optional<std::vector<uint8_t>> FrameSocket::next_frame() {
     if (incoming_.size() < 4 + static_cast<size_t>(size)) {
         return std::nullopt;
     }
-    std::vector<uint8_t> frame(incoming_.begin() + 4, incoming_.begin() + 4 + size);
-    incoming_.erase(incoming_.begin(), incoming_.begin() + 4 + size);
+    size_t length = 4 + static_cast<size_t>(size);
+    std::vector<uint8_t> frame(incoming_.begin() + 4, incoming_.begin() + static_cast<ptrdiff_t>(length));
+    incoming_.erase(incoming_.begin(), incoming_.begin() + static_cast<ptrdiff_t>(length));
+    close_frame_fds();
+    while (!fds_.empty() && fds_.front().at < length) {
+        frame_fds_.push_back(fds_.front().fd);
+        fds_.pop_front();
+    }
+    for (auto& received : fds_) {
+        received.at -= length;
+    }
     return frame;
 }
 
 int FrameSocket::take_fd() {
-    if (fds_.empty()) {
+    if (frame_fds_.empty()) {
         return -1;
     }
-    int fd = fds_.front();
-    fds_.pop_front();
+    int fd = frame_fds_.front();
+    frame_fds_.pop_front();
     return fd;
 }
 

@@ -1,14 +1,17 @@
 #pragma once
 // Length-prefixed frames over a stream socket, with file descriptors passed beside
 // them (SCM_RIGHTS). Each frame is a little-endian uint32 byte count and the bytes.
-// Descriptors are queued as they arrive; a message that announces one takes the
-// oldest queued descriptor.
+// Descriptors belong to the frame they were sent with: a message takes its own, oldest
+// first, and those it leaves are closed when the next frame is read, so a descriptor
+// nobody asked for can never stand in for another message's.
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <optional>
 #include <span>
 #include <vector>
+
+#include "scuff/os/descriptors.hpp"
 
 namespace scuff {
 
@@ -34,13 +37,17 @@ public:
     // longer than kMaxFrameBytes: the stream cannot be trusted past it.
     std::optional<std::vector<uint8_t>> next_frame();
 
-    // The oldest descriptor received and not yet taken, or -1.
+    // The oldest descriptor that came with the last frame and is not yet taken, or -1.
     int take_fd();
 
 private:
+    void close_frame_fds();
+
     int fd_;
     std::vector<uint8_t> incoming_;
-    std::deque<int> fds_;
+    // Received with bytes of incoming_ (positions into it), and with the last frame read.
+    std::deque<os::ReceivedFd> fds_;
+    std::deque<int> frame_fds_;
 };
 
 } // namespace scuff

@@ -1,5 +1,6 @@
 #include "scuff/os/descriptors.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -72,7 +73,7 @@ bool send_with_fds(int socket, std::span<const uint8_t> data, std::span<const in
     return send_all(socket, data.subspan(static_cast<size_t>(sent)));
 }
 
-bool receive_available(int socket, std::vector<uint8_t>& bytes, std::deque<int>& fds) {
+bool receive_available(int socket, std::vector<uint8_t>& bytes, std::deque<ReceivedFd>& fds) {
     for (;;) {
         uint8_t buffer[64 * 1024];
         iovec iov{buffer, sizeof buffer};
@@ -97,7 +98,7 @@ bool receive_available(int socket, std::vector<uint8_t>& bytes, std::deque<int>&
                 for (size_t i = 0; i < count; ++i) {
                     int fd;
                     std::memcpy(&fd, data + i, sizeof fd);
-                    fds.push_back(fd);
+                    fds.push_back({bytes.size() + static_cast<size_t>(std::max<ssize_t>(received, 1)) - 1, fd});
                 }
             }
         }

@@ -24,10 +24,18 @@ bool send_all(int socket, std::span<const uint8_t> data);
 // gone, or when there are more than kMaxFdsPerMessage descriptors.
 bool send_with_fds(int socket, std::span<const uint8_t> data, std::span<const int> fds);
 
+// A descriptor received on a stream socket, with the position in `bytes` of the last byte
+// the read that brought it took: the kernel ends a read with the bytes the descriptor was
+// sent with, so that byte is one of them.
+struct ReceivedFd {
+    size_t at;
+    int fd;
+};
+
 // Reads whatever is waiting on a stream socket without blocking: appends the bytes to
 // `bytes` and the descriptors received beside them to `fds`. Returns false on end of
 // stream or on an error.
-bool receive_available(int socket, std::vector<uint8_t>& bytes, std::deque<int>& fds);
+bool receive_available(int socket, std::vector<uint8_t>& bytes, std::deque<ReceivedFd>& fds);
 
 // Keeps `fd` from being inherited by programs this process starts.
 void set_close_on_exec(int fd);
