@@ -3,13 +3,20 @@ the render only when a requested output depends on it through the graph."""
 
 from __future__ import annotations
 
+import mmap
+import os
+import signal
+import struct
+import threading
 import time
 
 import numpy as np
 import pytest
 
 import scuff
+from scuff.host.chunking import MAX_CHUNK_BLOCKS
 from scuff.host.graph import upstream_devices
+from support.lies import COMPLETED_CYCLE
 from support.signals import noise
 from support.test_plugins import FAULTY_ID, PASSTHROUGH_ID, Fault
 from support.waiting import wait_until
@@ -66,6 +73,60 @@ def test_a_hang_upstream_of_an_output_refuses_the_render_within_one_deadline(gro
     # One deadline, seen within an eighth of it when chunked, and scheduling on a loaded machine.
     assert time.monotonic() - started < group.cycle_timeout * (1 + 1 / 8) + 0.5
     assert faulty.sandbox.late
+
+
+# Slow enough to be caught in the middle of a render: a convolution reverb.
+ZAMVERB = {"clap": "/usr/lib/clap/ZamVerb.clap", "vst3": "/usr/lib/vst3/ZamVerb.vst3"}
+MID_RENDER_TIMEOUT = 1.0
+
+
+def completed_cycles(sandbox: scuff.Sandbox) -> int:
+    """The last cycle the sandbox finished, as its control block says."""
+    with mmap.mmap(sandbox._signals.fd, 0, access=mmap.ACCESS_READ) as control:
+        return int(struct.unpack_from("<Q", control, COMPLETED_CYCLE)[0])
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGSTOP], ids=["killed", "stopped"])
+def test_a_sandbox_killed_or_stopped_mid_render_refuses_it_within_one_deadline(client, make, plugin_format,
+                                                                                 render_mode, how):
+    """From outside, in the middle of a long render: a crash or a hang is found within one
+    cycle timeout of the block it stopped in (chunked: not after the whole chunk's, with
+    chunks as long as the group chooses them), and the error names the sandbox."""
+    group = client.create_group(sample_rate=48000, block_size=BLOCK, cycle_timeout=MID_RENDER_TIMEOUT)
+    group.max_chunk_blocks = MAX_CHUNK_BLOCKS
+    upstream = group.create_sandbox()
+    reverb = upstream.create_device(ZAMVERB[plugin_format])
+    downstream = make(group.create_sandbox(), PASSTHROUGH_ID)
+    group.connect(reverb.output(0), downstream.input(0))
+    pid = upstream.pid
+    outcome: dict[str, object] = {}
+
+    def render() -> None:
+        try:
+            group.render({reverb: noise(2, 120 * 48000)}, downstream)
+        except scuff.SandboxError as error:
+            outcome["error"] = error
+        outcome["ended"] = time.monotonic()
+
+    before = completed_cycles(upstream)
+    thread = threading.Thread(target=render)
+    thread.start()
+    try:
+        wait_until(lambda: completed_cycles(upstream) >= before + 4 or "ended" in outcome,
+                   what="the render getting under way")
+        assert "ended" not in outcome, "the render ended before it could be interrupted"
+        os.kill(pid, how)
+        interrupted = time.monotonic()
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "the render did not end"
+    finally:
+        if how == signal.SIGSTOP:
+            os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=60)
+    assert isinstance(outcome.get("error"), scuff.SandboxError), outcome
+    assert f"sandbox(es) {pid} " in str(outcome["error"])
+    # One deadline, seen within an eighth of it, and scheduling on a loaded machine.
+    assert float(outcome["ended"]) - interrupted < MID_RENDER_TIMEOUT * (1 + 1 / 8) + 0.5
 
 
 def test_a_crash_of_the_outputs_own_device_refuses_the_render(group, make):

@@ -34,6 +34,7 @@ ID_MARK = struct.pack("<Q", 0x5C0FF5C0FF5C0FF5)
 DEVICE_MARK = struct.pack("<I", 0x5C0FDE71)
 # SandboxControlBlock (cpp/common/include/scuff/shared_layout.hpp).
 REQUESTED_CYCLE, TO_CLIENT_SEQUENCE, TO_CLIENT_SLEEPERS, COMPLETED_CYCLE = 8, 64, 68, 72
+CHUNK_BLOCKS, CHUNK_PROGRESS = 28, 88
 FUTEX_WAKE = 1
 SYS_FUTEX = 202 if os.uname().machine == "x86_64" else 98
 
@@ -152,6 +153,10 @@ class Liar:
             if mode == "none":
                 continue
             completed = requested if mode == "honest" else (requested * 7919 + 13) & (2**64 - 1)
+            if mode == "honest":
+                # Every block of a chunk "processed" (chunk_blocks is 0 for a single block).
+                blocks = struct.unpack_from("<I", self.signals, CHUNK_BLOCKS)[0]
+                struct.pack_into("<I", self.signals, CHUNK_PROGRESS, blocks)
             struct.pack_into("<Q", self.signals, COMPLETED_CYCLE, completed)
             sequence = struct.unpack_from("<I", self.signals, TO_CLIENT_SEQUENCE)[0]
             struct.pack_into("<I", self.signals, TO_CLIENT_SEQUENCE, (sequence + 1) & 0xFFFFFFFF)
