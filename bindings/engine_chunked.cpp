@@ -7,9 +7,15 @@
 // chain A -> B has B on chunk n while A is on chunk n + 1: B's block i needs A's block
 // i - 1 only, which A finished a step earlier. Each route keeps what its source output in a
 // ring of blocks until its target has taken it.
+//
+// Each sandbox's segment holds two chunks when it has room (double buffering): while a
+// sandbox works on one, the client copies the host's inputs and events for its next chunk
+// into the other, and the outputs of its previous chunk out of it, so the copies overlap
+// the sandboxes' work instead of adding to it.
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -47,6 +53,8 @@ private:
         bool taken_before = false;
         // Restarted during the run: the new process has no chunk segment.
         bool excluded = false;
+        // The chunk whose host inputs and events are already in the segment, if any.
+        std::optional<size_t> prepared;
     };
     struct Place {
         size_t participant;
@@ -70,6 +78,7 @@ private:
         Clock::time_point since;
         bool finished = false;
         bool on_time = false;
+        size_t chunk = 0;
     };
 
     std::optional<Place> place_of(const DeviceMemory* device) const;
@@ -85,14 +94,22 @@ private:
         return static_cast<uint32_t>(std::min<uint64_t>(max_frames_, frames_ - block * max_frames_));
     }
     uint64_t chunk_begin(size_t chunk) const { return chunk * chunk_blocks_; }
+    // Where a chunk's blocks lie in the segments: alternate halves when double-buffered.
+    uint32_t chunk_base(size_t chunk) const { return double_buffered_ ? static_cast<uint32_t>(chunk % 2) * chunk_blocks_ : 0; }
     uint32_t chunk_size(size_t chunk) const {
         return static_cast<uint32_t>(std::min<uint64_t>(chunk_blocks_, blocks_ - chunk_begin(chunk)));
     }
 
     bool take(Participant& participant, uint32_t blocks);
     void prepare_block(Participant& participant, uint32_t chunk_block, uint64_t block, const TransportState& transport);
+    void prepare_host_part(Participant& participant, uint32_t chunk_block, uint64_t block);
+    void prepare_routed_part(Participant& participant, uint32_t chunk_block, uint64_t block,
+                             const TransportState& transport);
+    void prepare_ahead(Participant& participant, size_t chunk);
     void skip_events(Participant& participant, uint64_t block);
     void finish_block(Participant& participant, uint32_t chunk_block, uint64_t block, bool on_time);
+    void finish_routed_part(Participant& participant, uint32_t chunk_block, uint64_t block, bool on_time);
+    void finish_host_outputs(Participant& participant, uint32_t chunk_block, uint64_t block, bool on_time);
     void signal(Participant& participant, uint32_t first, uint32_t count);
     void wait(std::vector<Pending>& pending);
     void run_chunk(Participant& participant, size_t chunk, std::vector<Pending>& pending);
@@ -106,6 +123,7 @@ private:
     uint32_t max_frames_;
     uint64_t blocks_;
     uint32_t chunk_blocks_ = 1;
+    bool double_buffered_ = false;
     size_t chunks_ = 0;
     uint32_t stages_deep_ = 1;
     std::vector<Participant> participants_;
@@ -232,17 +250,18 @@ void ChunkedRun::find_stages() {
 }
 
 void ChunkedRun::choose_chunk_blocks(uint32_t max_chunk_blocks) {
-    uint64_t capacity = std::max<uint32_t>(max_chunk_blocks, 1);
+    uint64_t segment = std::numeric_limits<uint32_t>::max();
     for (const auto& participant : participants_) {
-        capacity = std::min<uint64_t>(capacity, participant.chunk->blocks());
+        segment = std::min<uint64_t>(segment, participant.chunk->blocks());
     }
-    uint64_t wanted = blocks_;
-    if (stages_deep_ > 1) {
-        // Enough chunks that the stages overlap most of the run: a pipeline of D stages
-        // over C chunks takes C + D - 1 steps. Not so short that hand-offs dominate.
-        uint64_t chunks = 4 * uint64_t{stages_deep_};
-        wanted = std::max<uint64_t>(std::min<uint64_t>(16, blocks_), (blocks_ + chunks - 1) / chunks);
-    }
+    double_buffered_ = segment >= 2;
+    uint64_t capacity = std::min<uint64_t>(std::max<uint32_t>(max_chunk_blocks, 1),
+                                           double_buffered_ ? segment / 2 : segment);
+    // Enough chunks that the stages overlap most of the run (a pipeline of D stages over C
+    // chunks takes C + D - 1 steps), and that the client's copies overlap the sandboxes'
+    // work; not so short that hand-offs dominate.
+    uint64_t chunks = 8 * uint64_t{stages_deep_};
+    uint64_t wanted = std::max<uint64_t>(std::min<uint64_t>(16, blocks_), (blocks_ + chunks - 1) / chunks);
     chunk_blocks_ = static_cast<uint32_t>(std::max<uint64_t>(1, std::min(capacity, wanted)));
     chunks_ = static_cast<size_t>((blocks_ + chunk_blocks_ - 1) / chunk_blocks_);
 }
@@ -341,6 +360,11 @@ bool ChunkedRun::take(Participant& participant, uint32_t blocks) {
 
 void ChunkedRun::prepare_block(Participant& participant, uint32_t chunk_block, uint64_t block,
                                const TransportState& transport) {
+    prepare_host_part(participant, chunk_block, block);
+    prepare_routed_part(participant, chunk_block, block, transport);
+}
+
+void ChunkedRun::prepare_host_part(Participant& participant, uint32_t chunk_block, uint64_t block) {
     uint32_t frames = frames_of(block);
     size_t offset = block * max_frames_;
     std::byte* base = participant.chunk->base();
@@ -387,6 +411,13 @@ void ChunkedRun::prepare_block(Participant& participant, uint32_t chunk_block, u
             }
         }
     }
+}
+
+void ChunkedRun::prepare_routed_part(Participant& participant, uint32_t chunk_block, uint64_t block,
+                                     const TransportState& transport) {
+    uint32_t frames = frames_of(block);
+    std::byte* base = participant.chunk->base();
+    const auto& layout = participant.chunk->layout();
     std::array<const float*, kMaxChannelsPerPort> source_planes;
     std::array<float*, kMaxChannelsPerPort> target_planes;
     for (size_t index : participant.routes_in) {
@@ -440,6 +471,11 @@ void ChunkedRun::skip_events(Participant& participant, uint64_t block) {
 }
 
 void ChunkedRun::finish_block(Participant& participant, uint32_t chunk_block, uint64_t block, bool on_time) {
+    finish_host_outputs(participant, chunk_block, block, on_time);
+    finish_routed_part(participant, chunk_block, block, on_time);
+}
+
+void ChunkedRun::finish_host_outputs(Participant& participant, uint32_t chunk_block, uint64_t block, bool on_time) {
     uint32_t frames = frames_of(block);
     size_t offset = block * max_frames_;
     std::byte* base = participant.chunk->base();
@@ -457,6 +493,13 @@ void ChunkedRun::finish_block(Participant& participant, uint32_t chunk_block, ui
             }
         }
     }
+}
+
+void ChunkedRun::finish_routed_part(Participant& participant, uint32_t chunk_block, uint64_t block, bool on_time) {
+    uint32_t frames = frames_of(block);
+    size_t offset = block * max_frames_;
+    std::byte* base = participant.chunk->base();
+    const auto& layout = participant.chunk->layout();
     for (const auto& member : participant.members) {
         if (!on_time) {
             member.device->forget_last_events();
@@ -554,20 +597,35 @@ void ChunkedRun::wait(std::vector<Pending>& pending) {
 void ChunkedRun::run_chunk(Participant& participant, size_t chunk, std::vector<Pending>& pending) {
     uint32_t count = chunk_size(chunk);
     uint64_t begin = chunk_begin(chunk);
+    uint32_t base = chunk_base(chunk);
+    bool host_part_ready = participant.prepared == chunk;
+    participant.prepared.reset();
     if (!take(participant, count)) {
         for (uint32_t index = 0; index < count; ++index) {
             skip_events(participant, begin + index);
-            finish_block(participant, index, begin + index, false);
+            finish_block(participant, base + index, begin + index, false);
         }
         return;
     }
     TransportState transport = chunk_transports_[chunk];
     for (uint32_t index = 0; index < count; ++index) {
-        prepare_block(participant, index, begin + index, transport);
+        if (!host_part_ready) {
+            prepare_host_part(participant, base + index, begin + index);
+        }
+        prepare_routed_part(participant, base + index, begin + index, transport);
         Engine::advance(transport, frames_of(begin + index), engine_.sample_rate_);
     }
-    signal(participant, 0, count);
+    signal(participant, base, count);
     pending.push_back({&participant, count, 0, Clock::now()});
+    pending.back().chunk = chunk;
+}
+
+void ChunkedRun::prepare_ahead(Participant& participant, size_t chunk) {
+    // Into the half its sandbox is not working on; the routed part waits for the sources.
+    for (uint32_t index = 0; index < chunk_size(chunk); ++index) {
+        prepare_host_part(participant, chunk_base(chunk) + index, chunk_begin(chunk) + index);
+    }
+    participant.prepared = chunk;
 }
 
 void ChunkedRun::run_lockstep(const std::vector<Participant*>& members, size_t chunk) {
@@ -633,15 +691,35 @@ uint64_t ChunkedRun::run() {
         }
     }
     std::vector<Pending> pending;
+    // The last step's chunks, whose host outputs are copied while the sandboxes work on the next.
+    std::vector<Pending> finished;
+    auto copy_host_outputs = [&](const std::vector<Pending>& chunks) {
+        for (const auto& waited : chunks) {
+            for (uint32_t index = 0; index < waited.count; ++index) {
+                finish_host_outputs(*waited.participant, chunk_base(waited.chunk) + index,
+                                    chunk_begin(waited.chunk) + index, waited.on_time);
+            }
+        }
+    };
     for (size_t step = 0; step + 1 < chunks_ + stages_deep_; ++step) {
-        auto chunk_at = [&](const Participant& participant) -> std::optional<size_t> {
-            if (step < participant.depth || step - participant.depth >= chunks_) return std::nullopt;
-            return step - participant.depth;
+        auto chunk_in = [&](size_t at, const Participant& participant) -> std::optional<size_t> {
+            if (at < participant.depth || at - participant.depth >= chunks_) return std::nullopt;
+            return at - participant.depth;
         };
+        auto chunk_at = [&](const Participant& participant) { return chunk_in(step, participant); };
         pending.clear();
         for (auto& participant : participants_) {
             if (auto chunk = chunk_at(participant); chunk && !participant.lockstep) {
                 run_chunk(participant, *chunk, pending);
+            }
+        }
+        copy_host_outputs(finished);
+        finished.clear();
+        if (double_buffered_) {
+            for (auto& participant : participants_) {
+                if (auto next = chunk_in(step + 1, participant); next && !participant.lockstep) {
+                    prepare_ahead(participant, *next);
+                }
             }
         }
         // Each loop across sandboxes runs its blocks one by one meanwhile.
@@ -660,13 +738,19 @@ uint64_t ChunkedRun::run() {
         }
         wait(pending);
         for (const auto& waited : pending) {
-            auto chunk = *chunk_at(*waited.participant);
             for (uint32_t index = 0; index < waited.count; ++index) {
-                finish_block(*waited.participant, index, chunk_begin(chunk) + index, waited.on_time);
+                finish_routed_part(*waited.participant, chunk_base(waited.chunk) + index,
+                                   chunk_begin(waited.chunk) + index, waited.on_time);
             }
             waited.participant->signals->ready = waited.on_time;
         }
+        if (double_buffered_) {
+            finished = pending;
+        } else {
+            copy_host_outputs(pending);
+        }
     }
+    copy_host_outputs(finished);
     engine_.transport_ = transport;
     engine_.previous_frames_ = frames_of(blocks_ - 1);
     engine_.events_ = nullptr;

@@ -20,6 +20,7 @@ from pathlib import Path
 import against_revision
 import async_creation
 import batch
+import chain_vs_in_process
 import confinement_overhead
 import crash_recovery
 import cycle_round_trip
@@ -39,6 +40,8 @@ from stats import fmt_ns, load_average
 class Sizes:
     render_seconds: float
     render_repetitions: int
+    chain_seconds: float
+    chain_repetitions: int
     cycles: int
     chunks: int
     crowd_cycles: int
@@ -59,13 +62,15 @@ class Sizes:
     batch_rounds: int
 
 
-FULL = Sizes(render_seconds=30, render_repetitions=7, cycles=20000, chunks=5, crowd_cycles=3000,
+FULL = Sizes(render_seconds=30, render_repetitions=7, chain_seconds=10, chain_repetitions=7,
+             cycles=20000, chunks=5, crowd_cycles=3000,
              sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
              recovery_rounds=20, event_seconds=30, confinement_starts=30, confinement_render_seconds=10,
              confinement_repetitions=41, stats_seconds=10, stats_repetitions=21, live_seconds=30,
              batch_files=40, batch_seconds=3.0, batch_rounds=7)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
-QUICK = Sizes(render_seconds=5, render_repetitions=2, cycles=2000, chunks=2, crowd_cycles=1000,
+QUICK = Sizes(render_seconds=5, render_repetitions=2, chain_seconds=2, chain_repetitions=2,
+              cycles=2000, chunks=2, crowd_cycles=1000,
               sweep_render_seconds=3, sweep_repetitions=2, sweep_cycles=2000, scan_repetitions=2,
               recovery_rounds=5, event_seconds=5, confinement_starts=6, confinement_render_seconds=1,
               confinement_repetitions=11, stats_seconds=2, stats_repetitions=5, live_seconds=3,
@@ -146,6 +151,10 @@ def main() -> int:
         sizes.render_seconds, sizes.render_repetitions))
     render_vs_in_process.report(renders, sizes.render_seconds, sizes.render_repetitions)
 
+    chain = timed_section("chain", durations, lambda: chain_vs_in_process.run(
+        sizes.chain_seconds, sizes.chain_repetitions))
+    chain_vs_in_process.report(chain, sizes.chain_seconds, sizes.chain_repetitions)
+
     cycles = timed_section("cycles", durations, lambda: cycle_round_trip.run(
         sizes.cycles, sizes.chunks))
     cycle_round_trip.report(cycles, sizes.cycles)
@@ -205,6 +214,10 @@ def main() -> int:
         limit = render_vs_in_process.GOALS[r.plugin_format, r.block_size]
         print(f"  {r.plugin_format.upper()} render at {r.block_size:>3} frames, sandboxed / in-process: "
               f"{r.ratio}  {r.ratio.goal(limit)}")
+        print(f"  {r.plugin_format.upper()} render at {r.block_size:>3} frames, chunked / in-process: "
+              f"{r.chunked_ratio}  {r.chunked_ratio.goal(render_vs_in_process.CHUNKED_GOAL)}")
+    for line in chain_vs_in_process.goal_lines(chain):
+        print(line)
     empty = cycles.latencies[cycle_round_trip.EMPTY].p50
     spin_p50 = cycles.latencies[cycle_round_trip.RAW_SPIN].p50
     against_spin = cycles.against_spin[cycle_round_trip.EMPTY]
@@ -223,7 +236,7 @@ def main() -> int:
     print(f"{'quick' if args.quick else 'full'} run took {time.perf_counter() - started:.1f} s "
           f"({sections}); load average now {load_average()}")
 
-    invalid = (any(r.missed_cycles for r in renders) or any(cycles.missed.values())
+    invalid = (any(r.missed_cycles for r in renders) or chain.missed_cycles or any(cycles.missed.values())
                or any(any(r.missed.values()) for r in crowding.values()) or overhead.missed_cycles
                or stats_cost.missed_cycles)
     if invalid:
