@@ -25,16 +25,17 @@ WHEEL_PYTHONS = ["3.10", "3.11", "3.12"]
 # __libc_start_main into libc.so.6 with new symbol versions (docs/packaging.md).
 MANYLINUX = f"manylinux_2_34_{platform.machine()}"
 # What a test run in wheel_smoke may find on PATH besides the virtual environment: no
-# compiler, no CMake, no build tool. The live tests start jackd; the libjack tests read the
-# module's dynamic section and hide libjack in a mount namespace.
-SMOKE_TOOLS = ["sh", "bash", "env", "cat", "ls", "uname", "id", "sleep", "true", "false", "jackd", "readelf",
-               "unshare", "mount"]
+# compiler, no CMake, no build tool. The live tests start jackd, and pipewire to play under
+# pw-jack; the libjack tests read the module's dynamic section and hide libjack in a mount namespace.
+SMOKE_TOOLS = ["sh", "bash", "env", "cat", "ls", "uname", "id", "sleep", "true", "false", "jackd", "pipewire",
+               "pw-jack", "readelf", "unshare", "mount"]
 COMPILERS = ["cc", "c++", "gcc", "g++", "clang", "clang++", "cmake", "ninja", "make", "ld"]
 # Fast tests that exercise the installed wheel end to end: the command line, scanning,
 # rendering through sandboxes, real plugins in both formats, playing live through jackd
-# with the system's libjack.
+# and PipeWire with the system's libjack.
 SMOKE_TESTS = ["test_cli_demo.py", "test_cli_scan.py", "test_cli_render.py", "test_scan_file.py", "test_render.py",
-               "test_zam_plugins.py", "test_graph_compile.py", "test_live.py", "test_jack_library.py"]
+               "test_zam_plugins.py", "test_graph_compile.py", "test_live.py", "test_live_pipewire.py",
+               "test_jack_library.py"]
 
 
 def install_scuff(session: nox.Session, *extras: str) -> None:
