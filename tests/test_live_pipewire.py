@@ -18,6 +18,8 @@ import pytest
 ZAM_COMP = pathlib.Path("/usr/lib/clap/ZamComp.clap")
 TESTS = pathlib.Path(__file__).resolve().parent
 PERIOD = 256
+ATTEMPTS = 3
+INCONCLUSIVE = 2  # support/pipewire_live.py's exit status when its own clients missed a period
 
 pytestmark = [
     pytest.mark.skipif(not ZAM_COMP.exists(), reason="zam-plugins not installed"),
@@ -57,8 +59,13 @@ def pipewire() -> Iterator[dict[str, str]]:
 def test_a_zam_compressor_played_through_pipewire_jack_equals_its_offline_render(pipewire):
     # Its clients ask for PERIOD frames (pw-jack -p): the graph runs at the smallest period asked for.
     command = ["pw-jack", "-s", "48000", "-p", str(PERIOD), sys.executable, "-m", "support.pipewire_live"]
-    result = subprocess.run(command, cwd=TESTS, env=dict(pipewire, PYTHONPATH=str(TESTS)), capture_output=True,
-                            text=True, timeout=120)
+    # The test's own clients are Python: on a busy machine one may miss a period, unreported
+    # by PipeWire, which leaves nothing to compare; another attempt then.
+    for _ in range(ATTEMPTS):
+        result = subprocess.run(command, cwd=TESTS, env=dict(pipewire, PYTHONPATH=str(TESTS)), capture_output=True,
+                                text=True, timeout=120)
+        if result.returncode != INCONCLUSIVE:
+            break
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pipewire-0.3/jack/libjack.so" in result.stdout
     assert f"48000 Hz, {PERIOD} frames" in result.stdout

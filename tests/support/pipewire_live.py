@@ -1,12 +1,15 @@
 """Run as `pw-jack python -m support.pipewire_live` (from tests/): plays a Zam chain live
 through PipeWire's JACK, records it with a JACK client, and checks it against the offline
 render. A process of its own, because the libjack it loads must be PipeWire's, which
-pw-jack puts first on LD_LIBRARY_PATH. Prints what it checked; exits non-zero otherwise."""
+pw-jack puts first on LD_LIBRARY_PATH. Prints what it checked; exits 0 when the recording
+equals the render, INCONCLUSIVE when a feeding or recording client (Python callbacks)
+missed a period, which PipeWire reports to no other client, and 1 otherwise."""
 
 from __future__ import annotations
 
 import pathlib
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +23,24 @@ ZAM_COMP = pathlib.Path("/usr/lib/clap/ZamComp.clap")
 PARAMS = {"Threshold": -30.0, "Ratio": 5.75, "Makeup": 7.5}
 # PipeWire's JACK takes "default" for its default daemon (the one XDG_RUNTIME_DIR leads to).
 SERVER = "default"
+INCONCLUSIVE = 2
+
+
+class WatchedPlayer(Player):
+    """A Player that keeps the frame time of every period its callback ran."""
+
+    def __init__(self, server: str, **kwargs: Any) -> None:
+        self.periods: list[int] = []  # before the client is activated, in Player's constructor
+        super().__init__(server, **kwargs)
+
+    def _process(self, frames: int) -> None:
+        self.periods.append(self.client.last_frame_time)
+        super()._process(frames)
+
+    def missed(self, start: int, end: int, period: int) -> bool:
+        """Whether the callback skipped a period between frame times `start` and `end`."""
+        times = [time for time in self.periods if start - period <= time <= end]
+        return not times or any(b - a != period for a, b in zip(times, times[1:], strict=False))
 
 
 def loaded_libjack() -> str:
@@ -44,8 +65,8 @@ def main() -> int:
         comp = group.create_sandbox().create_device(ZAM_COMP)
         for name, value in PARAMS.items():
             comp.set_param(name, value)
-        feeder = Player(SERVER, outputs=1, name="feeder")
-        recorder = Player(SERVER, inputs=1, name="recorder")
+        feeder = WatchedPlayer(SERVER, outputs=1, name="feeder")
+        recorder = WatchedPlayer(SERVER, inputs=1, name="recorder")
         try:
             with live.JackHost(group, inputs=[comp], outputs=[comp], name="scuff", server=SERVER) as host:
                 host.connect_inputs([f"{feeder.client.name}:out_1"])
@@ -70,6 +91,10 @@ def main() -> int:
         lead = 4 * period
         padded = np.concatenate([np.zeros(lead, np.float32), x])[np.newaxis]
         rendered = offline.render({comp2.input(0): padded}, comp2.output(0))[:, lead:]
+    end = feeder.start + frames
+    if feeder.missed(feeder.start, end, period) or recorder.missed(feeder.start, end, period):
+        print("inconclusive: the feeding or recording client missed a period")
+        return INCONCLUSIVE
     start = first_incident(feeder.start, incidents)
     upto = frames if start is None else min(start, frames)
     print(f"cycles {stats.cycles}, incidents {len(incidents)}; compared {upto} of {frames} frames")
