@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-
 namespace scuff::native {
 
 using os::Clock;
@@ -78,7 +77,8 @@ JackHost::JackHost(Engine& engine, double sample_rate, const std::string& client
                    const std::string& server_name, std::vector<JackAudioSpec> inputs,
                    std::vector<JackAudioSpec> outputs, std::vector<JackMidiSpec> midi, double deadline_share,
                    uint32_t max_frames)
-    : jack_(jack_api()), engine_(engine), sample_rate_(sample_rate), max_frames_(max_frames), deadline_share_(deadline_share) {
+    : jack_(jack_api()), engine_(engine), sample_rate_(sample_rate), max_frames_(max_frames),
+      deadline_share_(deadline_share) {
     client_ = open_client(jack_, client_name, server_name);
     try {
         jack_nframes_t rate = jack_.get_sample_rate(client_);
@@ -109,7 +109,7 @@ JackHost::JackHost(Engine& engine, double sample_rate, const std::string& client
         for (auto& spec : midi) {
             MidiMapping mapping{std::move(spec), nullptr, 0};
             mapping.port = jack_.port_register(client_, mapping.spec.name.c_str(), jack::kMidiType,
-                                              jack::kPortIsInput, 0);
+                                               jack::kPortIsInput, 0);
             if (!mapping.port) {
                 throw JackError("cannot register the JACK MIDI port '" + mapping.spec.name + "'");
             }
@@ -234,9 +234,9 @@ void JackHost::disconnect(const std::string& source, const std::string& destinat
 std::vector<std::string> JackHost::find_ports(const std::string& pattern, const std::string& type, bool outputs,
                                               bool physical) const {
     check_open();
-    const char* type_pattern = type == "audio" ? jack::kAudioType : type == "midi" ? jack::kMidiType
-                                                                                           : nullptr;
-    unsigned long flags = (outputs ? jack::kPortIsOutput : jack::kPortIsInput) | (physical ? jack::kPortIsPhysical : 0);
+    const char* type_pattern = type == "audio" ? jack::kAudioType : type == "midi" ? jack::kMidiType : nullptr;
+    unsigned long flags =
+        (outputs ? jack::kPortIsOutput : jack::kPortIsInput) | (physical ? jack::kPortIsPhysical : 0);
     const char** ports = jack_.get_ports(client_, pattern.empty() ? nullptr : pattern.c_str(), type_pattern, flags);
     std::vector<std::string> names;
     if (ports) {
@@ -316,8 +316,8 @@ int JackHost::process_callback(jack_nframes_t frames, void* self) {
 int JackHost::xrun_callback(void* self) {
     auto* host = static_cast<JackHost*>(self);
     host->xruns_.fetch_add(1, std::memory_order_relaxed);
-    host->xrun_incidents_.add({host->jack_.frame_time(host->client_), host->buffer_size_.load(std::memory_order_relaxed),
-                               IncidentKind::xrun});
+    host->xrun_incidents_.add({host->jack_.frame_time(host->client_),
+                               host->buffer_size_.load(std::memory_order_relaxed), IncidentKind::xrun});
     return 0;
 }
 
