@@ -56,7 +56,7 @@ jack_client_t* open_client(const JackApi& api, const std::string& client_name, c
     if (!client) {
         std::string server = server_name.empty() ? "the default JACK server" : "JACK server '" + server_name + "'";
         if (status & jack::kServerFailed) {
-            throw JackError("cannot connect to " + server + ": is jackd running?");
+            throw JackError("cannot connect to " + server + ": is jackd running (or PipeWire, for pw-jack)?");
         }
         throw JackError("cannot open a JACK client on " + server + " (status 0x" + std::to_string(status) + ")");
     }

@@ -70,3 +70,15 @@ def test_a_zam_compressor_played_through_pipewire_jack_equals_its_offline_render
     assert "pipewire-0.3/jack/libjack.so" in result.stdout
     assert f"48000 Hz, {PERIOD} frames" in result.stdout
     assert "played equals rendered" in result.stdout
+
+
+def test_pipewire_jack_without_a_daemon_gives_the_no_server_error(tmp_path):
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), PIPEWIRE_RUNTIME_DIR=str(runtime))
+    script = ("import scuff.live as live\n"
+              "try:\n    live.server_info()\nexcept live.JackError as error:\n    print('JackError:', error)\n")
+    result = subprocess.run(["pw-jack", sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "JackError: cannot connect to the default JACK server: is jackd running" in result.stdout, result.stdout
