@@ -1,6 +1,7 @@
 """Playing live through PipeWire's JACK (pipewire-jack): a PipeWire daemon of the test's own,
 headless (no session bus, no sound card, no session manager: its dummy driver runs the
-graph), and scuff under `pw-jack` loading PipeWire's libjack.so.0 in place of JACK2's."""
+graph), and scuff under `pw-jack` loading PipeWire's libjack.so.0 in place of JACK2's; and
+pw-jack with no daemon to meet."""
 
 from __future__ import annotations
 
