@@ -1,5 +1,5 @@
-// JackHost: a JACK client running a group's engine from its process callback, when scuff is
-// built with JACK (SCUFF_HAVE_JACK); else only has_jack, false.
+// JackHost: a JACK client running a group's engine from its process callback, and
+// load_jack, which loads libjack (at run time: the module never links it).
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/pair.h>
@@ -8,9 +8,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
-#ifdef SCUFF_HAVE_JACK
 #include "jack_host.hpp"
-#endif
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -18,9 +16,12 @@ using namespace nb::literals;
 namespace scuff::native {
 
 void bind_jack(nb::module_& m) {
-#ifdef SCUFF_HAVE_JACK
-    m.attr("has_jack") = true;
     nb::exception<JackError>(m, "JackError");
+    m.def("load_jack", [] {
+        jack_api();
+        return jack_library_name();
+    }, "Loads libjack (once per process) and returns the name it was loaded by; raises JackError "
+       "naming what to install when it cannot be loaded.");
     m.def("jack_server_info", [](const std::string& server) {
         nb::gil_scoped_release release;
         return jack_server_info(server);
@@ -101,9 +102,6 @@ void bind_jack(nb::module_& m) {
                  return found;
              })
         .def("reset_stats", &JackHost::reset_stats);
-#else
-    m.attr("has_jack") = false;
-#endif
 }
 
 } // namespace scuff::native

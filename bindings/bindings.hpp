@@ -18,7 +18,7 @@ void bind_sandbox_signals(nanobind::module_& m);
 void bind_device_memory(nanobind::module_& m);
 // Engine.
 void bind_engine(nanobind::module_& m);
-// JackHost and jack_server_info when built with JACK; has_jack either way.
+// JackHost, jack_server_info and load_jack (libjack is loaded at run time).
 void bind_jack(nanobind::module_& m);
 
 // Throws IndexError when `device` has no such port, ValueError when the port has other than

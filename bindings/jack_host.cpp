@@ -3,10 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include <jack/jack.h>
-#include <jack/midiport.h>
-#include <jack/thread.h>
-
 namespace scuff::native {
 
 using os::Clock;
@@ -53,15 +49,14 @@ constexpr size_t kEventsPerDevice = EventRing::capacity;
 
 namespace {
 
-jack_client_t* open_client(const std::string& client_name, const std::string& server_name) {
-    jack_status_t status{};
-    int options = JackNoStartServer | (server_name.empty() ? 0 : JackServerName);
-    jack_client_t* client = jack_client_open(client_name.c_str(), static_cast<jack_options_t>(options), &status,
-                                             server_name.c_str());
+jack_client_t* open_client(const JackApi& api, const std::string& client_name, const std::string& server_name) {
+    int status = 0;
+    int options = jack::kNoStartServer | (server_name.empty() ? 0 : jack::kServerName);
+    jack_client_t* client = api.client_open(client_name.c_str(), options, &status, server_name.c_str());
     if (!client) {
         std::string server = server_name.empty() ? "the default JACK server" : "JACK server '" + server_name + "'";
-        if (status & JackServerFailed) {
-            throw JackError("cannot connect to " + server + ": is jackd running?");
+        if (status & jack::kServerFailed) {
+            throw JackError("cannot connect to " + server + ": is jackd running (or PipeWire, for pw-jack)?");
         }
         throw JackError("cannot open a JACK client on " + server + " (status 0x" + std::to_string(status) + ")");
     }
@@ -71,9 +66,10 @@ jack_client_t* open_client(const std::string& client_name, const std::string& se
 } // namespace
 
 std::pair<uint32_t, uint32_t> jack_server_info(const std::string& server_name) {
-    jack_client_t* client = open_client("scuff-probe", server_name);
-    std::pair<uint32_t, uint32_t> info{jack_get_sample_rate(client), jack_get_buffer_size(client)};
-    jack_client_close(client);
+    const JackApi& api = jack_api();
+    jack_client_t* client = open_client(api, "scuff-probe", server_name);
+    std::pair<uint32_t, uint32_t> info{api.get_sample_rate(client), api.get_buffer_size(client)};
+    api.client_close(client);
     return info;
 }
 
@@ -81,23 +77,24 @@ JackHost::JackHost(Engine& engine, double sample_rate, const std::string& client
                    const std::string& server_name, std::vector<JackAudioSpec> inputs,
                    std::vector<JackAudioSpec> outputs, std::vector<JackMidiSpec> midi, double deadline_share,
                    uint32_t max_frames)
-    : engine_(engine), sample_rate_(sample_rate), max_frames_(max_frames), deadline_share_(deadline_share) {
-    client_ = open_client(client_name, server_name);
+    : jack_(jack_api()), engine_(engine), sample_rate_(sample_rate), max_frames_(max_frames),
+      deadline_share_(deadline_share) {
+    client_ = open_client(jack_, client_name, server_name);
     try {
-        jack_nframes_t rate = jack_get_sample_rate(client_);
+        jack_nframes_t rate = jack_.get_sample_rate(client_);
         if (static_cast<double>(rate) != sample_rate_) {
             throw JackError("the JACK server runs at " + std::to_string(rate) + " Hz and the group at " +
                             std::to_string(static_cast<long>(sample_rate_)) +
                             " Hz: create the group at the server's rate");
         }
         server_rate_ = rate;
-        buffer_size_ = jack_get_buffer_size(client_);
+        buffer_size_ = jack_.get_buffer_size(client_);
         auto register_audio = [&](std::vector<JackAudioSpec>& specs, std::vector<AudioMapping>& mappings,
                                   unsigned long flags) {
             for (auto& spec : specs) {
                 AudioMapping mapping{std::move(spec), {}, {}};
                 for (const auto& name : mapping.spec.names) {
-                    jack_port_t* port = jack_port_register(client_, name.c_str(), JACK_DEFAULT_AUDIO_TYPE, flags, 0);
+                    jack_port_t* port = jack_.port_register(client_, name.c_str(), jack::kAudioType, flags, 0);
                     if (!port) {
                         throw JackError("cannot register the JACK port '" + name + "'");
                     }
@@ -107,12 +104,12 @@ JackHost::JackHost(Engine& engine, double sample_rate, const std::string& client
                 mappings.push_back(std::move(mapping));
             }
         };
-        register_audio(inputs, inputs_, JackPortIsInput);
-        register_audio(outputs, outputs_, JackPortIsOutput);
+        register_audio(inputs, inputs_, jack::kPortIsInput);
+        register_audio(outputs, outputs_, jack::kPortIsOutput);
         for (auto& spec : midi) {
             MidiMapping mapping{std::move(spec), nullptr, 0};
-            mapping.port = jack_port_register(client_, mapping.spec.name.c_str(), JACK_DEFAULT_MIDI_TYPE,
-                                              JackPortIsInput, 0);
+            mapping.port = jack_.port_register(client_, mapping.spec.name.c_str(), jack::kMidiType,
+                                               jack::kPortIsInput, 0);
             if (!mapping.port) {
                 throw JackError("cannot register the JACK MIDI port '" + mapping.spec.name + "'");
             }
@@ -134,13 +131,13 @@ JackHost::JackHost(Engine& engine, double sample_rate, const std::string& client
             host_outputs_.push_back({mapping.spec.device.get(), mapping.spec.port, mapping.scratch.data(), max_frames_});
         }
         engine_.reserve_event_lists(host_events_.size());
-        jack_set_process_callback(client_, &JackHost::process_callback, this);
-        jack_set_xrun_callback(client_, &JackHost::xrun_callback, this);
-        jack_set_buffer_size_callback(client_, &JackHost::buffer_size_callback, this);
-        jack_set_sample_rate_callback(client_, &JackHost::sample_rate_callback, this);
-        jack_on_shutdown(client_, &JackHost::shutdown_callback, this);
+        jack_.set_process_callback(client_, &JackHost::process_callback, this);
+        jack_.set_xrun_callback(client_, &JackHost::xrun_callback, this);
+        jack_.set_buffer_size_callback(client_, &JackHost::buffer_size_callback, this);
+        jack_.set_sample_rate_callback(client_, &JackHost::sample_rate_callback, this);
+        jack_.on_shutdown(client_, &JackHost::shutdown_callback, this);
     } catch (...) {
-        jack_client_close(client_);
+        jack_.client_close(client_);
         client_ = nullptr;
         throw;
     }
@@ -159,7 +156,7 @@ void JackHost::activate() {
     if (active_) {
         return;
     }
-    if (jack_activate(client_) != 0) {
+    if (jack_.activate(client_) != 0) {
         throw JackError("the JACK server refused to activate the client");
     }
     active_ = true;
@@ -168,7 +165,7 @@ void JackHost::activate() {
 void JackHost::deactivate() {
     if (client_ && active_) {
         // Returns once the process callback has finished its last cycle.
-        jack_deactivate(client_);
+        jack_.deactivate(client_);
         active_ = false;
     }
 }
@@ -176,26 +173,26 @@ void JackHost::deactivate() {
 void JackHost::close() {
     deactivate();
     if (client_) {
-        jack_client_close(client_);
+        jack_.client_close(client_);
         client_ = nullptr;
     }
 }
 
 std::string JackHost::client_name() const {
     check_open();
-    return jack_get_client_name(client_);
+    return jack_.get_client_name(client_);
 }
 
 int JackHost::realtime_priority() const {
     check_open();
-    return jack_is_realtime(client_) ? std::max(jack_client_real_time_priority(client_), 0) : 0;
+    return jack_.is_realtime(client_) ? std::max(jack_.client_real_time_priority(client_), 0) : 0;
 }
 
 std::vector<std::string> JackHost::input_ports() const {
     std::vector<std::string> names;
     for (const auto& mapping : inputs_) {
         for (auto* port : mapping.ports) {
-            names.push_back(jack_port_name(port));
+            names.push_back(jack_.port_name(port));
         }
     }
     return names;
@@ -205,7 +202,7 @@ std::vector<std::string> JackHost::output_ports() const {
     std::vector<std::string> names;
     for (const auto& mapping : outputs_) {
         for (auto* port : mapping.ports) {
-            names.push_back(jack_port_name(port));
+            names.push_back(jack_.port_name(port));
         }
     }
     return names;
@@ -214,14 +211,14 @@ std::vector<std::string> JackHost::output_ports() const {
 std::vector<std::string> JackHost::midi_ports() const {
     std::vector<std::string> names;
     for (const auto& mapping : midi_) {
-        names.push_back(jack_port_name(mapping.port));
+        names.push_back(jack_.port_name(mapping.port));
     }
     return names;
 }
 
 void JackHost::connect(const std::string& source, const std::string& destination) {
     check_open();
-    int error = jack_connect(client_, source.c_str(), destination.c_str());
+    int error = jack_.connect(client_, source.c_str(), destination.c_str());
     if (error != 0 && error != EEXIST) {
         throw JackError("cannot connect JACK port '" + source + "' to '" + destination + "'");
     }
@@ -229,7 +226,7 @@ void JackHost::connect(const std::string& source, const std::string& destination
 
 void JackHost::disconnect(const std::string& source, const std::string& destination) {
     check_open();
-    if (jack_disconnect(client_, source.c_str(), destination.c_str()) != 0) {
+    if (jack_.disconnect(client_, source.c_str(), destination.c_str()) != 0) {
         throw JackError("JACK port '" + source + "' is not connected to '" + destination + "'");
     }
 }
@@ -237,16 +234,16 @@ void JackHost::disconnect(const std::string& source, const std::string& destinat
 std::vector<std::string> JackHost::find_ports(const std::string& pattern, const std::string& type, bool outputs,
                                               bool physical) const {
     check_open();
-    const char* type_pattern = type == "audio" ? JACK_DEFAULT_AUDIO_TYPE : type == "midi" ? JACK_DEFAULT_MIDI_TYPE
-                                                                                           : nullptr;
-    unsigned long flags = (outputs ? JackPortIsOutput : JackPortIsInput) | (physical ? JackPortIsPhysical : 0);
-    const char** ports = jack_get_ports(client_, pattern.empty() ? nullptr : pattern.c_str(), type_pattern, flags);
+    const char* type_pattern = type == "audio" ? jack::kAudioType : type == "midi" ? jack::kMidiType : nullptr;
+    unsigned long flags =
+        (outputs ? jack::kPortIsOutput : jack::kPortIsInput) | (physical ? jack::kPortIsPhysical : 0);
+    const char** ports = jack_.get_ports(client_, pattern.empty() ? nullptr : pattern.c_str(), type_pattern, flags);
     std::vector<std::string> names;
     if (ports) {
         for (const char** port = ports; *port; ++port) {
             names.emplace_back(*port);
         }
-        jack_free(ports);
+        jack_.free(ports);
     }
     return names;
 }
@@ -263,7 +260,7 @@ JackStats JackHost::stats() const {
     stats.ignored_midi = ignored_midi_.load(std::memory_order_relaxed);
     stats.buffer_size = buffer_size_.load(std::memory_order_relaxed);
     stats.sample_rate = server_rate_.load(std::memory_order_relaxed);
-    stats.cpu_load = client_ ? jack_cpu_load(client_) : 0.0f;
+    stats.cpu_load = client_ ? jack_.cpu_load(client_) : 0.0f;
     stats.max_cycle_ns = max_cycle_ns_.load(std::memory_order_relaxed);
     stats.server_gone = shut_down_.load(std::memory_order_relaxed);
     return stats;
@@ -319,8 +316,8 @@ int JackHost::process_callback(jack_nframes_t frames, void* self) {
 int JackHost::xrun_callback(void* self) {
     auto* host = static_cast<JackHost*>(self);
     host->xruns_.fetch_add(1, std::memory_order_relaxed);
-    host->xrun_incidents_.add({jack_frame_time(host->client_), host->buffer_size_.load(std::memory_order_relaxed),
-                               IncidentKind::xrun});
+    host->xrun_incidents_.add({host->jack_.frame_time(host->client_),
+                               host->buffer_size_.load(std::memory_order_relaxed), IncidentKind::xrun});
     return 0;
 }
 
@@ -343,7 +340,7 @@ void JackHost::shutdown_callback(void* self) {
 void JackHost::silence(jack_nframes_t frames) {
     for (auto& mapping : outputs_) {
         for (auto* port : mapping.ports) {
-            std::memset(jack_port_get_buffer(port, frames), 0, frames * sizeof(float));
+            std::memset(jack_.port_get_buffer(port, frames), 0, frames * sizeof(float));
         }
     }
 }
@@ -352,14 +349,14 @@ size_t JackHost::gather_midi(jack_nframes_t frames) {
     std::fill(event_counts_.begin(), event_counts_.end(), 0);
     size_t total = 0;
     for (auto& mapping : midi_) {
-        void* buffer = jack_port_get_buffer(mapping.port, frames);
-        uint32_t count = jack_midi_get_event_count(buffer);
+        void* buffer = jack_.port_get_buffer(mapping.port, frames);
+        uint32_t count = jack_.midi_get_event_count(buffer);
         auto& storage = event_storage_[mapping.device_list];
         size_t& stored = event_counts_[mapping.device_list];
         for (uint32_t i = 0; i < count; ++i) {
-            jack_midi_event_t midi;
+            jack::MidiEvent midi;
             NoteEvent event;
-            if (jack_midi_event_get(&midi, buffer, i) != 0 ||
+            if (jack_.midi_event_get(&midi, buffer, i) != 0 ||
                 !to_note_event(midi.buffer, midi.size, mapping.spec.note_port, event) || stored == storage.size()) {
                 ignored_midi_.fetch_add(1, std::memory_order_relaxed);
                 continue;
@@ -384,7 +381,7 @@ size_t JackHost::gather_midi(jack_nframes_t frames) {
 
 int JackHost::process(jack_nframes_t frames) {
     auto started = Clock::now();
-    uint64_t frame = jack_last_frame_time(client_);
+    uint64_t frame = jack_.last_frame_time(client_);
     cycles_.fetch_add(1, std::memory_order_relaxed);
     if (frames > max_frames_ || server_rate_.load(std::memory_order_relaxed) != static_cast<uint32_t>(sample_rate_)) {
         refused_cycles_.fetch_add(1, std::memory_order_relaxed);
@@ -395,7 +392,7 @@ int JackHost::process(jack_nframes_t frames) {
     for (auto& mapping : inputs_) {
         for (size_t channel = 0; channel < mapping.ports.size(); ++channel) {
             std::memcpy(mapping.scratch.data() + channel * max_frames_,
-                        jack_port_get_buffer(mapping.ports[channel], frames), frames * sizeof(float));
+                        jack_.port_get_buffer(mapping.ports[channel], frames), frames * sizeof(float));
         }
     }
     gather_midi(frames);
@@ -418,7 +415,7 @@ int JackHost::process(jack_nframes_t frames) {
     }
     for (auto& mapping : outputs_) {
         for (size_t channel = 0; channel < mapping.ports.size(); ++channel) {
-            std::memcpy(jack_port_get_buffer(mapping.ports[channel], frames),
+            std::memcpy(jack_.port_get_buffer(mapping.ports[channel], frames),
                         mapping.scratch.data() + channel * max_frames_, frames * sizeof(float));
         }
     }

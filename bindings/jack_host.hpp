@@ -1,8 +1,8 @@
 #pragma once
 // A JACK client that runs a group's engine from its process callback: JACK audio ports
 // feed device inputs and take device outputs, JACK MIDI ports feed note inputs. Only this
-// file and jack_host.cpp know JACK; the module is built without them when libjack is
-// missing (SCUFF_HAVE_JACK).
+// file, jack_host.cpp and jack_api.* know JACK; libjack is loaded when the first client
+// or probe is made (jack_api.hpp), so the module imports without it.
 //
 // The process callback takes no lock it could wait for (Engine::try_run), allocates
 // nothing, and never calls into Python: everything it touches is made before activation.
@@ -16,17 +16,10 @@
 
 #include "device_memory.hpp"
 #include "engine.hpp"
+#include "jack_api.hpp"
 #include "live_incidents.hpp"
 
-typedef struct _jack_client jack_client_t;
-typedef struct _jack_port jack_port_t;
-typedef uint32_t jack_nframes_t;
-
 namespace scuff::native {
-
-class JackError : public std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 // A device port and the JACK ports of its channels, in channel order.
 struct JackAudioSpec {
@@ -128,6 +121,7 @@ private:
     size_t gather_midi(jack_nframes_t frames);
     void check_open() const;
 
+    const JackApi& jack_;
     Engine& engine_;
     double sample_rate_;
     uint32_t max_frames_;

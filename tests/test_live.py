@@ -37,8 +37,7 @@ from support.waiting import wait_until
 jack = pytest.importorskip("jack", reason="the JACK-Client package is not installed")
 live = pytest.importorskip("scuff.live")
 
-pytestmark = pytest.mark.skipif(not getattr(scuff._native, "has_jack", False),
-                                reason="scuff was built without JACK (libjack-jackd2-dev missing)")
+pytestmark = pytest.mark.skipif(not live.jack_available(), reason="libjack cannot be loaded (libjack-jackd2-0 missing)")
 
 PERIOD = 256
 BLOCK = 128

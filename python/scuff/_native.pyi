@@ -192,10 +192,13 @@ class Engine:
 
     def time_cycles(self, count: int, frames: int) -> list[int]: ...
 
-has_jack: bool = True
-
 class JackError(Exception):
     pass
+
+def load_jack() -> str:
+    """
+    Loads libjack (once per process) and returns the name it was loaded by; raises JackError naming what to install when it cannot be loaded.
+    """
 
 def jack_server_info(server: str) -> tuple[int, int]:
     """(sample rate, period frames) of a running JACK server."""

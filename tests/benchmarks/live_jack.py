@@ -43,8 +43,10 @@ class LiveResult:
 
 def available() -> str | None:
     """Why the benchmark cannot run here, or None."""
-    if not getattr(scuff._native, "has_jack", False):
-        return "scuff was built without JACK"
+    from scuff.live import jack_available
+
+    if not jack_available():
+        return "libjack cannot be loaded (Debian: libjack-jackd2-0)"
     try:
         import jack  # noqa: F401
     except (ImportError, OSError):

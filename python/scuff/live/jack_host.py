@@ -17,6 +17,10 @@ period for the least latency and CPU. A period longer than `max_frames`, or a se
 sample rate is no longer the group's, is answered with silence and counted
 (`refused_cycles`) until it is back.
 
+libjack is loaded when the first JackHost (or `server_info`) needs it, not when scuff is
+imported: scuff installs and renders without JACK, and plays through whichever libjack.so.0
+the system has (JACK2's, or PipeWire's under `pw-jack`).
+
 Deadlines: each period the engine waits for sandboxes at most `deadline` (a share of the
 period) and never past the group's `cycle_timeout`; a sandbox that has not answered by then
 is silent for that cycle (and late until it catches up), while the others play.
@@ -53,7 +57,7 @@ MAX_FRAMES = 8192
 
 
 class JackError(ScuffError):
-    """The JACK server is missing, refused something, or scuff was built without JACK."""
+    """The JACK server is missing or refused something, or libjack cannot be loaded."""
 
 
 @dataclass(frozen=True)
@@ -98,10 +102,20 @@ def server_info(server: str | None = None) -> tuple[int, int]:
     return int(rate), int(period)
 
 
+def jack_available() -> bool:
+    """Whether libjack can be loaded (whether or not a server runs)."""
+    try:
+        _native.load_jack()
+    except _native.JackError:
+        return False
+    return True
+
+
 def _native_host_class() -> type:
-    if not getattr(_native, "has_jack", False):
-        raise JackError("scuff was built without JACK (libjack's headers were missing): install "
-                        "libjack-jackd2-dev and reinstall scuff to play live")
+    try:
+        _native.load_jack()
+    except _native.JackError as error:
+        raise JackError(str(error)) from None
     return _native.JackHost
 
 
@@ -369,4 +383,4 @@ def _audio_thread(pid: int) -> int | None:
     return None
 
 
-__all__ = ["MAX_FRAMES", "JackError", "JackHost", "LiveStats", "server_info"]
+__all__ = ["MAX_FRAMES", "JackError", "JackHost", "LiveStats", "jack_available", "server_info"]
