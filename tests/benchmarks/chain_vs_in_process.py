@@ -115,7 +115,7 @@ def report(result: ChainResult, seconds: float, repetitions: int) -> None:
                      ratio.goal(PIPELINE_GOAL) if layout == LAYOUTS[0] else ""])
     rows.append(["in process (pedalboard)", fmt_seconds(float(np.median(result.in_process_s))), "1x", ""])
     print_table(
-        f"2. {FIRST.stem} -> {SECOND.stem}, {seconds:g} s stereo at {SAMPLE_RATE} Hz, {BLOCK_SIZE} frames, "
+        f"1b. {FIRST.stem} -> {SECOND.stem}, {seconds:g} s stereo at {SAMPLE_RATE} Hz, {BLOCK_SIZE} frames, "
         f"{repetitions} interleaved rounds",
         ["chain", "median time", "ratio to in process [middle half] pairs", "goal"],
         rows,
