@@ -110,6 +110,20 @@ def test_a_latency_change_arriving_in_a_process_call_restarts_the_plugin_too(gro
     assert_rules_kept(plugin)
 
 
+def test_a_restart_asked_for_in_a_chunked_render_lands_before_the_next_block_on_every_run(group, sandbox, create):
+    # Blocks of a chunk follow each other at once; without waiting for the restart the plugin asked for
+    # in block 0, it would land at whichever block the sandbox's main thread got to first.
+    block = group.block_size
+    x = noise(2, 8 * block, seed=6)
+    expected = np.concatenate([x[:, :block], np.zeros((2, 300), np.float32), x[:, block:-300]], axis=1)
+    for _ in range(5):
+        plugin = create(sandbox)
+        plugin.schedule_param("Latency", 300, frame=100)
+        np.testing.assert_array_equal(group.render({plugin: x}, plugin, chunked=True), expected)
+        wait_for(lambda device=plugin: device.latency == 300, "the device's latency to become 300")
+        assert_rules_kept(plugin)
+
+
 def test_a_restart_keeps_the_other_devices_of_the_sandbox_processing(group, sandbox, plugin, test_plugins):
     gain = sandbox.create_device(test_plugins / PLUGINS_FILE, plugin_id=GAIN_ID)
     gain.set_param("Gain", -20.0)

@@ -40,7 +40,7 @@ struct ClapDeviceHost {
     // --- clap_host ---
     static const void* get_extension(const clap_host_t*, const char* id);
     static void request_restart(const clap_host_t* host) {
-        raise(device(host).wants_restart_, device(host));
+        device(host).request_restart();
     }
     static void request_process(const clap_host_t*) {
         // The client drives processing; there is nothing to start.

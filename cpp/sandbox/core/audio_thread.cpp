@@ -1,5 +1,6 @@
 #include "core/audio_thread.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/thread_roles.hpp"
@@ -81,6 +82,10 @@ void AudioThread::process_chunk(uint32_t first, uint32_t count) {
     uint32_t available = first < chunk_->blocks() ? chunk_->blocks() - first : 0;
     uint32_t end = first + std::min(count, available);
     for (uint32_t index = first; index < end; ++index) {
+        settle_restarts();
+        if (!chunk_ || index >= chunk_->blocks()) {
+            return;  // the main thread's work replaced the segment: the client asked for it
+        }
         ChunkBlock block = chunk_->block(index);
         uint32_t frames = std::min(block.frames, max_frames_);
         chunk_->load(index, frames);
@@ -88,6 +93,25 @@ void AudioThread::process_chunk(uint32_t first, uint32_t count) {
         chunk_->store(index, frames);
         // The client measures its deadline from each finished block.
         control_.chunk_progress.store(index - first + 1, std::memory_order_release);
+    }
+}
+
+void AudioThread::settle_restarts() {
+    // Blocks one by one leave the main thread time to restart a plugin that asked for it
+    // between any two of them, wherever it gets to it; back to back they would leave none,
+    // and the restart would land wherever a chunk ends. Waiting for it here lands it before
+    // the next block, the same block on every run.
+    auto deadline = Clock::now() + kRestartWait;
+    while (Clock::now() < deadline) {
+        const auto& devices = plan_->devices();  // the main thread's work may replace the plan
+        bool outstanding = std::any_of(devices.begin(), devices.end(),
+                                       [](const Device* device) { return device->restart_outstanding(); });
+        if (!outstanding) {
+            return;
+        }
+        if (!run_pending_work()) {
+            std::this_thread::sleep_for(std::chrono::microseconds(20));
+        }
     }
 }
 

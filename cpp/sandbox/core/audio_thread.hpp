@@ -45,7 +45,13 @@ private:
     bool run_pending_work();
     void process_cycle(uint32_t frames);
     void process_chunk(uint32_t first, uint32_t count);
+    // Between two blocks of a chunk: waits (bounded by kRestartWait) until no device of the
+    // plan has a restart outstanding, running the main thread's work meanwhile.
+    void settle_restarts();
     void process_block(uint32_t frames, const TransportState& given);
+
+    // As long as a device's own wait while it restarts (Device::wait_while_restarting).
+    static constexpr auto kRestartWait = std::chrono::seconds(2);
 
     SandboxControlBlock& control_;
     uint32_t max_frames_;

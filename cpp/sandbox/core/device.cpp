@@ -70,6 +70,14 @@ void Device::raise(std::atomic<bool>& flag) {
     services_.wake_main_loop();
 }
 
+void Device::request_restart() {
+    // The flag before the count, and take_requests() reads them the other way round: a
+    // restart counted in a ticket has always had its flag taken by then.
+    wants_restart_.store(true, std::memory_order_release);
+    requested_restarts_.fetch_add(1, std::memory_order_acq_rel);
+    services_.wake_main_loop();
+}
+
 void Device::attach_memory(os::SharedMemory memory, double sample_rate, uint32_t max_frames) {
     SCUFF_ASSERT_MAIN_THREAD();
     if (lifecycle_ != Lifecycle::Initialized || layout_) {
@@ -145,6 +153,7 @@ Device::Requests Device::take_requests() {
     requests.params_changed = params_changed_.exchange(false);
     requests.latency_changed = latency_changed_.exchange(false);
     requests.flush = wants_flush_.exchange(false);
+    requests.restart_ticket = requested_restarts_.load(std::memory_order_acquire);
     requests.restart = wants_restart_.exchange(false);
     requests.state_dirty = state_dirty_.exchange(false);
     requests.non_finite_blocks = non_finite_blocks_.exchange(0);

@@ -143,12 +143,20 @@ public:
         bool latency_changed = false;
         bool flush = false;
         bool restart = false;
+        // The restarts asked for up to this request; pass it to restart_finished().
+        uint64_t restart_ticket = 0;
         bool state_dirty = false;
         uint32_t non_finite_blocks = 0;
         // Parameters the plugin changed itself on its audio thread (a CLAP editor's gestures).
         std::vector<ParamChange> edits;
     };
     Requests take_requests();
+    // Main thread: the restarts asked for up to `ticket` are done (or were not needed).
+    void restart_finished(uint64_t ticket) { finished_restarts_.store(ticket, std::memory_order_release); }
+    // Audio thread: a restart the plugin asked for is not done yet.
+    bool restart_outstanding() const {
+        return finished_restarts_.load(std::memory_order_acquire) != requested_restarts_.load(std::memory_order_acquire);
+    }
 
     // Audio thread. The device's audio planes in shared memory (empty before its memory
     // is attached or for a port it does not have).
@@ -204,6 +212,8 @@ protected:
 
     // Sets a request flag and wakes the main loop; safe from any thread.
     void raise(std::atomic<bool>& flag);
+    // The plugin asks to be deactivated and activated again; safe from any thread.
+    void request_restart();
     ParamRing& params_out() { return DeviceMemoryLayout::header(memory_.data())->params_out; }
     bool has_memory() const { return memory_.data() != nullptr; }
     // Audio thread: for a format that must start processing outside process().
@@ -219,6 +229,10 @@ protected:
 
     // Set by plugin callbacks from any thread; taken by the main loop.
     std::atomic<bool> wants_restart_{false};
+    // Counted apart from the flag, so the audio thread knows a restart is on its way from
+    // the moment it is asked for until the main thread has done it.
+    std::atomic<uint64_t> requested_restarts_{0};
+    std::atomic<uint64_t> finished_restarts_{0};
     std::atomic<bool> wants_flush_{false};
     std::atomic<bool> params_changed_{false};
     std::atomic<bool> state_dirty_{false};

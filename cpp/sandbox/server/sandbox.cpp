@@ -162,6 +162,12 @@ void Sandbox::service_devices() {
             if (requests.restart) {
                 restart(*device);
             }
+        } catch (const std::exception& error) {
+            log(id, LogSeverity::Error, error.what());
+        }
+        // Done or failed: an audio thread waiting for it goes on either way.
+        device->restart_finished(requests.restart_ticket);
+        try {
             if (requests.flush) {
                 flush(*device);
             }

@@ -287,7 +287,7 @@ void Vst3Device::restart_component(int32 flags) {
         if (flags & Vst::kLatencyChanged) {
             latency_changed_ = true;
         }
-        raise(wants_restart_);
+        request_restart();
     }
     if (flags & Vst::kParamValuesChanged) {
         sync_->plugin_values_changed();

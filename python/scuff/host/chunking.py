@@ -24,10 +24,8 @@ MAX_CHUNK_BLOCKS = 4096
 
 
 def chunked_by_default() -> bool:
-    """Whether renders are chunked when they do not say: only with SCUFF_RENDER_CHUNKED=1, until a
-    plugin's restart request during a chunked render is handled as block by block handles it
-    (docs/graph.md, "Chunked rendering")."""
-    return os.environ.get("SCUFF_RENDER_CHUNKED", "0") == "1"
+    """Whether renders are chunked when they do not say: SCUFF_RENDER_CHUNKED=0 turns it off."""
+    return os.environ.get("SCUFF_RENDER_CHUNKED", "1") != "0"
 
 
 def max_chunk_blocks_by_default() -> int:

@@ -342,7 +342,7 @@ class Group(GroupSessions, GroupAsync):
         whose frames count from the start of the render; each reaches its device at its
         exact frame within the block that holds it.
 
-        `chunked` (by default `chunked_render`, itself off unless SCUFF_RENDER_CHUNKED=1)
+        `chunked` (by default `chunked_render`, itself on unless SCUFF_RENDER_CHUNKED=0)
         hands each sandbox many blocks at once, sandboxes along a chain working on
         successive chunks at the same time; the output is the same to the bit
         (docs/graph.md, "Chunked rendering").
