@@ -101,14 +101,16 @@ void AudioThread::settle_restarts() {
     // between any two of them, wherever it gets to it; back to back they would leave none,
     // and the restart would land wherever a chunk ends. Waiting for it here lands it before
     // the next block, the same block on every run.
-    auto deadline = Clock::now() + kRestartWait;
-    while (Clock::now() < deadline) {
+    auto outstanding = [this] {
         const auto& devices = plan_->devices();  // the main thread's work may replace the plan
-        bool outstanding = std::any_of(devices.begin(), devices.end(),
-                                       [](const Device* device) { return device->restart_outstanding(); });
-        if (!outstanding) {
-            return;
-        }
+        return std::any_of(devices.begin(), devices.end(),
+                           [](const Device* device) { return device->restart_outstanding(); });
+    };
+    if (!outstanding()) {
+        return;  // the usual case: no clock read per block
+    }
+    auto deadline = Clock::now() + kRestartWait;
+    while (outstanding() && Clock::now() < deadline) {
         if (!run_pending_work()) {
             std::this_thread::sleep_for(std::chrono::microseconds(20));
         }
