@@ -243,9 +243,9 @@ def exercise(client: scuff.Client, script: Script) -> Outcome:
 
     steps = [
         (create, 2),  # CreateDevice, AttachDeviceMemory, SetPlan
-        (lambda: outcome.device.get_param(0), 1),
+        (lambda: with_first_param(outcome.device, outcome.device.get_param), 1),
         (lambda: outcome.device.save(), 1),
-        (lambda: outcome.device.param_text(0, 0.5), 1),
+        (lambda: with_first_param(outcome.device, lambda p: outcome.device.param_text(p, middle(p))), 1),
         (lambda: group.render({outcome.device: np.ones((2, BLOCK * 2), np.float32)}, outcome.device), 0),
     ]
     for index, (step, deadlines) in enumerate(steps):
@@ -259,6 +259,18 @@ def exercise(client: scuff.Client, script: Script) -> Outcome:
         if outcome.error is not None:
             break
     return outcome
+
+
+def with_first_param(device: scuff.Device, step) -> None:
+    """`step` on the device's first parameter as it is described now: a description the
+    client believed may have changed the parameters (or left none) since the device was
+    created."""
+    if device.params:
+        step(device.params[0])
+
+
+def middle(param: scuff.Param) -> float:
+    return param.min + (param.max - param.min) / 2
 
 
 def step_of(request: int) -> int:
@@ -434,6 +446,25 @@ def test_a_lying_message_of_its_own_stops_the_sandbox_or_is_ignored(client, data
         else:
             assert outcome.error is None, outcome.error
             assert outcome.sandbox.state == "running"
+    finally:
+        close(outcome)
+
+
+def test_a_changed_description_of_its_own_device_is_believed_from_then_on(client):
+    # A plugin may change its parameters while it lives (CLAP's rescan): a description of
+    # the device it hosts, with the same ports and sane ranges, is no lie, even one that
+    # narrows a range to a single value. (Found by the fuzz test above.)
+    narrowed = Description(params=(ParamSpec(min=0.0, max=0.0, default=0.0), ParamSpec(id=7, name="Mix")))
+    honest = lies.honest_replies()[_request_types().GetParamValue]
+    outcome = exercise(client, Script(answers=[None] * 3 + [[Answer(lies.device_changed(narrowed)), Answer(honest)]]))
+    try:
+        assert outcome.error is None, outcome.error
+        assert outcome.sandbox.state == "running"
+        assert [(p.id, p.name, p.min, p.max) for p in outcome.device.params] == [
+            (0, "Gain", 0.0, 0.0), (7, "Mix", 0.0, 1.0)]
+        with pytest.raises(scuff.ParamError, match="outside the range of 'Gain' \\(0 to 0\\)"):
+            outcome.device.set_param("Gain", 0.5)
+        assert outcome.sandbox.state == "running"
     finally:
         close(outcome)
 
