@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pathlib
+import signal
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -136,6 +140,84 @@ def test_outputs_are_the_same_with_one_worker_two_workers_and_ray(test_plugins, 
     assert len(set(digests["one"])) == 8
 
 
+def sandboxes_holding(library: pathlib.Path) -> dict[int, int]:
+    """Every scuff-sbox process on this machine that has `library` mapped: its pid and its
+    parent's pid."""
+    found = {}
+    for entry in pathlib.Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            if stat[stat.index("(") + 1:stat.rindex(")")] != "scuff-sbox":
+                continue
+            if str(library) in (entry / "maps").read_text():
+                found[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def is_ray_worker(pid: int) -> bool:
+    """Whether `pid` is a Ray worker process (Ray names them "ray::..."), not another client."""
+    try:
+        return pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"ray::")
+    except OSError:
+        return False
+
+
+def kill_the_actors_loading(library: pathlib.Path, times: int, stop: threading.Event, killed: list[int],
+                            outlived: list[int]) -> None:
+    """Kills (SIGKILL), `times` over, the Ray actor process whose sandbox has loaded `library`.
+    A sandbox still there 10 s after its actor died goes in `outlived`."""
+    while len(killed) < times and not stop.wait(0.05):
+        for pid, parent in sandboxes_holding(library).items():
+            if parent not in killed and is_ray_worker(parent):
+                os.kill(parent, signal.SIGKILL)
+                killed.append(parent)
+                deadline = time.monotonic() + 10
+                while pid in sandboxes_holding(library) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if pid in sandboxes_holding(library):
+                    outlived.append(pid)
+
+
+def test_a_ray_actor_that_dies_costs_its_job_one_try_and_a_new_actor_takes_its_queue(test_plugins, tmp_path):
+    import ray
+    inputs = write_inputs(tmp_path / "in", 8, frames=12000)
+    alone = batch.render_many(gain_jobs(test_plugins, tmp_path / "in", tmp_path / "alone")[1:])
+    expected = {pathlib.Path(r.key).name: r.samples_sha256 for r in alone.done}
+    jobs = gain_jobs(test_plugins, tmp_path / "in", tmp_path / "out")
+    # The first job's plugin would spin in its first block, and the block timeout is long: what
+    # ends the job is its actor's death (twice: the try and the retry), killed as soon as its
+    # sandbox has loaded the plugin.
+    jobs[0] = batch.Job(output=jobs[0].output, input=inputs[0],
+                        chain=[batch.Plugin(test_plugins / FAULTS_FILE, plugin_id=FAULTY_ID)],
+                        params={"0:Fault": float(Fault.SPIN_IN_PROCESS)})
+    stop, killed, outlived = threading.Event(), [], []
+    killer = threading.Thread(target=kill_the_actors_loading,
+                              args=((test_plugins / FAULTS_FILE).resolve(), 2, stop, killed, outlived))
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    killer.start()
+    try:
+        manifest = batch.render_many(jobs, workers=2, backend="ray", block_timeout=120)
+    finally:
+        stop.set()
+        killer.join()
+        ray.shutdown()
+    assert len(killed) == 2
+    lost = manifest.records[jobs[0].key]
+    assert lost.status == "failed" and lost.attempts == 2 and not jobs[0].output.exists()
+    assert len(lost.errors) == 2 and all(e.startswith("the Ray actor died") for e in lost.errors), lost.errors
+    # The other seven, some of them queued behind the lost job on the actor that died, render
+    # on the actors left and the new ones, as they render alone.
+    assert len(expected) == 7
+    assert {pathlib.Path(r.key).name: r.samples_sha256 for r in manifest.done} == expected
+    # The second job waited behind the first on the actor that died, then on its replacement,
+    # which died too: a third actor rendered it, not the one that had the third job all along.
+    worker = {r.key: int(r.worker.rsplit(":", 1)[1]) for r in manifest.done}
+    assert worker[jobs[1].key] not in killed and worker[jobs[1].key] != worker[jobs[2].key]
+    assert outlived == []  # a sandbox dies with its actor
+
+
 def test_a_session_renders_like_the_plugins_it_was_saved_from(test_plugins, tmp_path):
     write_inputs(tmp_path / "in", 3)
     with scuff.Client() as client:
@@ -187,6 +269,14 @@ def test_a_resumed_batch_renders_again_a_job_whose_output_changed_or_whose_param
     resumed = batch.render_many(changed, resume=True)
     assert sorted(r.key for r in resumed.rendered) == [changed[0].key, changed[2].key]
     assert resumed.skipped == [changed[1].key] and len(resumed.done) == 3
+
+
+def test_a_job_is_given_its_chain_as_a_chain_or_a_list_of_plugins(test_plugins, tmp_path):
+    plugin = batch.Plugin(test_plugins / PLUGINS_FILE, GAIN_ID)
+    listed = batch.Job(output=tmp_path / "out.wav", chain=[plugin], seconds=1.0)
+    assert listed.chain == batch.Chain.of([plugin])
+    with pytest.raises(scuff.ScuffError, match="a chain is a scuff.batch.Chain or a list of plugins, not str"):
+        batch.Job(output=tmp_path / "out.wav", chain=str(test_plugins / PLUGINS_FILE), seconds=1.0)
 
 
 def test_a_job_that_cannot_be_set_up_fails_once_with_the_reason_and_the_others_render(test_plugins, tmp_path):

@@ -4,14 +4,16 @@ cluster, outputs go to storage every node shares."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import ScuffError
 from .manifest import JobRecord
-from .renderer import Renderer, Timeouts
+from .renderer import ATTEMPTS, Renderer, Timeouts
 from .work import Work
 
 # Tasks queued per actor: the next job is there when one ends.
@@ -46,13 +48,33 @@ def run_ray(work: Sequence[Work], workers: int, timeouts: Timeouts, on_record: C
         ray.init(address=address)
     actor_class: Any = ray.remote(num_cpus=1)(RayWorker)
     actors = [actor_class.remote(timeouts) for _ in range(min(workers, len(work)))]
+    # In the order submitted: an actor runs its tasks in that order, so the first of a dead
+    # actor's pending jobs is the one it was running.
     pending: dict[Any, tuple[Any, Work]] = {}
     queued = list(reversed(work))
+    deaths: dict[str, list[str]] = {}
 
     def submit(actor: Any) -> None:
         if queued:
             item = queued.pop()
             pending[actor.run.remote(item)] = (actor, item)
+
+    def died(actor: Any, running: Work, error: Exception) -> None:
+        """The actor's process died (scuff's own, not a sandbox) while running `running`: that job
+        is tried once more, like a job whose sandbox crashed, on a new actor that takes the dead
+        one's queue too."""
+        waiting = [pending.pop(ref)[1] for ref, (owner, _) in list(pending.items()) if owner is actor]
+        # `queued` is taken from its end: the running job first, then the rest in order.
+        queued.extend(reversed(waiting))
+        errors = deaths.setdefault(running.job.key, [])
+        errors.append(f"the Ray actor died: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+        if len(errors) < ATTEMPTS:
+            queued.append(running)
+        else:
+            on_record(_lost(running, errors))
+        actors[actors.index(actor)] = replacement = actor_class.remote(timeouts)
+        for _ in range(QUEUED_PER_ACTOR):
+            submit(replacement)
 
     try:
         for actor in actors:
@@ -60,22 +82,21 @@ def run_ray(work: Sequence[Work], workers: int, timeouts: Timeouts, on_record: C
                 submit(actor)
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
-            actor, item = pending.pop(ready[0])
-            try:
-                on_record(ray.get(ready[0]))
-            except ray.exceptions.RayActorError as error:
-                # The actor's process died (scuff's own, not a sandbox): the job is recorded, the
-                # actor replaced, and its queued jobs go to the new one.
-                on_record(_lost(item, f"the Ray actor died: {error}"))
-                replacement = actor_class.remote(timeouts)
-                for ref, (owner, lost) in list(pending.items()):
-                    if owner is actor:
-                        del pending[ref]
-                        queued.append(lost)
-                actors[actors.index(actor)] = actor = replacement
-                for _ in range(QUEUED_PER_ACTOR - 1):
-                    submit(actor)
-            submit(actor)
+            actor = pending[ready[0]][0]
+            mine = [ref for ref, (owner, _) in pending.items() if owner is actor]
+            finished, _ = ray.wait(mine, num_returns=len(mine), timeout=0)
+            for ref in [r for r in mine if r in finished]:
+                item = pending.pop(ref)[1]
+                try:
+                    record = ray.get(ref)
+                except ray.exceptions.RayActorError as error:
+                    died(actor, item, error)
+                    break
+                if item.job.key in deaths:
+                    record = dataclasses.replace(record, attempts=record.attempts + len(deaths[item.job.key]),
+                                                 errors=deaths[item.job.key] + record.errors)
+                on_record(record)
+                submit(actor)
         ray.get([actor.close.remote() for actor in actors])
     finally:
         for actor in actors:
@@ -84,7 +105,7 @@ def run_ray(work: Sequence[Work], workers: int, timeouts: Timeouts, on_record: C
             ray.shutdown()
 
 
-def _lost(item: Work, reason: str) -> JobRecord:
+def _lost(item: Work, errors: list[str]) -> JobRecord:
     return JobRecord(key=item.job.key, status="failed", output=item.job.key, input=item.job.describe_input(),
                      chain=item.chain.describe(), params=dict(item.job.params), fingerprint=item.fingerprint,
-                     attempts=1, errors=[reason])
+                     attempts=len(errors), errors=list(errors), finished=time.time())
