@@ -22,7 +22,8 @@ MIDI_TAIL_SECONDS = 1.0
 
 @dataclass(frozen=True, eq=False)
 class Job:
-    """One render. `input` is an audio file (read at its own sample rate), a float32 array shaped
+    """One render through `chain` (a `Chain`, or a list of plugin references for `Chain.of`).
+    `input` is an audio file (read at its own sample rate), a float32 array shaped
     (channels, frames) at `sample_rate`, or None: an instrument, played from the `midi` file for
     `seconds` (by default the file's length and one second). `params` are this job's values (keys
     `INDEX:NAME`, see `scuff.batch.parse_key`), set after the chain's own; `draw` says which random
@@ -41,7 +42,12 @@ class Job:
     subtype: str | None = None
 
     def __post_init__(self) -> None:
-        # Paths given as strings work too.
+        # A list of plugin references, and paths given as strings, work too.
+        if isinstance(self.chain, (list, tuple)):
+            object.__setattr__(self, "chain", Chain.of(self.chain))
+        elif not isinstance(self.chain, Chain):
+            raise ScuffError(f"job {self.output}: a chain is a scuff.batch.Chain or a list of plugins, "
+                             f"not {type(self.chain).__name__}")
         object.__setattr__(self, "output", Path(self.output))
         for name in ("input", "midi"):
             value = getattr(self, name)
