@@ -155,19 +155,22 @@ def test_a_restart_policy_restarts_an_unresponsive_sandbox(client, make):
     wait_until(lambda: not os.path.exists(f"/proc/{old_pid}"), what="the hung process being reaped")
 
 
-def test_a_restart_policy_gives_up_on_a_sandbox_that_keeps_crashing(client, make):
-    group = client.create_group(sample_rate=48000, block_size=BLOCK, cycle_timeout=0.5)
-    policy = scuff.RestartPolicy(max_restarts=2, window=60.0, backoff=0.01)
-    sandbox = group.create_sandbox(restart_policy=policy)
-    device = make(sandbox, FAULTY_ID)
-    # Kept across restarts (set since the last save), so every restarted process crashes again.
-    device.schedule_param("Fault", int(Fault.CRASH_IN_PROCESS))
-    x = noise(2, BLOCK)
+def test_a_restart_policy_gives_up_on_a_sandbox_that_keeps_crashing(make):
+    # Without autosave: the fault is not part of the plugin's state, so a save would disarm it.
+    with scuff.Client(autosave_interval=None) as client:
+        group = client.create_group(sample_rate=48000, block_size=BLOCK, cycle_timeout=0.5)
+        policy = scuff.RestartPolicy(max_restarts=2, window=60.0, backoff=0.01)
+        sandbox = group.create_sandbox(restart_policy=policy)
+        device = make(sandbox, FAULTY_ID)
+        # Kept across restarts (set since the last save, and none follows), so every restarted
+        # process crashes again.
+        device.schedule_param("Fault", int(Fault.CRASH_IN_PROCESS))
+        x = noise(2, BLOCK)
 
-    def gave_up() -> bool:
-        group.process({device: x}, device)
-        return sandbox.state == "crashed" and "gave up" in sandbox.reason
+        def gave_up() -> bool:
+            group.process({device: x}, device)
+            return sandbox.state == "crashed" and "gave up" in sandbox.reason
 
-    wait_until(gave_up, what="the policy giving up")
-    assert sandbox.restarts == 2
-    assert sandbox.reason_code is scuff.Reason.CRASHED
+        wait_until(gave_up, what="the policy giving up")
+        assert sandbox.restarts == 2
+        assert sandbox.reason_code is scuff.Reason.CRASHED
