@@ -18,7 +18,9 @@ import pytest
 
 ZAM_COMP = pathlib.Path("/usr/lib/clap/ZamComp.clap")
 TESTS = pathlib.Path(__file__).resolve().parent
-PERIOD = 256
+# Periods of 21 ms: the test's own feeding and recording clients are Python callbacks, which
+# missed periods of 5 ms in all three attempts on a slow, busy machine.
+PERIOD = 1024
 ATTEMPTS = 3
 INCONCLUSIVE = 2  # support/pipewire_live.py's exit status when its own clients missed a period
 
