@@ -59,11 +59,28 @@ def run_ray(work: Sequence[Work], workers: int, timeouts: Timeouts, on_record: C
             item = queued.pop()
             pending[actor.run.remote(item)] = (actor, item)
 
-    def died(actor: Any, running: Work, error: Exception) -> None:
-        """The actor's process died (scuff's own, not a sandbox) while running `running`: that job
-        is tried once more, like a job whose sandbox crashed, on a new actor that takes the dead
-        one's queue too."""
-        waiting = [pending.pop(ref)[1] for ref, (owner, _) in list(pending.items()) if owner is actor]
+    def deliver(item: Work, record: JobRecord) -> None:
+        if item.job.key in deaths:
+            record = dataclasses.replace(record, attempts=record.attempts + len(deaths[item.job.key]),
+                                         errors=deaths[item.job.key] + record.errors)
+        on_record(record)
+
+    def died(actor: Any, error: Exception) -> None:
+        """The actor's process died (scuff's own, not a sandbox): the job it was running is tried
+        once more, like a job whose sandbox crashed, on a new actor that takes the dead one's
+        queue too. Which of its tasks reports the death first is Ray's affair: the one running
+        is the first submitted that has no result."""
+        mine = [(ref, item) for ref, (owner, item) in pending.items() if owner is actor]
+        left = []
+        for ref, item in mine:
+            del pending[ref]
+            try:
+                record = ray.get(ref, timeout=0)
+            except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError):
+                left.append(item)
+            else:
+                deliver(item, record)  # it ended before the actor died
+        running, waiting = left[0], left[1:]
         # `queued` is taken from its end: the running job first, then the rest in order.
         queued.extend(reversed(waiting))
         errors = deaths.setdefault(running.job.key, [])
@@ -86,16 +103,12 @@ def run_ray(work: Sequence[Work], workers: int, timeouts: Timeouts, on_record: C
             mine = [ref for ref, (owner, _) in pending.items() if owner is actor]
             finished, _ = ray.wait(mine, num_returns=len(mine), timeout=0)
             for ref in [r for r in mine if r in finished]:
-                item = pending.pop(ref)[1]
                 try:
                     record = ray.get(ref)
                 except ray.exceptions.RayActorError as error:
-                    died(actor, item, error)
+                    died(actor, error)
                     break
-                if item.job.key in deaths:
-                    record = dataclasses.replace(record, attempts=record.attempts + len(deaths[item.job.key]),
-                                                 errors=deaths[item.job.key] + record.errors)
-                on_record(record)
+                deliver(pending.pop(ref)[1], record)
                 submit(actor)
         ray.get([actor.close.remote() for actor in actors])
     finally:
