@@ -39,8 +39,8 @@ FRAMES = 4096
 SIX_DB_NORMALIZED = float(np.float32((6.0 - GAIN_MIN_DB) / (GAIN_MAX_DB - GAIN_MIN_DB)))
 
 
-def load(folder: pathlib.Path, bundle: str, name: str | None = None):
-    return pedalboard.load_plugin(str(folder / bundle), plugin_name=name)
+def load(folder: pathlib.Path, bundle: str, name: str | None = None, initialization_timeout: float = 10.0):
+    return pedalboard.load_plugin(str(folder / bundle), plugin_name=name, initialization_timeout=initialization_timeout)
 
 
 def expected_gain(signal: np.ndarray, normalized: float) -> np.ndarray:
@@ -234,7 +234,10 @@ def test_instrument_volume_follows_midi_cc_7_through_its_midi_mapping(test_plugi
 
 
 def test_transport_probe_has_8_outputs_and_shows_pedalboards_offline_stopped_transport(test_plugins):
-    probe = load(test_plugins, VST3_PLUGINS_BUNDLE, "Test Transport Probe")
+    # pedalboard feeds an instrument silence, when it loads it and when it resets it before a
+    # render, until its output is silent or this timeout passes: the probe's never is (it writes
+    # the transport), so the default of 10 s would be waited out twice.
+    probe = load(test_plugins, VST3_PLUGINS_BUNDLE, "Test Transport Probe", initialization_timeout=0.2)
     assert list(probe.parameters) == []
     frames = 1500
     out = probe([], duration=frames / SAMPLE_RATE, sample_rate=SAMPLE_RATE, num_channels=TRANSPORT_PROBE_CHANNELS,
