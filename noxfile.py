@@ -38,6 +38,14 @@ SMOKE_TESTS = ["test_cli_demo.py", "test_cli_scan.py", "test_cli_render.py", "te
                "test_jack_library.py"]
 
 
+def test_workers() -> list[str]:
+    """pytest-xdist's arguments: one test process per core, up to 2 (SCUFF_TEST_WORKERS overrides).
+    Most tests wait on sandboxes, servers and deadlines, so two halve the suite's time on 2 cores;
+    worksteal evens out the minute-long validations. "1" runs the tests in this process."""
+    workers = int(os.environ.get("SCUFF_TEST_WORKERS") or min(os.cpu_count() or 1, 2))
+    return ["-n", str(workers), "--dist", "worksteal"] if workers > 1 else []
+
+
 def install_scuff(session: nox.Session, *extras: str) -> None:
     # scikit-build-core keeps its build folder under build/, so reinstalling is incremental.
     target = f".[{','.join(extras)}]" if extras else "."
@@ -50,7 +58,7 @@ def tests(session: nox.Session) -> None:
     session.run("python", "ci/check_os_headers.py")
     session.run("python", "ci/check_include_rules.py")
     install_scuff(session, "test")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *test_workers(), *session.posargs)
 
 
 @nox.session
@@ -115,7 +123,8 @@ def sanitize(session: nox.Session) -> None:
            "SCUFF_SANITIZE": str(SANITIZER_EXIT_CODE), "SCUFF_TEST_PLUGINS": str(test_plugins)}
     # --capture=sys leaves descriptor 2 alone, so a report from the test process itself
     # reaches the terminal before the process stops.
-    session.run("pytest", "--capture=sys", "-k", SANITIZE_DESELECT, *(session.posargs or ["tests"]), env=env)
+    session.run("pytest", *test_workers(), "--capture=sys", "-k", SANITIZE_DESELECT, *(session.posargs or ["tests"]),
+                env=env)
 
 
 @nox.session

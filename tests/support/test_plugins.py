@@ -4,6 +4,7 @@ same build makes the C++ tests that need no plugin and the benchmark's raw round
 from __future__ import annotations
 
 import enum
+import fcntl
 import pathlib
 import shutil
 import subprocess
@@ -367,6 +368,15 @@ def build_test_plugins(build_dir: pathlib.Path) -> pathlib.Path:
     """Configures (once) and builds the test plugins in build_dir; returns the folder of the .clap files
     and .vst3 bundles."""
     build_dir = pathlib.Path(build_dir).resolve()
+    build_dir.mkdir(parents=True, exist_ok=True)
+    # Test processes running side by side (pytest -n) share the folder: one builds, the others wait.
+    with open(build_dir / ".build-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _configure_and_build(build_dir)
+    return build_dir
+
+
+def _configure_and_build(build_dir: pathlib.Path) -> None:
     cache = build_dir / "CMakeCache.txt"
     if not cache.exists():
         command = ["cmake", "-S", str(SOURCE_DIR), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release"]
@@ -379,7 +389,6 @@ def build_test_plugins(build_dir: pathlib.Path) -> pathlib.Path:
             cache.unlink(missing_ok=True)
             raise
     _run(["cmake", "--build", str(build_dir)])
-    return build_dir
 
 
 def _run(command: list[str]) -> None:
