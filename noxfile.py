@@ -93,6 +93,10 @@ ASAN_OPTIONS = (f"detect_leaks=0:halt_on_error=1:exitcode={SANITIZER_EXIT_CODE}:
 UBSAN_OPTIONS = f"halt_on_error=1:print_stacktrace=1:exitcode={SANITIZER_EXIT_CODE}"
 # Under the sanitizers, memory limits cannot work: AddressSanitizer reserves terabytes of
 # address space for its shadow memory before the limit is set.
+# The sanitizer run's short form in `bash ci/test.sh`: the fuzz tests and the render tests, and
+# what they import besides scuff.
+SANITIZE_SHORT_FORM = [*FUZZ_TESTS, "tests/test_render.py"]
+SANITIZE_SHORT_FORM_PACKAGES = ["pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6"]
 SANITIZE_DESELECT = "not (test_confinement and (memory or default_limits or restarted_sandbox_keeps_its_limits))"
 
 
@@ -109,7 +113,12 @@ def sanitize(session: nox.Session) -> None:
     """The module, scuff-sbox and scuff-scan built with AddressSanitizer and
     UndefinedBehaviorSanitizer (in build/sanitize/), and the test suite run on them; a
     sanitizer report in any process fails the run. Arguments choose the tests."""
-    session.install("-C", "cmake.define.SCUFF_SANITIZE=ON", "-C", "build-dir=build/sanitize/{wheel_tag}", ".[test]")
+    # The short form (bash ci/test.sh) needs only what its tests import; others need every test package.
+    short = bool(session.posargs) and set(session.posargs) <= set(SANITIZE_SHORT_FORM)
+    session.install("-C", "cmake.define.SCUFF_SANITIZE=ON", "-C", "build-dir=build/sanitize/{wheel_tag}",
+                    "." if short else ".[test]")
+    if short:
+        session.install(*SANITIZE_SHORT_FORM_PACKAGES)
     # The test plugins are built first: the compiler must not run with the sanitizer preloaded.
     test_plugins = ROOT / "build" / "test-plugins"
     session.run("python", "-c", "import sys; sys.path.insert(0, 'tests'); "
