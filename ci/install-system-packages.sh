@@ -4,13 +4,14 @@
 # SDK headers (CLAP from dpf-source, VST3 from juce-modules-source-data) and real plugins
 # to test with (zam-plugins), Xlib for the editors' windows (libx11-dev), an X server with
 # software OpenGL and X clients for the editor tests (xvfb, libgl1-mesa-dri, xdotool, x11-utils),
-# and JACK: the server the live tests and benchmark start (jackd2, dummy driver), which brings
-# the libjack scuff loads at run time (no headers: the build needs none), and PipeWire's JACK
-# (pipewire, pipewire-jack) for the test that plays through a PipeWire daemon of its own.
+# the nested X server of SandboxLimits(x11="nested") (xserver-xephyr), and JACK: the server
+# the live tests and benchmark start (jackd2, dummy driver), which brings the libjack scuff
+# loads at run time (no headers: the build needs none), and PipeWire's JACK (pipewire,
+# pipewire-jack) for the test that plays through a PipeWire daemon of its own.
 set -euo pipefail
 
 packages=(g++ cmake ninja-build python3-dev python3-venv libseccomp-dev libx11-dev zam-plugins dpf-source
-          juce-modules-source-data xvfb libgl1-mesa-dri xdotool x11-utils jackd2 pipewire pipewire-jack)
+          juce-modules-source-data xvfb libgl1-mesa-dri xdotool x11-utils xserver-xephyr jackd2 pipewire pipewire-jack)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import errno
 import pathlib
-import secrets
-import socket
-import struct
 import time
 from collections.abc import Iterator
 
@@ -21,6 +18,7 @@ import pytest
 import scuff
 from scuff.confine.x11_authority import session_cookie
 from support.fake_home import make_fake_home
+from support.hostile import first_block_outcome
 from support.test_plugins import (
     EDITOR_FAULTS_ID,
     FAULTS_FILE,
@@ -34,30 +32,15 @@ from support.test_plugins import (
     X11_SNOOP_REFUSED,
 )
 from support.waiting import wait_until
-from support.x11 import XClient, xvfb_display
+from support.x11 import XClient, authorised_xvfb, xvfb_display
 
 BLOCK = 64
-
-
-FAMILY_LOCAL, FAMILY_WILD = 256, 0xFFFF
-
-
-def authority_entry(number: bytes, cookie: bytes, family: int = FAMILY_WILD, address: bytes = b"") -> bytes:
-    """One entry of an X authority file: display `number` (empty: any) at `address`."""
-    fields = (address, number, b"MIT-MAGIC-COOKIE-1", cookie)
-    return struct.pack(">H", family) + b"".join(struct.pack(">H", len(f)) + f for f in fields)
 
 
 @pytest.fixture(scope="module")
 def authorised_display(tmp_path_factory) -> Iterator[tuple[str, pathlib.Path]]:
     """An Xvfb that admits only clients with its cookie; DISPLAY and XAUTHORITY name it."""
-    authority = tmp_path_factory.mktemp("x11") / "Xauthority"
-    cookie = secrets.token_bytes(16)
-    authority.write_bytes(authority_entry(b"", cookie))
-    with xvfb_display(authority) as name, pytest.MonkeyPatch.context() as patch:
-        # What a session's file holds: the cookie for this display on this machine.
-        authority.write_bytes(authority_entry(name.lstrip(":").encode(), cookie, FAMILY_LOCAL,
-                                              socket.gethostname().encode()))
+    with authorised_xvfb(tmp_path_factory.mktemp("x11")) as (name, authority), pytest.MonkeyPatch.context() as patch:
         patch.setenv("DISPLAY", name)
         patch.setenv("XAUTHORITY", str(authority))
         yield name, authority
@@ -82,18 +65,10 @@ def group(home, authorised_display, x) -> Iterator[scuff.Group]:
         yield client.create_group(sample_rate=48000, block_size=BLOCK)
 
 
-def tried(group: scuff.Group, device: scuff.Device) -> int:
-    """The outcome of a hostile plugin's attempt, made in its first block."""
-    for _ in range(50):
-        group.process({device: np.zeros((2, BLOCK), np.float32)}, device)
-        if device.get_param("Result") != -1:
-            return int(device.get_param("Result"))
-    raise AssertionError("the hostile plugin never tried")
-
-
 def snoop(group: scuff.Group, sandbox: scuff.Sandbox, test_plugins: pathlib.Path) -> int:
     """A snooping plugin made now in `sandbox`: what it could read."""
-    return tried(group, sandbox.create_device(test_plugins / HOSTILE_FILE, plugin_id=HOSTILE_X11_SNOOP_ID))
+    device = sandbox.create_device(test_plugins / HOSTILE_FILE, plugin_id=HOSTILE_X11_SNOOP_ID)
+    return first_block_outcome(group, device)
 
 
 def show_an_editor(sandbox: scuff.Sandbox, test_plugins: pathlib.Path) -> scuff.Device:
@@ -130,7 +105,7 @@ def test_a_trusted_sandbox_gets_a_cookie_of_its_own_never_the_sessions(group, te
     # The session's authority file is outside its view.
     monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(authorised_display[1]))
     reader = group.create_sandbox().create_device(test_plugins / HOSTILE_FILE, plugin_id=HOSTILE_READ_ID)
-    assert tried(group, reader) == errno.ENOENT
+    assert first_block_outcome(group, reader) == errno.ENOENT
 
 
 def test_only_the_displays_own_socket_is_in_the_view(group, test_plugins, monkeypatch, authorised_display):
@@ -139,7 +114,7 @@ def test_only_the_displays_own_socket_is_in_the_view(group, test_plugins, monkey
             monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, f"/tmp/.X11-unix/X{display.lstrip(':')}")
             device = group.create_sandbox().create_device(test_plugins / HOSTILE_FILE,
                                                           plugin_id=HOSTILE_CONNECT_UNIX_ID)
-            assert tried(group, device) == outcome
+            assert first_block_outcome(group, device) == outcome
 
 
 @pytest.mark.parametrize("plugin", ["/usr/lib/clap/ZamComp.clap", "/usr/lib/vst3/ZamComp.vst3"])

@@ -17,7 +17,7 @@ from scuff.formats import plugin_format
 from support.repo import REPO_ROOT
 from support.signals import noise
 from support.waiting import wait_until
-from support.x11 import XClient, save_png, xdotool, xvfb_display
+from support.x11 import XClient, drag_until_a_param_moves, save_png, xvfb_display
 from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 
 ARTIFACTS = REPO_ROOT / "build" / "artifacts" / "editors"
@@ -153,32 +153,6 @@ def test_without_a_display_show_editor_raises_and_audio_goes_on(monkeypatch: pyt
         assert np.isfinite(after).all() and after.shape == before.shape
 
 
-def _drag_every_knob_until_a_param_moves(device: scuff.Device, group: scuff.Group, x: XClient,
-                                         x_display: str) -> tuple[int, float]:
-    """Drags upwards at points of the editor until a parameter changes; returns it."""
-    window = device.editor_window
-    width, height = device.editor_size
-    # Meters (read-only) move with the audio; a gesture moves a parameter the user can set.
-    settable = [p for p in device.params if not p.is_readonly]
-    before = {p.id: device.get_param(p) for p in settable}
-    for fy in (0.5, 0.35, 0.65, 0.25, 0.8):
-        for fx in (0.15, 0.3, 0.45, 0.6, 0.75, 0.9):
-            px, py = int(width * fx), int(height * fy)
-            xdotool(x_display, "mousemove", "--window", str(window), str(px), str(py), "mousedown", "1")
-            for step in range(1, 6):
-                xdotool(x_display, "mousemove", "--window", str(window), str(px), str(py - 12 * step))
-                time.sleep(0.02)
-            xdotool(x_display, "mouseup", "1")
-            time.sleep(0.15)
-            # DPF's CLAP builds hand editor gestures to the host in their next process call.
-            group.render({}, device.output(0), frames=group.block_size * 2)
-            after = {p.id: device.get_param(p) for p in settable}
-            changed = [pid for pid in before if after[pid] != before[pid]]
-            if changed:
-                return changed[0], after[changed[0]]
-    raise AssertionError("no drag in the editor changed a parameter")
-
-
 @pytest.mark.parametrize("plugin", ["/usr/lib/clap/ZamComp.clap", "/usr/lib/vst3/ZamComp.vst3"])
 def test_a_drag_on_a_knob_reaches_the_client_and_survives_a_crash(x_display: str, x: XClient, host_window: int,
                                                                    plugin: str) -> None:
@@ -190,7 +164,7 @@ def test_a_drag_on_a_knob_reaches_the_client_and_survives_a_crash(x_display: str
         device = sandbox.create_device(plugin)
         device.show_editor()
         x.wait_viewable(device.editor_window)
-        param_id, value = _drag_every_knob_until_a_param_moves(device, group, x, x_display)
+        param_id, value = drag_until_a_param_moves(device, group, x_display, device.editor_window)
         name = device.param(param_id).name
         wait_until(lambda: any(edited == name for edited, _ in edits), timeout=5, what="on_param_edit called")
         # Autosave takes the edited state before any further block of audio (a VST3 build of a

@@ -47,3 +47,13 @@ def attempt(group: scuff.Group, device: scuff.Device, bystander: scuff.Device) -
     process_until(group, device, bystander, lambda: device.get_param("Result") != -1, max_blocks=50)
     assert device.sandbox.state == "running"
     return int(device.get_param("Result"))
+
+
+def first_block_outcome(group: scuff.Group, device: scuff.Device) -> int:
+    """The outcome ("Result") of a hostile plugin's attempt, made in its first block of
+    silence through `group`."""
+    for _ in range(50):
+        group.process({device: np.zeros((2, group.block_size), np.float32)}, device)
+        if device.get_param("Result") != -1:
+            return int(device.get_param("Result"))
+    raise AssertionError("the hostile plugin never tried")

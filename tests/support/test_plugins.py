@@ -97,7 +97,10 @@ HOSTILE_EXEC_IN_INIT_ID = "org.scuff.test.hostile.exec-in-init"
 # Opens an X connection of its own and reads a pixel of the window whose id is the target:
 # "Result" 0 when it read it, 1 when the server refused, 4095 when no display would open.
 HOSTILE_X11_SNOOP_ID = "org.scuff.test.hostile.x11-snoop"
-X11_SNOOP_READ, X11_SNOOP_REFUSED, X11_SNOOP_NO_DISPLAY = 0, 1, 4095
+HOSTILE_X11_GRAB_ID = "org.scuff.test.hostile.x11-grab"
+X11_SNOOP_READ, X11_SNOOP_REFUSED, X11_SNOOP_OTHER_WINDOW, X11_SNOOP_NO_DISPLAY = 0, 1, 2, 4095
+# The pixel (0xRRGGBB) the snooping plugin expects to read; another one means another window.
+HOSTILE_PIXEL_VARIABLE = "SCUFF_HOSTILE_PIXEL"
 # Also in HOSTILE_FILE, plugins that keep a setting as plugins do: at init each reads the number in
 # ~/.config/scuff-test-settings/value into its read-only "Stored" (-1 when none); at its first block
 # it writes the target (a number) there, making the folder ("Result" as above). The first's vendor is
@@ -108,8 +111,8 @@ KEEP_SETTINGS_FILE = ".config/scuff-test-settings/value"  # in the home folder
 HOSTILE_FILE_IDS = (
     HOSTILE_ALLOCATE_ID, HOSTILE_SPIN_ID, HOSTILE_CONNECT_ID, HOSTILE_CONNECT_UNIX_ID, HOSTILE_WRITE_ID,
     HOSTILE_READ_ID, HOSTILE_EXEC_ID, HOSTILE_FORK_ID, HOSTILE_SIGNAL_ID, HOSTILE_EXEC_IN_INIT_ID,
-    HOSTILE_WRITE_DEEP_ID, HOSTILE_SIGNAL_HOST_ID, HOSTILE_READ_MANY_ID, HOSTILE_X11_SNOOP_ID, KEEP_SETTINGS_ID,
-    KEEP_SETTINGS_OTHER_VENDOR_ID)
+    HOSTILE_WRITE_DEEP_ID, HOSTILE_SIGNAL_HOST_ID, HOSTILE_READ_MANY_ID, HOSTILE_X11_SNOOP_ID, HOSTILE_X11_GRAB_ID,
+    KEEP_SETTINGS_ID, KEEP_SETTINGS_OTHER_VENDOR_ID)
 HOSTILE_TARGET_VARIABLE = "SCUFF_HOSTILE_TARGET"
 
 # In VALIDATION_FILE: stereo copies that each break one rule scuff.validate checks.

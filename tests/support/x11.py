@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import pathlib
+import secrets
 import shutil
+import socket
 import struct
 import subprocess
 import time
@@ -48,6 +50,29 @@ def xvfb_display(authority: pathlib.Path | None = None) -> Iterator[str]:
         log.close()
 
 
+FAMILY_LOCAL, FAMILY_WILD = 256, 0xFFFF
+
+
+def authority_entry(number: bytes, cookie: bytes, family: int = FAMILY_WILD, address: bytes = b"") -> bytes:
+    """One entry of an X authority file: display `number` (empty: any) at `address`."""
+    fields = (address, number, b"MIT-MAGIC-COOKIE-1", cookie)
+    return struct.pack(">H", family) + b"".join(struct.pack(">H", len(f)) + f for f in fields)
+
+
+@contextmanager
+def authorised_xvfb(folder: pathlib.Path) -> Iterator[tuple[str, pathlib.Path]]:
+    """An Xvfb that admits only clients with its cookie, as a desktop session's does; yields
+    its DISPLAY value and the authority file (in `folder`) that holds the cookie for it on this
+    machine, as a session's does."""
+    authority = folder / "Xauthority"
+    cookie = secrets.token_bytes(16)
+    authority.write_bytes(authority_entry(b"", cookie))
+    with xvfb_display(authority) as name:
+        authority.write_bytes(authority_entry(name.lstrip(":").encode(), cookie, FAMILY_LOCAL,
+                                              socket.gethostname().encode()))
+        yield name, authority
+
+
 class XClient:
     """A connection of the test's own: a real X client, as a window manager or a host is."""
 
@@ -58,10 +83,13 @@ class XClient:
     def close(self) -> None:
         self.display.close()
 
-    def host_window(self, title: str = "host application") -> int:
-        """A mapped top-level window standing for the host's main window."""
-        window = self.root.create_window(0, 0, 900, 700, 0, self.display.screen().root_depth,
-                                         background_pixel=self.display.screen().white_pixel)
+    def host_window(self, title: str = "host application", colour: int | None = None,
+                    at: tuple[int, int] = (0, 0)) -> int:
+        """A mapped top-level window standing for the host's main window, white or filled
+        with `colour` (0xRRGGBB, on a 24-bit screen), its corner `at` on the screen."""
+        background = self.display.screen().white_pixel if colour is None else colour
+        window = self.root.create_window(*at, 900, 700, 0, self.display.screen().root_depth,
+                                         background_pixel=background)
         window.set_wm_name(title)
         window.map()
         self.display.sync()
@@ -123,6 +151,32 @@ class XClient:
         packed = (pixels[:, :, 0] << 16) | (pixels[:, :, 1] << 8) | pixels[:, :, 2]
         return len(np.unique(packed)) > 16
 
+    def find_named(self, name: str, depth: int = 3) -> int:
+        """The viewable window named `name` (WM_NAME) beneath the root, down to `depth`
+        levels; 0: none."""
+        level = [self.root]
+        for _ in range(depth):
+            below = []
+            for window in level:
+                for child in window.query_tree().children:
+                    if child.get_wm_name() == name and self.is_viewable(int(child.id)):
+                        return int(child.id)
+                    below.append(child)
+            level = below
+        return 0
+
+    def transient_for(self, xid: int) -> int:
+        owner = self.window(xid).get_wm_transient_for()
+        return int(owner.id) if owner else 0
+
+    def grab_keyboard(self) -> int:
+        """Grabs the keyboard as a client of the session would; the status (X.GrabSuccess,
+        X.AlreadyGrabbed...). Ungrabbed again at once."""
+        status = self.root.grab_keyboard(False, X.GrabModeAsync, X.GrabModeAsync, X.CurrentTime)
+        self.display.ungrab_keyboard(X.CurrentTime)
+        self.display.sync()
+        return int(status)
+
     def close_button(self, xid: int) -> None:
         """What a window manager sends when the user clicks the close button."""
         atom = self.display.intern_atom
@@ -152,3 +206,28 @@ def xdotool(display_name: str, *args: str) -> None:
 
 def settle(seconds: float = 0.3) -> None:
     time.sleep(seconds)
+
+
+def drag_until_a_param_moves(device, group, display_name: str, window: int) -> tuple[int, float]:
+    """Drags upwards at points of `window` (the editor's, or a window holding it at its
+    corner) until a parameter of `device` changes; returns it and its value."""
+    width, height = device.editor_size
+    # Meters (read-only) move with the audio; a gesture moves a parameter the user can set.
+    settable = [p for p in device.params if not p.is_readonly]
+    before = {p.id: device.get_param(p) for p in settable}
+    for fy in (0.5, 0.35, 0.65, 0.25, 0.8):
+        for fx in (0.15, 0.3, 0.45, 0.6, 0.75, 0.9):
+            px, py = int(width * fx), int(height * fy)
+            xdotool(display_name, "mousemove", "--window", str(window), str(px), str(py), "mousedown", "1")
+            for step in range(1, 6):
+                xdotool(display_name, "mousemove", "--window", str(window), str(px), str(py - 12 * step))
+                time.sleep(0.02)
+            xdotool(display_name, "mouseup", "1")
+            time.sleep(0.15)
+            # DPF's CLAP builds hand editor gestures to the host in their next process call.
+            group.render({}, device.output(0), frames=group.block_size * 2)
+            after = {p.id: device.get_param(p) for p in settable}
+            changed = [pid for pid in before if after[pid] != before[pid]]
+            if changed:
+                return changed[0], after[changed[0]]
+    raise AssertionError("no drag in the editor changed a parameter")

@@ -39,6 +39,9 @@ OptionMatch parse_confinement_option(std::string_view name, std::string_view val
                       : name == "--confine-write" ? request.write_paths
                                                   : request.socket_paths;
         paths.emplace_back(value);
+    } else if (name == "--confine-x11-folder") {
+        ok = value.size() > 1 && value[0] == '/';
+        request.x11_socket_folder = value;
     } else if (name == "--confine-home-read-only") {
         // Relative to the home folder, and never above it.
         ok = !value.empty() && value[0] != '/' && value.find("..") == std::string_view::npos;

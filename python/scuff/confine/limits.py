@@ -35,7 +35,7 @@ SYSTEM_READABLE = (
 )
 SYSTEM_WRITABLE = ("/dev/null", "/dev/zero", "/dev/full")
 
-X11_TRUST = ("trusted", "untrusted")
+X11_TRUST = ("trusted", "untrusted", "nested")
 
 # Where, in a home folder, a login, a desktop session or a shell would run code from: empty
 # and read-only in every settings home, so that a plugin's attempt is refused and reported
@@ -97,9 +97,11 @@ class SandboxLimits:
     `allowed_paths` are also readable, `writable_paths` also writable (both must exist).
     `network=True` allows sockets to other machines; `allow_exec=True` allows starting
     programs (fork and exec). `x11` is how editors reach the X server: "trusted" (a cookie
-    of the sandbox's own, the session's stays out of reach; OpenGL editors work) or
+    of the sandbox's own, the session's stays out of reach; OpenGL editors work),
     "untrusted" (the X SECURITY extension: no other client's windows or input, and no GLX,
-    RENDER or MIT-SHM either). `SandboxLimits.unconfined()` confines nothing.
+    RENDER or MIT-SHM either) or "nested" (its editors float in a window of an X server of
+    their own, Xephyr, itself an untrusted client of the session's: no other client's windows
+    or input, and OpenGL works; no embedding). `SandboxLimits.unconfined()` confines nothing.
     """
 
     memory_mb: int | None = None
@@ -108,7 +110,7 @@ class SandboxLimits:
     writable_paths: Sequence[str | os.PathLike[str]] = ()
     network: bool = False
     allow_exec: bool = False
-    x11: Literal["trusted", "untrusted"] = "trusted"
+    x11: Literal["trusted", "untrusted", "nested"] = "trusted"
     # False only for `unconfined()`: no limit of any kind is installed.
     confine: bool = field(default=True, repr=False)
 
@@ -128,7 +130,7 @@ class SandboxLimits:
             if not isinstance(getattr(self, name), bool):
                 raise LimitsError(f"{name} is True or False, not {getattr(self, name)!r}")
         if self.x11 not in X11_TRUST:
-            raise LimitsError(f"x11 is \"trusted\" or \"untrusted\", not {self.x11!r}")
+            raise LimitsError(f"x11 is \"trusted\", \"untrusted\" or \"nested\", not {self.x11!r}")
         object.__setattr__(self, "allowed_paths", _paths(self.allowed_paths, "allowed_paths"))
         object.__setattr__(self, "writable_paths", _paths(self.writable_paths, "writable_paths"))
 
@@ -173,10 +175,12 @@ def writable_paths(limits: SandboxLimits, private_dir: Path | None) -> list[Path
 
 
 def confinement_arguments(limits: SandboxLimits, *, private_dir: Path | None,
-                          readable: Sequence[Path], settings_home: Path | None = None) -> list[str]:
+                          readable: Sequence[Path], settings_home: Path | None = None,
+                          x11_socket_folder: Path | None = None) -> list[str]:
     """The options that make scuff-sbox or scuff-scan confine itself to `limits`, reading
     beneath `readable` (from `readable_paths`), with `settings_home` as its home folder
-    (None: a scratch home, gone with the process)."""
+    (None: a scratch home, gone with the process). With `x11_socket_folder` (x11="nested"),
+    that folder is its X socket folder, and the session's socket is not in its view."""
     if not limits.confine:
         return []
     args = ["--confine", "1"]
@@ -185,7 +189,9 @@ def confinement_arguments(limits: SandboxLimits, *, private_dir: Path | None,
     for path in writable_paths(limits, private_dir):
         args += ["--confine-write", str(path.absolute())]
     socket = display_socket()
-    if socket is not None:
+    if x11_socket_folder is not None:
+        args += ["--confine-x11-folder", str(x11_socket_folder)]
+    elif socket is not None:
         args += ["--confine-socket", str(socket)]
     home = home_folder()
     if home != Path("/"):

@@ -1,7 +1,8 @@
 """A minimal X11 client, for what the client asks the X server on a sandbox's behalf: a
 cookie of the sandbox's own (the SECURITY extension's GenerateAuthorization, as `xauth
-generate` makes one), whom the server admits without a cookie (ListHosts), and which
-extensions a connection gets (ListExtensions). It speaks the core protocol over the
+generate` makes one), whom the server admits without a cookie (ListHosts), which
+extensions a connection gets (ListExtensions), and for a nested server's window, finding,
+sizing and parenting it (QueryTree, GetProperty, ConfigureWindow, ChangeProperty). It speaks the core protocol over the
 display's Unix socket itself, so the client needs no X library, holds no global Xlib state,
 and never waits longer than its timeout."""
 
@@ -18,6 +19,13 @@ from .x11_authority import Cookie
 TIMEOUT_S = 2.0
 _LIST_EXTENSIONS, _QUERY_EXTENSION, _LIST_HOSTS = 99, 98, 110
 _GENERATE_AUTHORIZATION, _REVOKE_AUTHORIZATION = 1, 2
+_MAP_WINDOW, _UNMAP_WINDOW, _CONFIGURE_WINDOW, _QUERY_TREE = 8, 10, 12, 15
+_CHANGE_PROPERTY, _GET_PROPERTY, _GET_INPUT_FOCUS = 18, 20, 43
+# Predefined atoms, and ConfigureWindow's value mask.
+_ANY_TYPE, _ATOM_STRING, _ATOM_WINDOW, _ATOM_WM_NAME, _ATOM_WM_TRANSIENT_FOR = 0, 31, 33, 39, 68
+_WIDTH, _HEIGHT = 1 << 2, 1 << 3
+# How deep beneath the root a window manager's frames put a client's window.
+FIND_DEPTH = 3
 # GenerateAuthorization's value mask: timeout, then trust level.
 _TIMEOUT, _TRUST_LEVEL = 1 << 0, 1 << 1
 TRUSTED, UNTRUSTED = 0, 1
@@ -61,6 +69,7 @@ class X11Connection:
             header = self._read(8)
             status, reason_size, _, _, extra = struct.unpack("<BBHHH", header)
             body = self._read(4 * extra)
+            self.root = _first_root(body) if status == 1 else 0
         except OSError as error:
             self.close()
             raise X11Error(f"cannot reach the X display :{display.number}: {error}") from None
@@ -104,6 +113,58 @@ class X11Connection:
                     raise X11Error(f"the X server refused the request (error {packet[1]})")
         except OSError as error:
             raise X11Error(f"the X server did not answer: {error}") from None
+
+    def _send(self, data: bytes) -> None:
+        """Sends a request that has no reply, then waits for a round trip, so that an error
+        it caused is raised here."""
+        self._sequence = (self._sequence + 1) & 0xFFFF
+        try:
+            self._socket.sendall(data)
+        except OSError as error:
+            raise X11Error(f"the X server did not answer: {error}") from None
+        self._request(struct.pack("<BxH", _GET_INPUT_FOCUS, 1))
+
+    def children(self, window: int) -> list[int]:
+        reply = self._request(struct.pack("<BxHI", _QUERY_TREE, 2, window))
+        (count,) = struct.unpack_from("<H", reply, 16)
+        return list(struct.unpack_from(f"<{count}I", reply, 32)) if len(reply) >= 32 + 4 * count else []
+
+    def window_name(self, window: int) -> bytes:
+        reply = self._request(struct.pack("<BxHIIIII", _GET_PROPERTY, 6, window, _ATOM_WM_NAME, _ANY_TYPE, 0, 256))
+        fmt, (size,) = reply[1], struct.unpack_from("<I", reply, 16)
+        return reply[32:32 + size] if fmt == 8 else b""
+
+    def find_window(self, name: str) -> int:
+        """The window named `name` (WM_NAME) among the root's children and theirs, down to
+        FIND_DEPTH; 0 when there is none."""
+        wanted, level = name.encode("latin-1", errors="replace"), [self.root]
+        for _ in range(FIND_DEPTH):
+            below = []
+            for window in level:
+                try:
+                    for child in self.children(window):
+                        if self.window_name(child) == wanted:
+                            return child
+                        below.append(child)
+                except X11Error:
+                    continue  # gone meanwhile
+            level = below
+        return 0
+
+    def configure_size(self, window: int, width: int, height: int) -> None:
+        self._send(struct.pack("<BxHIHxxII", _CONFIGURE_WINDOW, 5, window, _WIDTH | _HEIGHT, width, height))
+
+    def set_transient_for(self, window: int, owner: int) -> None:
+        self._send(struct.pack("<BBHIIIBxxxII", _CHANGE_PROPERTY, 0, 7, window, _ATOM_WM_TRANSIENT_FOR, _ATOM_WINDOW,
+                               32, 1, owner))
+
+    def set_name(self, window: int, name: str) -> None:
+        data = name.encode("latin-1", errors="replace")[:1024]
+        self._send(struct.pack("<BBHIIIBxxxI", _CHANGE_PROPERTY, 0, 6 + len(_padded(data)) // 4, window, _ATOM_WM_NAME,
+                               _ATOM_STRING, 8, len(data)) + _padded(data))
+
+    def set_mapped(self, window: int, mapped: bool) -> None:
+        self._send(struct.pack("<BxHI", _MAP_WINDOW if mapped else _UNMAP_WINDOW, 2, window))
 
     def query_extension(self, name: str) -> int | None:
         """The extension's major opcode, None when the server (for this connection) has none."""
@@ -158,3 +219,13 @@ class X11Connection:
             self._socket.sendall(struct.pack("<BBHI", security, _REVOKE_AUTHORIZATION, 2, auth_id))
         except OSError:
             pass
+
+
+def _first_root(setup: bytes) -> int:
+    """The root window of the first screen, from the server's connection setup."""
+    if len(setup) < 32:
+        return 0
+    vendor_size, = struct.unpack_from("<H", setup, 16)
+    formats = setup[21]
+    at = 32 + len(_padded(b"\0" * vendor_size)) + 8 * formats
+    return struct.unpack_from("<I", setup, at)[0] if len(setup) >= at + 4 else 0

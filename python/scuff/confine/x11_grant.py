@@ -7,7 +7,8 @@ read or change other clients' windows or take their input, but get only the exte
 server allows untrusted clients (on X.Org: BIG-REQUESTS and XC-MISC; no GLX, RENDER, MIT-SHM
 or XKEYBOARD). The default, "trusted", lets OpenGL editors draw. Either cookie is revoked
 by the client when the sandbox's process ends (by the server, a minute after the sandbox's
-last connection closes, if the client is gone first)."""
+last connection closes, if the client is gone first). With x11="nested" the sandbox's
+editors get a server of their own instead (x11_nested.py), and no way to the session's."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from .x11_connection import (
     X11Connection,
     X11Error,
 )
+from .x11_nested import NestedServer
 
 WHAT = "X11"
 # Seconds after the sandbox's last connection closes until the server revokes its cookie.
@@ -39,6 +41,10 @@ AUTH_TIMEOUT_S = 60
 
 def before_first_editor(limits: SandboxLimits) -> ConfinementItem:
     """What a sandbox's X11 item says until its first editor is shown."""
+    if limits.x11 == "nested":
+        return ConfinementItem(WHAT, True, "x11='nested', no connection yet: when it shows its first editor, the "
+                                           "client starts an X server of its own for it; the session's X server is "
+                                           "not in its view")
     untrusted = limits.x11 == "untrusted"
     return ConfinementItem(WHAT, untrusted, f"no connection yet: when it shows its first editor, the client asks the "
                                             f"X server for {'an untrusted' if untrusted else 'a trusted'} cookie of "
@@ -55,8 +61,12 @@ class X11Grant:
     connection: X11Connection | None = None
     security: int = 0
     auth_id: int = 0
+    nested: NestedServer | None = None
 
     def revoke(self) -> None:
+        if self.nested is not None:
+            self.nested.stop()
+            self.nested = None
         if self.connection is not None:
             if self.security:
                 self.connection.revoke_authorization(self.security, self.auth_id)
@@ -64,11 +74,14 @@ class X11Grant:
             self.connection = None
 
 
-def grant_display(limits: SandboxLimits, authority_file: Path) -> X11Grant | None:
+def grant_display(limits: SandboxLimits, authority_file: Path, nested_socket_folder: Path | None = None,
+                  nested_title: str = "") -> X11Grant | None:
     """Writes the sandbox's own cookie to `authority_file` and says what it allows; None
     when DISPLAY names no local display (the sandbox then says why it cannot show an
-    editor). Raises NoDisplayError when the server cannot be reached, EditorError when
-    an untrusted cookie is asked for and the server cannot make one."""
+    editor). With x11="nested", starts its nested server, titled `nested_title`, whose
+    socket goes in `nested_socket_folder`. Raises NoDisplayError when the server cannot be
+    reached, EditorError when an untrusted cookie or a nested server is asked for and the
+    server cannot make one."""
     display = local_display()
     if display is None:
         return None
@@ -79,6 +92,10 @@ def grant_display(limits: SandboxLimits, authority_file: Path) -> X11Grant | Non
         raise NoDisplayError(str(error)) from None
     try:
         security = connection.query_extension("SECURITY")
+        if limits.x11 == "nested" and nested_socket_folder is not None:
+            nested = NestedServer(display, connection, security, nested_socket_folder, authority_file, nested_title,
+                                  AUTH_TIMEOUT_S)
+            return X11Grant(_nested_item(nested), connection, nested=nested)
         enabled, hosts = connection.list_hosts()
         if security is None:
             if untrusted:
@@ -116,6 +133,16 @@ def _granted(limits: SandboxLimits, extensions: list[str] | None, door: str | No
         return ConfinementItem(WHAT, False, f"{how}; but the server admits {door} without a cookie, so a plugin can "
                                             "open a trusted connection of its own")
     return ConfinementItem(WHAT, True, how)
+
+
+def _nested_item(nested: NestedServer) -> ConfinementItem:
+    outer = ("an untrusted client of the session's (X SECURITY extension)" if nested.untrusted else
+             "a client of the session's with its cookie (the server has no SECURITY extension)")
+    glx = "OpenGL (GLX) among its extensions" if "GLX" in nested.extensions else "no OpenGL (GLX)"
+    return ConfinementItem(WHAT, True, f"x11='nested': its editors reach only an X server of their own (Xephyr, "
+                                       f"display :{nested.number}), itself {outer}: no other client's windows, "
+                                       f"properties or input, no keyboard grab of the session's; {glx}; "
+                                       "its editors float in that server's window, none can be embedded")
 
 
 def _without_security(display: Display, authority_file: Path, enabled: bool, hosts: list[Host]) -> ConfinementItem:

@@ -339,12 +339,20 @@ class Device(DeviceCopies, DevicePresets, DeviceAsync):
 
     def _open_editor(self, parent: int, embed: bool) -> None:
         client = self._sandbox.group.client
-        # Its X cookie, made by the client before the process's first editor.
-        self._sandbox._current.prepare_display()
-        request = requests.show_editor(self._id, parent, embed, client.app_name)
+        process = self._sandbox._current
+        if embed and process.nested_display:
+            raise EditorError(f"{self.name}'s sandbox has SandboxLimits(x11='nested'): its editors are on an X server "
+                              "of their own and float in its window, so none can be embedded in a window of the "
+                              "session's; use x11='trusted' to embed")
+        # Its X cookie (or nested server), made by the client before the process's first editor.
+        title = f"{self.name} - {client.app_name}"
+        process.prepare_display(title)
+        # A nested server knows none of the session's windows: its window is made transient instead.
+        request = requests.show_editor(self._id, 0 if process.nested_display else parent, embed, client.app_name)
         reply = self._sandbox.request(request, expect=EditorReply)
         self._editor = reply
         self._editor_request = (parent, embed)
+        process.fit_display(self._id, (reply.width, reply.height), title, parent)
         # The size it last had (kept in sessions) comes back with it.
         hint = self._editor_size_hint
         if hint is not None and reply.resizable and hint != (reply.width, reply.height):
@@ -359,6 +367,7 @@ class Device(DeviceCopies, DevicePresets, DeviceAsync):
         self._editor = None
         if self._sandbox.state != "crashed":
             self._sandbox.request(requests.hide_editor(self._id), expect=EditorReply)
+            self._sandbox._current.fit_display(self._id, None)
 
     def resize_editor(self, width: int, height: int) -> tuple[int, int]:
         """Asks the editor for a size; the plugin adjusts it to its constraints (or keeps
@@ -369,6 +378,7 @@ class Device(DeviceCopies, DevicePresets, DeviceAsync):
             raise EditorError(f"an editor's size is 1 to 16384 pixels each way, not {width!r} x {height!r}")
         reply = self._sandbox.request(requests.resize_editor(self._id, width, height), expect=EditorReply)
         self._editor = reply
+        self._sandbox._current.fit_display(self._id, (reply.width, reply.height))
         return reply.width, reply.height
 
     def _on_editor_changed(self, editor: EditorReply) -> None:
@@ -376,6 +386,10 @@ class Device(DeviceCopies, DevicePresets, DeviceAsync):
         if self._editor is None:
             return
         self._editor = editor if editor.visible else None
+        try:
+            self._sandbox._current.fit_display(self._id, (editor.width, editor.height) if editor.visible else None)
+        except EditorError as error:
+            log.warning("%s", error)
         if not editor.visible:
             self._editor_request = None
             callback = self.on_editor_closed

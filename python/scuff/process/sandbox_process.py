@@ -22,6 +22,7 @@ from ..confine.refusals import Refusal
 from ..confine.report import Confinement, ConfinementItem, ReportReader, unreported
 from ..confine.settings_homes import prepare_settings_home
 from ..confine.x11_grant import X11Grant, before_first_editor, grant_display
+from ..confine.x11_nested import make_socket_folder
 from ..errors import (
     EditorError,
     NoDisplayError,
@@ -119,6 +120,10 @@ class SandboxProcess:
         self.reports = ReportReader(self.limits, lambda: f"sandbox {self.pid}", self._set_confinement, on_refusal)
         # The sandbox's TMPDIR, and the only temporary folder it may write to.
         self._private_dir = make_private_dir("sbox") if self.limits.confine else None
+        # x11="nested": the folder its view shows as the X socket folder (see confine/x11_nested.py).
+        nested = self.limits.confine and self.limits.x11 == "nested"
+        self._x11_folder = make_socket_folder() if nested else None
+        self._editor_sizes: dict[int, tuple[int, int]] = {}
         # What this process may read, fixed at its start: Landlock cannot widen it later.
         self.readable_paths = readable_paths(self.limits)
         self.settings_vendor = settings_vendor if self.limits.confine else None
@@ -137,7 +142,7 @@ class SandboxProcess:
             "--max-frames", str(max_frames),
             "--report-fd", str(report_writer),
             *confinement_arguments(self.limits, private_dir=self._private_dir, readable=self.readable_paths,
-                                   settings_home=settings_home),
+                                   settings_home=settings_home, x11_socket_folder=self._x11_folder),
         ]
         env = confined_environment(self.limits, self._private_dir)
         output_reader, output_writer = os.pipe()
@@ -197,21 +202,44 @@ class SandboxProcess:
         with copy_inside(self._private_dir, path) as copy:
             yield str(copy)
 
-    def prepare_display(self) -> None:
+    def prepare_display(self, title: str) -> None:
         """Before its first editor, a confined process gets an X cookie of its own in its
-        private folder (see confine/x11_grant.py). Raises NoDisplayError or EditorError
-        when the X server cannot give it one."""
+        private folder, or with x11="nested" a server of its own, its window titled `title`
+        (see confine/x11_grant.py). Raises NoDisplayError or EditorError when the X server
+        cannot give it one."""
         if self._private_dir is None:
             return
         with self._display_lock:
             if self._display_granted:
                 return
-            grant = grant_display(self.limits, xauthority_file(self._private_dir))
+            grant = grant_display(self.limits, xauthority_file(self._private_dir), self._x11_folder, title)
             self._display_granted = True
             if grant is not None:
                 self._x11_grant, self._x11_item = grant, grant.item
             if self._gone:
                 self._revoke_display()
+
+    @property
+    def nested_display(self) -> bool:
+        """Whether its editors are on a nested X server of its own (x11="nested")."""
+        return self._x11_folder is not None
+
+    def fit_display(self, device_id: int, size: tuple[int, int] | None, title: str | None = None,
+                    transient_for: int = 0) -> None:
+        """x11="nested": the nested server's window holds the shown editors (`size` None: the
+        device's is hidden; with none shown the window is hidden too), titled for the one
+        shown last, transient for the host's window `transient_for`."""
+        with self._display_lock:
+            grant = self._x11_grant
+            if size is None:
+                self._editor_sizes.pop(device_id, None)
+            else:
+                self._editor_sizes[device_id] = size
+            sizes = list(self._editor_sizes.values())
+        if grant is None or grant.nested is None:
+            return
+        whole = (max(w for w, _ in sizes), max(h for _, h in sizes)) if sizes else None
+        grant.nested.fit(whole, title, transient_for)
 
     def _revoke_display(self) -> None:
         with self._lock:
@@ -320,6 +348,8 @@ class SandboxProcess:
     def _remove_private_dir(self) -> None:
         if self._private_dir is not None:
             remove_private_dir(self._private_dir)
+        if self._x11_folder is not None:
+            remove_private_dir(self._x11_folder)
 
     def _close_descriptors(self) -> None:
         # On the event-loop thread, after the unwatch calls queued before it.

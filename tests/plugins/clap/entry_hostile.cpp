@@ -13,7 +13,7 @@ const PluginType* const types[] = {
     &hostile_allocate_type, &hostile_spin_type, &hostile_connect_type, &hostile_connect_unix_type,
     &hostile_write_type,    &hostile_read_type, &hostile_exec_type,    &hostile_fork_type,
     &hostile_signal_type,   &hostile_exec_in_init_type, &hostile_write_deep_type, &hostile_signal_host_type,
-    &hostile_read_many_type, &hostile_x11_snoop_type, &keep_settings_type, &keep_settings_other_vendor_type};
+    &hostile_read_many_type, &hostile_x11_snoop_type, &hostile_x11_grab_type, &keep_settings_type, &keep_settings_other_vendor_type};
 constexpr Factory factory = make_factory(types, std::size(types));
 
 } // namespace

@@ -46,6 +46,7 @@ extern const PluginType hostile_write_deep_type;
 extern const PluginType hostile_signal_host_type;
 extern const PluginType hostile_read_many_type;
 extern const PluginType hostile_x11_snoop_type;
+extern const PluginType hostile_x11_grab_type;
 extern const PluginType keep_settings_type;
 extern const PluginType keep_settings_other_vendor_type;
 

@@ -1,7 +1,11 @@
-// A plugin that opens an X connection of its own at its first processed block, as a
-// plugin's editor toolkit does, and tries to read one pixel of another client's window (the
-// X11 window id in SCUFF_HOSTILE_TARGET). Read-only "Result": -1 before the attempt, 0 when
-// it read the pixel, 1 when the server refused it, 4095 when no display could be opened.
+// Plugins that open an X connection of their own at their first processed block, as a
+// plugin's editor toolkit does, and try what a snooping plugin would. Read-only "Result":
+// -1 before the attempt, 4095 when no display could be opened, else:
+// - x11-snoop reads one pixel of another client's window (the X11 window id in
+//   SCUFF_HOSTILE_TARGET): 0 when it read the pixel, 1 when the server refused it, 2 when
+//   the pixel is not the one in SCUFF_HOSTILE_PIXEL (0xRRGGBB, when set): another window;
+// - x11-grab grabs the keyboard at the root window and keeps the grab while it lives: the
+//   status XGrabKeyboard returned (0 GrabSuccess, 1 AlreadyGrabbed, 3 GrabNotViewable...).
 #include "passthrough.hpp"
 #include "plugin_types.hpp"
 
@@ -18,41 +22,52 @@ namespace scuff_test {
 namespace {
 
 const char* features[] = {CLAP_PLUGIN_FEATURE_AUDIO_EFFECT, CLAP_PLUGIN_FEATURE_STEREO, nullptr};
-constexpr clap_plugin_descriptor_t descriptor =
+constexpr clap_plugin_descriptor_t snoop_descriptor =
     describe("org.scuff.test.hostile.x11-snoop", "Test Hostile X11 Snoop", features);
+constexpr clap_plugin_descriptor_t grab_descriptor =
+    describe("org.scuff.test.hostile.x11-grab", "Test Hostile X11 Grab", features);
 
 constexpr int read_it = 0;
 constexpr int refused = 1;
+constexpr int other_window = 2;
 constexpr int no_display = 4095;
 
 int ignore_error(Display*, XErrorEvent*) { return 0; }
 
-int snoop() {
+int snoop(Display* display) {
     const char* target = std::getenv("SCUFF_HOSTILE_TARGET");
     Window window = target ? std::strtoul(target, nullptr, 0) : 0;
-    Display* display = XOpenDisplay(nullptr);
-    if (display == nullptr)
-        return no_display;
-    // The sandbox's own connection has a handler of its own: it gets it back.
-    auto previous = XSetErrorHandler(ignore_error);
     XImage* image = XGetImage(display, window, 0, 0, 1, 1, AllPlanes, ZPixmap);
     XSync(display, False);
-    int result = image != nullptr ? read_it : refused;
-    if (image != nullptr)
-        XDestroyImage(image);
-    XCloseDisplay(display);
-    XSetErrorHandler(previous);
-    return result;
+    if (image == nullptr)
+        return refused;
+    unsigned long pixel = XGetPixel(image, 0, 0) & 0xFFFFFF;
+    XDestroyImage(image);
+    const char* expected = std::getenv("SCUFF_HOSTILE_PIXEL");
+    return expected == nullptr || std::strtoul(expected, nullptr, 0) == pixel ? read_it : other_window;
 }
 
-class X11Snoop : public Passthrough {
+int grab_keyboard(Display* display) {
+    int status = XGrabKeyboard(display, DefaultRootWindow(display), False, GrabModeAsync, GrabModeAsync, CurrentTime);
+    XSync(display, False);
+    return status;
+}
+
+using Attempt = int (*)(Display*);
+
+template <const clap_plugin_descriptor_t* descriptor, Attempt attempt>
+class X11Attempt : public Passthrough {
 public:
-    X11Snoop() : Passthrough(&descriptor) {}
+    X11Attempt() : Passthrough(descriptor) {}
+    ~X11Attempt() override {
+        if (display_ != nullptr)
+            XCloseDisplay(display_);
+    }
 
 protected:
     clap_process_status process(const clap_process_t& process) override {
         if (result_ == -1)
-            result_ = snoop();
+            result_ = try_it();
         return Passthrough::process(process);
     }
 
@@ -80,11 +95,25 @@ protected:
     }
 
 private:
+    int try_it() {
+        display_ = XOpenDisplay(nullptr);
+        if (display_ == nullptr)
+            return no_display;
+        // The sandbox's own connection has a handler of its own: it gets it back.
+        auto previous = XSetErrorHandler(ignore_error);
+        int result = attempt(display_);
+        XSetErrorHandler(previous);
+        return result;
+    }
+
+    // Kept open while the plugin lives, so that what it took (a grab) stays taken.
+    Display* display_ = nullptr;
     std::atomic<int> result_{-1};
 };
 
 } // namespace
 
-const PluginType hostile_x11_snoop_type = {&descriptor, &create<X11Snoop>};
+const PluginType hostile_x11_snoop_type = {&snoop_descriptor, &create<X11Attempt<&snoop_descriptor, snoop>>};
+const PluginType hostile_x11_grab_type = {&grab_descriptor, &create<X11Attempt<&grab_descriptor, grab_keyboard>>};
 
 } // namespace scuff_test

@@ -5,6 +5,7 @@
 //   --confine-read PATH      repeated: readable folders and files
 //   --confine-write PATH     repeated: writable folders and files
 //   --confine-socket PATH    repeated: Unix sockets it may reach (the X server's)
+//   --confine-x11-folder PATH  a folder shown as /tmp/.X11-unix (a nested X server's socket)
 //   --confine-home PATH      the home folder, replaced in its view by a scratch home or by
 //   --confine-home-source PATH   the settings home shown there
 //   --confine-home-read-only REL repeated: a place in it shown empty and read-only (REL/: a folder)

@@ -45,6 +45,8 @@ constexpr const char* kRootOptions = "mode=0755,size=1m,nr_inodes=8192";
 constexpr const char* kScratchHomeOptions = "mode=0700,size=64m";
 // Empty, for the programs that expect them; nothing is written to them.
 constexpr const char* kEmptyFolders[] = {"/tmp", "/var/tmp", "/dev/shm", "/run"};
+// Where X clients find a local display's socket; a nested server's folder is shown there.
+constexpr const char* kX11SocketFolder = "/tmp/.X11-unix";
 
 size_t depth(std::string_view path) { return static_cast<size_t>(std::count(path.begin(), path.end(), '/')); }
 
@@ -233,6 +235,15 @@ ViewOutcome enter_view(const ConfinementRequest& request) {
     }
     for (const auto& path : request.socket_paths) {
         collect(entries, path, Show::socket);
+    }
+    if (!request.x11_socket_folder.empty()) {
+        int fd = open(request.x11_socket_folder.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            entries.push_back({kX11SocketFolder, Show::socket, fd, true, false, {}});
+        } else {
+            outcome.unshown.push_back(std::string(kX11SocketFolder) + " (cannot open " + request.x11_socket_folder +
+                                      ": " + std::strerror(errno) + ")");
+        }
     }
     for (const auto& place : home ? request.home_read_only : std::vector<std::string>{}) {
         bool folder = place.ends_with('/');

@@ -20,6 +20,9 @@ struct ConfinementRequest {
     // Unix sockets the process may connect to (the X server's): its file-system view shows
     // them, and nothing else of their folders.
     std::vector<std::string> socket_paths;
+    // A folder the view shows as /tmp/.X11-unix instead of the real one (empty: none): the
+    // client puts there the socket of an X server of the sandbox's own (a nested one).
+    std::string x11_socket_folder;
     // The user's home folder, and the folder the process sees there instead: the settings
     // home of the plugin's vendor, or with `home_source` empty a scratch folder in memory.
     // Empty `home`: the home folder is not replaced.
