@@ -22,6 +22,11 @@ from support.test_plugins import FAULTY_ID, PASSTHROUGH_ID, Fault
 from support.waiting import wait_until
 
 BLOCK = 256
+# A hang is seen within one deadline of the block it stopped in, where waiting for a whole
+# chunk would take many more. The tests bound the time by this many deadlines: a margin for
+# a loaded machine (one deadline took 2.2 of them once, with the suite in two processes),
+# far below a chunk's.
+SEEN_WITHIN_DEADLINES = 10
 
 
 @pytest.fixture
@@ -67,11 +72,12 @@ def test_a_hang_upstream_of_an_output_refuses_the_render_within_one_deadline(gro
     group.connect(faulty.output(0), downstream.input(0))
     faulty.schedule_param("Fault", int(Fault.HANG_IN_PROCESS))
     pid = faulty.sandbox.pid
+    blocks = 20 * SEEN_WITHIN_DEADLINES
     started = time.monotonic()
     with pytest.raises(scuff.SandboxError, match=f"sandbox\\(es\\) {pid} .*did not process every block"):
-        group.render({faulty: noise(2, 20 * BLOCK)}, downstream)
-    # One deadline, seen within an eighth of it when chunked, and scheduling on a loaded machine.
-    assert time.monotonic() - started < group.cycle_timeout * (1 + 1 / 8) + 0.5
+        group.render({faulty: noise(2, blocks * BLOCK)}, downstream)
+    # One deadline, not the whole chunk's (one per block: `blocks` of them).
+    assert time.monotonic() - started < group.cycle_timeout * SEEN_WITHIN_DEADLINES
     assert faulty.sandbox.late
 
 
@@ -125,8 +131,9 @@ def test_a_sandbox_killed_or_stopped_mid_render_refuses_it_within_one_deadline(c
         thread.join(timeout=60)
     assert isinstance(outcome.get("error"), scuff.SandboxError), outcome
     assert f"sandbox(es) {pid} " in str(outcome["error"])
-    # One deadline, seen within an eighth of it, and scheduling on a loaded machine.
-    assert float(outcome["ended"]) - interrupted < MID_RENDER_TIMEOUT * (1 + 1 / 8) + 0.5
+    # One deadline, not the whole chunk's (up to MAX_CHUNK_BLOCKS of them).
+    assert float(outcome["ended"]) - interrupted < MID_RENDER_TIMEOUT * SEEN_WITHIN_DEADLINES
+    assert upstream.late
 
 
 def test_a_crash_of_the_outputs_own_device_refuses_the_render(group, make):
