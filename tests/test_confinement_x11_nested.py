@@ -31,7 +31,7 @@ from support.test_plugins import (
     X11_SNOOP_REFUSED,
 )
 from support.waiting import wait_until
-from support.x11 import XClient, authorised_xvfb, drag_until_a_param_moves, save_png
+from support.x11 import XClient, authorised_xvfb, drag_until_a_param_moves, is_a_drawing, save_png
 from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 
 BLOCK = 256
@@ -146,7 +146,7 @@ def drawing(x: XClient, device: scuff.Device) -> np.ndarray:
     def settled() -> bool:
         time.sleep(0.1)
         captures.append(x.pixels(window))
-        return x.is_drawn(window) and np.array_equal(captures[-1], captures[-2])
+        return is_a_drawing(captures[-1]) and np.array_equal(captures[-1], captures[-2])
     wait_until(settled, timeout=60, what=f"{device.name}'s editor drawn")
     device.hide_editor()
     return captures[-1]
@@ -220,3 +220,21 @@ def test_without_xephyr_the_editor_is_refused_with_the_package_to_install(group,
     assert sandbox.state == "running" and not device.editor_visible
     out = group.render({device.input(0): np.ones((2, BLOCK), np.float32)}, device.output(0))
     assert np.array_equal(out, np.ones((2, BLOCK), np.float32))  # the editor faults plugin copies its input
+
+
+def test_closing_the_nested_servers_window_closes_its_editors_and_the_sandbox_goes_on(group, x, test_plugins):
+    closed: list[scuff.Device] = []
+    sandbox = group.create_sandbox(limits=NESTED)
+    devices = [sandbox.create_device(test_plugins / FAULTS_FILE, plugin_id=EDITOR_FAULTS_ID) for _ in range(2)]
+    for device in devices:
+        device.on_editor_closed = closed.append
+        device.show_editor()
+    window = nested_window(x, devices[-1])
+    # What a window manager sends when the user clicks the window's close button.
+    x.close_button(window)
+    wait_until(lambda: len(closed) == 2, timeout=5, what="both editors closed")
+    assert not any(device.editor_visible for device in devices)
+    wait_until(lambda: not x.is_viewable(window), timeout=5, what="the empty window hidden")
+    assert sandbox.state == "running"
+    devices[0].show_editor()
+    assert nested_window(x, devices[0]) == window

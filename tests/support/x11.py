@@ -147,9 +147,7 @@ class XClient:
 
     def is_drawn(self, xid: int) -> bool:
         """Whether the window holds a drawing: more than 16 colours in it, not a flat fill."""
-        pixels = self.pixels(xid)[::4, ::4].astype(np.uint32)
-        packed = (pixels[:, :, 0] << 16) | (pixels[:, :, 1] << 8) | pixels[:, :, 2]
-        return len(np.unique(packed)) > 16
+        return is_a_drawing(self.pixels(xid))
 
     def find_named(self, name: str, depth: int = 3) -> int:
         """The viewable window named `name` (WM_NAME) beneath the root, down to `depth`
@@ -184,6 +182,13 @@ class XClient:
                                              data=(32, [atom("WM_DELETE_WINDOW"), X.CurrentTime, 0, 0, 0]))
         self.window(xid).send_event(event)
         self.display.sync()
+
+
+def is_a_drawing(pixels: np.ndarray) -> bool:
+    """Whether (height, width, 3) pixels hold a drawing: more than 16 colours, not a flat fill."""
+    sampled = pixels[::4, ::4].astype(np.uint32)
+    packed = (sampled[:, :, 0] << 16) | (sampled[:, :, 1] << 8) | sampled[:, :, 2]
+    return len(np.unique(packed)) > 16
 
 
 def save_png(pixels: np.ndarray, path: pathlib.Path) -> None:

@@ -19,10 +19,12 @@ from .x11_authority import Cookie
 TIMEOUT_S = 2.0
 _LIST_EXTENSIONS, _QUERY_EXTENSION, _LIST_HOSTS = 99, 98, 110
 _GENERATE_AUTHORIZATION, _REVOKE_AUTHORIZATION = 1, 2
-_MAP_WINDOW, _UNMAP_WINDOW, _CONFIGURE_WINDOW, _QUERY_TREE = 8, 10, 12, 15
-_CHANGE_PROPERTY, _GET_PROPERTY, _GET_INPUT_FOCUS = 18, 20, 43
-# Predefined atoms, and ConfigureWindow's value mask.
-_ANY_TYPE, _ATOM_STRING, _ATOM_WINDOW, _ATOM_WM_NAME, _ATOM_WM_TRANSIENT_FOR = 0, 31, 33, 39, 68
+_CREATE_WINDOW, _MAP_WINDOW, _UNMAP_WINDOW, _CONFIGURE_WINDOW, _QUERY_TREE, _INTERN_ATOM = 1, 8, 10, 12, 15, 16
+_CHANGE_PROPERTY, _GET_PROPERTY, _SEND_EVENT, _GET_INPUT_FOCUS = 18, 20, 25, 43
+# Predefined atoms, CreateWindow's and ConfigureWindow's value masks, an event's code.
+_ANY_TYPE, _ATOM_ATOM, _ATOM_STRING, _ATOM_WINDOW, _ATOM_WM_NAME, _ATOM_WM_TRANSIENT_FOR = 0, 4, 31, 33, 39, 68
+_BACKGROUND_PIXEL = 1 << 1
+_CLIENT_MESSAGE = 33
 _WIDTH, _HEIGHT = 1 << 2, 1 << 3
 # How deep beneath the root a window manager's frames put a client's window.
 FIND_DEPTH = 3
@@ -70,6 +72,8 @@ class X11Connection:
             status, reason_size, _, _, extra = struct.unpack("<BBHHH", header)
             body = self._read(4 * extra)
             self.root = _first_root(body) if status == 1 else 0
+            self._resource_base = struct.unpack_from("<I", body, 4)[0] if status == 1 and len(body) >= 8 else 0
+            self._events = b""
         except OSError as error:
             self.close()
             raise X11Error(f"cannot reach the X display :{display.number}: {error}") from None
@@ -165,6 +169,53 @@ class X11Connection:
 
     def set_mapped(self, window: int, mapped: bool) -> None:
         self._send(struct.pack("<BxHI", _MAP_WINDOW if mapped else _UNMAP_WINDOW, 2, window))
+
+    def fileno(self) -> int:
+        return self._socket.fileno()
+
+    def intern_atom(self, name: str) -> int:
+        encoded = name.encode("ascii")
+        reply = self._request(struct.pack("<BBHHxx", _INTERN_ATOM, 0, 2 + len(_padded(encoded)) // 4, len(encoded))
+                              + _padded(encoded))
+        return int(struct.unpack_from("<I", reply, 8)[0])
+
+    def create_window(self, width: int, height: int) -> int:
+        """A black top-level window of this connection's (its first id), unmapped."""
+        window = self._resource_base | 1
+        self._send(struct.pack("<BBHIIhhHHHHIII", _CREATE_WINDOW, 0, 9, window, self.root, 0, 0, width, height, 0, 1,
+                               0, _BACKGROUND_PIXEL, 0))
+        return window
+
+    def set_atoms(self, window: int, property_atom: int, atoms: list[int]) -> None:
+        self._send(struct.pack(f"<BBHIIIBxxxI{len(atoms)}I", _CHANGE_PROPERTY, 0, 6 + len(atoms), window, property_atom,
+                               _ATOM_ATOM, 32, len(atoms), *atoms))
+
+    def send_client_message(self, window: int, type_atom: int, value: int) -> None:
+        """A ClientMessage to the client that made `window`, as a window manager sends
+        WM_DELETE_WINDOW."""
+        event = struct.pack("<BBHII5I", _CLIENT_MESSAGE, 32, 0, window, type_atom, value, 0, 0, 0, 0)
+        self._send(struct.pack("<BBHII", _SEND_EVENT, 0, 11, window, 0) + event)
+
+    def client_messages(self) -> list[tuple[int, int, int]]:
+        """The ClientMessages that arrived, as (window, type, first value), without waiting;
+        other events are dropped. Raises X11Error when the server closed the connection."""
+        while True:
+            try:
+                data = self._socket.recv(1 << 12, socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError as error:
+                raise X11Error(f"the X server closed the connection: {error}") from None
+            if not data:
+                raise X11Error("the X server closed the connection")
+            self._events += data
+        messages = []
+        while len(self._events) >= 32:
+            event, self._events = self._events[:32], self._events[32:]
+            if event[0] & 0x7F == _CLIENT_MESSAGE and event[1] == 32:
+                window, kind, value = struct.unpack_from("<III", event, 4)
+                messages.append((window, kind, value))
+        return messages
 
     def query_extension(self, name: str) -> int | None:
         """The extension's major opcode, None when the server (for this connection) has none."""

@@ -352,7 +352,7 @@ class Device(DeviceCopies, DevicePresets, DeviceAsync):
         reply = self._sandbox.request(request, expect=EditorReply)
         self._editor = reply
         self._editor_request = (parent, embed)
-        process.fit_display(self._id, (reply.width, reply.height), title, parent)
+        process.fit_display(self._id, (reply.width, reply.height), reply.window, title, parent)
         # The size it last had (kept in sessions) comes back with it.
         hint = self._editor_size_hint
         if hint is not None and reply.resizable and hint != (reply.width, reply.height):
@@ -378,7 +378,7 @@ class Device(DeviceCopies, DevicePresets, DeviceAsync):
             raise EditorError(f"an editor's size is 1 to 16384 pixels each way, not {width!r} x {height!r}")
         reply = self._sandbox.request(requests.resize_editor(self._id, width, height), expect=EditorReply)
         self._editor = reply
-        self._sandbox._current.fit_display(self._id, (reply.width, reply.height))
+        self._sandbox._current.fit_display(self._id, (reply.width, reply.height), reply.window)
         return reply.width, reply.height
 
     def _on_editor_changed(self, editor: EditorReply) -> None:
@@ -387,7 +387,8 @@ class Device(DeviceCopies, DevicePresets, DeviceAsync):
             return
         self._editor = editor if editor.visible else None
         try:
-            self._sandbox._current.fit_display(self._id, (editor.width, editor.height) if editor.visible else None)
+            self._sandbox._current.fit_display(self._id, (editor.width, editor.height) if editor.visible else None,
+                                               editor.window)
         except EditorError as error:
             log.warning("%s", error)
         if not editor.visible:

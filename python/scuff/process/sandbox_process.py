@@ -123,7 +123,8 @@ class SandboxProcess:
         # x11="nested": the folder its view shows as the X socket folder (see confine/x11_nested.py).
         nested = self.limits.confine and self.limits.x11 == "nested"
         self._x11_folder = make_socket_folder() if nested else None
-        self._editor_sizes: dict[int, tuple[int, int]] = {}
+        # x11="nested": each shown editor's size and window, by device id.
+        self._editor_sizes: dict[int, tuple[tuple[int, int], int]] = {}
         # What this process may read, fixed at its start: Landlock cannot widen it later.
         self.readable_paths = readable_paths(self.limits)
         self.settings_vendor = settings_vendor if self.limits.confine else None
@@ -216,6 +217,8 @@ class SandboxProcess:
             self._display_granted = True
             if grant is not None:
                 self._x11_grant, self._x11_item = grant, grant.item
+                if grant.nested is not None:
+                    self._events.watch(grant.nested.close_requests, self._on_nested_window_event)
             if self._gone:
                 self._revoke_display()
 
@@ -224,27 +227,44 @@ class SandboxProcess:
         """Whether its editors are on a nested X server of its own (x11="nested")."""
         return self._x11_folder is not None
 
-    def fit_display(self, device_id: int, size: tuple[int, int] | None, title: str | None = None,
+    def fit_display(self, device_id: int, size: tuple[int, int] | None, window: int = 0, title: str | None = None,
                     transient_for: int = 0) -> None:
         """x11="nested": the nested server's window holds the shown editors (`size` None: the
         device's is hidden; with none shown the window is hidden too), titled for the one
-        shown last, transient for the host's window `transient_for`."""
+        shown last, transient for the host's window `transient_for`. `window` is the
+        editor's, on the nested server."""
         with self._display_lock:
             grant = self._x11_grant
             if size is None:
                 self._editor_sizes.pop(device_id, None)
             else:
-                self._editor_sizes[device_id] = size
-            sizes = list(self._editor_sizes.values())
+                self._editor_sizes[device_id] = (size, window)
+            sizes = [shown for shown, _ in self._editor_sizes.values()]
         if grant is None or grant.nested is None:
             return
         whole = (max(w for w, _ in sizes), max(h for _, h in sizes)) if sizes else None
         grant.nested.fit(whole, title, transient_for)
 
+    def _on_nested_window_event(self) -> None:
+        """Event-loop thread: the nested server's window got events; when the user closed
+        it, each editor in it is closed as its own close button would."""
+        grant = self._x11_grant
+        if grant is None or grant.nested is None:
+            return
+        closed = grant.nested.closed_by_user()
+        if grant.nested.window_lost:
+            self._events.unwatch(grant.nested.close_requests)
+        if closed:
+            with self._display_lock:
+                windows = [window for _, window in self._editor_sizes.values() if window]
+            grant.nested.close_editors(windows)
+
     def _revoke_display(self) -> None:
         with self._lock:
             grant, self._x11_grant = self._x11_grant, None
         if grant is not None:
+            if grant.nested is not None:
+                self._events.unwatch(grant.nested.close_requests)
             grant.revoke()
 
     def wait_ready(self, timeout: float) -> None:
