@@ -101,7 +101,8 @@ void bind_jack(nb::module_& m) {
                  }
                  return found;
              })
-        .def("reset_stats", &JackHost::reset_stats);
+        .def("reset_stats", &JackHost::reset_stats)
+        .def("take_output_peaks", &JackHost::take_output_peaks);
 }
 
 } // namespace scuff::native

@@ -1,6 +1,7 @@
 #include "jack_host.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace scuff::native {
@@ -44,6 +45,22 @@ bool to_note_event(const uint8_t* bytes, size_t size, uint32_t port, NoteEvent& 
 }
 
 constexpr size_t kEventsPerDevice = EventRing::capacity;
+
+// Raises a meter to the period's highest absolute sample. The meter's reader resets it at
+// any moment, so the raise is a compare-and-swap, never a plain store over the reset. NaN
+// from a plugin counts as no level (fabs(NaN) > x is false).
+void raise_peak(std::atomic<float>& meter, const float* samples, size_t frames) {
+    float peak = 0.0f;
+    for (size_t i = 0; i < frames; ++i) {
+        float level = std::fabs(samples[i]);
+        if (level > peak) {
+            peak = level;
+        }
+    }
+    float seen = meter.load(std::memory_order_relaxed);
+    while (peak > seen && !meter.compare_exchange_weak(seen, peak, std::memory_order_relaxed)) {
+    }
+}
 
 } // namespace
 
@@ -129,6 +146,11 @@ JackHost::JackHost(Engine& engine, double sample_rate, const std::string& client
         }
         for (auto& mapping : outputs_) {
             host_outputs_.push_back({mapping.spec.device.get(), mapping.spec.port, mapping.scratch.data(), max_frames_});
+            output_channels_ += mapping.ports.size();
+        }
+        output_peaks_ = std::make_unique<std::atomic<float>[]>(output_channels_);
+        for (size_t channel = 0; channel < output_channels_; ++channel) {
+            output_peaks_[channel].store(0.0f, std::memory_order_relaxed);
         }
         engine_.reserve_event_lists(host_events_.size());
         jack_.set_process_callback(client_, &JackHost::process_callback, this);
@@ -337,6 +359,14 @@ void JackHost::shutdown_callback(void* self) {
     static_cast<JackHost*>(self)->shut_down_.store(true, std::memory_order_relaxed);
 }
 
+std::vector<float> JackHost::take_output_peaks() {
+    std::vector<float> peaks(output_channels_);
+    for (size_t channel = 0; channel < output_channels_; ++channel) {
+        peaks[channel] = output_peaks_[channel].exchange(0.0f, std::memory_order_relaxed);
+    }
+    return peaks;
+}
+
 void JackHost::silence(jack_nframes_t frames) {
     for (auto& mapping : outputs_) {
         for (auto* port : mapping.ports) {
@@ -413,10 +443,12 @@ int JackHost::process(jack_nframes_t frames) {
     if (dropped) {
         dropped_events_.fetch_add(dropped, std::memory_order_relaxed);
     }
+    size_t meter = 0;
     for (auto& mapping : outputs_) {
-        for (size_t channel = 0; channel < mapping.ports.size(); ++channel) {
-            std::memcpy(jack_.port_get_buffer(mapping.ports[channel], frames),
-                        mapping.scratch.data() + channel * max_frames_, frames * sizeof(float));
+        for (size_t channel = 0; channel < mapping.ports.size(); ++channel, ++meter) {
+            const float* samples = mapping.scratch.data() + channel * max_frames_;
+            std::memcpy(jack_.port_get_buffer(mapping.ports[channel], frames), samples, frames * sizeof(float));
+            raise_peak(output_peaks_[meter], samples, frames);
         }
     }
     auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();

@@ -95,6 +95,9 @@ public:
     // IncidentLog::kCapacity of each kind of source), in the order of their frames.
     std::vector<Incident> incidents() const;
     void reset_stats();
+    // The highest absolute sample of each output channel (ports in order, their channels
+    // in order) since the last call, which starts each one again from zero: the meters.
+    std::vector<float> take_output_peaks();
 
     double deadline_share() const { return deadline_share_.load(std::memory_order_relaxed); }
     void set_deadline_share(double share);
@@ -150,6 +153,9 @@ private:
     std::unique_ptr<std::atomic<int64_t>[]> times_ = std::make_unique<std::atomic<int64_t>[]>(kTimes);
     std::atomic<uint64_t> times_written_{0};
     uint64_t times_at_reset_ = 0;
+    // One per output channel, raised by the process callback, taken by take_output_peaks.
+    std::unique_ptr<std::atomic<float>[]> output_peaks_;
+    size_t output_channels_ = 0;
     // Written by the process callback, and by the xrun callback on JACK's other thread.
     IncidentLog process_incidents_;
     IncidentLog xrun_incidents_;

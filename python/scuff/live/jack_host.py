@@ -361,6 +361,12 @@ class JackHost:
         recording holds is what an offline render of the same input gives."""
         return [LiveIncident(int(frame), int(frames), str(kind)) for frame, frames, kind in self._native.incidents()]
 
+    def take_output_peaks(self) -> list[float]:
+        """The highest absolute sample played on each output channel (the output ports in
+        order, each port's channels in order) since the last call: what a meter shows.
+        Each call starts the peaks again from zero."""
+        return [float(peak) for peak in self._native.take_output_peaks()]
+
     def cycle_times(self, count: int = 1 << 17) -> np.ndarray:
         """How long (ns) each of the last `count` process callbacks took, oldest first."""
         return np.asarray(self._native.cycle_times(count), dtype=np.int64)
