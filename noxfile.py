@@ -65,7 +65,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff, mypy --strict on the package, the import rule between its packages
     (docs/architecture.md) and the OS-layer and include rules of the native code."""
-    session.install("ruff", "mypy", "numpy", "json5", "import-linter")
+    session.install("ruff", "mypy", "numpy", "json5", "import-linter", "starlette")
     session.run("ruff", "check", "python", "tests", "noxfile.py", "ci")
     session.run("mypy")
     # Reads the sources under python/, so it needs no build.

@@ -7,11 +7,12 @@
 # the nested X server of SandboxLimits(x11="nested") (xserver-xephyr), and JACK: the server
 # the live tests and benchmark start (jackd2, dummy driver), which brings the libjack scuff
 # loads at run time (no headers: the build needs none), and PipeWire's JACK (pipewire,
-# pipewire-jack) for the test that plays through a PipeWire daemon of its own.
+# pipewire-jack) for the test that plays through a PipeWire daemon of its own, and the
+# browser the studio's tests drive with Playwright (chromium).
 set -euo pipefail
 
 packages=(g++ cmake ninja-build python3-dev python3-venv libseccomp-dev libx11-dev zam-plugins dpf-source
-          juce-modules-source-data xvfb libgl1-mesa-dri xdotool x11-utils xserver-xephyr jackd2 pipewire pipewire-jack)
+          juce-modules-source-data xvfb libgl1-mesa-dri xdotool x11-utils xserver-xephyr jackd2 pipewire pipewire-jack chromium)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -8,14 +8,14 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import ScuffError
-from . import batch, demo, diff, editor, info, inspect, play, preset, render, scan, settings, validate
+from . import batch, demo, diff, editor, info, inspect, play, preset, render, scan, settings, studio, validate
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scuff", description="Run audio plugins in sandbox processes.")
     parser.add_argument("--version", action="version", version=f"scuff {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    for command in (scan, demo, editor, info, render, batch, inspect, diff, play, preset, settings, validate):
+    for command in (scan, demo, editor, info, render, batch, inspect, diff, play, preset, settings, studio, validate):
         command.register(commands)
     args = parser.parse_args(argv)
     try:

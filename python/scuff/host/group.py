@@ -23,6 +23,7 @@ from .device import Device
 from .graph import (
     Connection,
     GraphPlan,
+    PlannedConnection,
     SandboxPlan,
     channels_connectable,
     compile_graph,
@@ -189,6 +190,15 @@ class Group(GroupSessions, GroupAsync):
                 raise
         return connection
 
+    @property
+    def planned_connections(self) -> list[PlannedConnection]:
+        """Every connection as the graph compiled it: whether it reads the previous cycle
+        (between sandboxes, or closing a loop inside one) and the compensation it adds."""
+        with self._graph_lock:
+            plan = self._plan
+        planned = [c for sandbox_plan in plan.sandboxes.values() for c in sandbox_plan.connections]
+        return [*planned, *plan.routes]
+
     def disconnect(self, source: OutputKey, target: InputKey) -> None:
         """Removes the connection from `source` to `target`."""
         connection = self._connection(source, target)
@@ -225,10 +235,7 @@ class Group(GroupSessions, GroupAsync):
         """The latency of every path from `source` to `target`, sorted, without repeats."""
         source_port = self._any_port(source, prefer_output=True)
         target_port = self._any_port(target, prefer_output=False)
-        with self._graph_lock:
-            plan = self._plan
-        planned = [c for sandbox_plan in plan.sandboxes.values() for c in sandbox_plan.connections]
-        return path_latencies(source_port, target_port, [*planned, *plan.routes], self.block_size)
+        return path_latencies(source_port, target_port, self.planned_connections, self.block_size)
 
     def _connection(self, source: object, target: object) -> Connection:
         """Audio ports connect to audio ports, note ports to note ports."""

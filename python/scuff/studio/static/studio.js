@@ -1,0 +1,452 @@
+// scuff studio's page: the plugin browser, the rack, the routing view and the health of
+// each sandbox, kept current by the server's feed. Every change goes through the JSON API;
+// the page shows what the server then describes, never what it hoped for.
+"use strict";
+
+const state = { plugins: [], broken: [], scanning: true, group: null, health: new Map() };
+const $ = (id) => document.getElementById(id);
+window.studioLags = [];
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
+  }
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+// --- the API ---
+
+async function call(path, body) {
+  const response = await fetch(path, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const reply = await response.json().catch(() => ({ error: `${response.status} ${response.statusText}` }));
+  if (!response.ok) throw new Error(reply.error || `${response.status}`);
+  return reply;
+}
+
+async function attempt(what, work) {
+  try {
+    return await work();
+  } catch (error) {
+    notice("error", `${what}: ${error.message}`);
+    return undefined;
+  }
+}
+
+function notice(level, text, actions = []) {
+  const close = element("button", { onclick: () => box.remove() }, "dismiss");
+  const box = element("div", { class: `notice ${level}`, "data-testid": `notice-${level}` },
+                      element("span", {}, text), ...actions, close);
+  $("notices").append(box);
+  return box;
+}
+
+// --- the feed ---
+
+function connectFeed() {
+  const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/feed`);
+  socket.onopen = () => { $("connection").textContent = "connected"; $("connection").className = "online"; };
+  socket.onclose = () => {
+    $("connection").textContent = "disconnected"; $("connection").className = "offline";
+    setTimeout(connectFeed, 1000);
+  };
+  socket.onmessage = (event) => received(JSON.parse(event.data));
+}
+
+function received(message) {
+  switch (message.type) {
+    case "plugins":
+      Object.assign(state, { plugins: message.plugins, broken: message.broken, scanning: message.scanning });
+      showBrowser(message.error);
+      break;
+    case "group":
+      state.group = message;
+      if (message.session_path && !$("session-path").value) $("session-path").value = message.session_path;
+      showRack();
+      showRouting();
+      break;
+    case "sandbox":
+      showSandboxState(message);
+      // How long a change of state took from the server seeing it to the page showing it.
+      window.studioLags.push(Date.now() / 1000 - message.at);
+      break;
+    case "health":
+      state.health = new Map(message.sandboxes.map((sandbox) => [sandbox.id, sandbox]));
+      showHealth();
+      showLive(message.live);
+      break;
+    case "param":
+      showParam(message.device, message.param, message.value, message.text);
+      break;
+    case "notice":
+      crashNotice(message);
+      break;
+  }
+}
+
+// --- the plugin browser ---
+
+function showBrowser(error) {
+  $("scan-status").textContent = error ? `scan failed: ${error}`
+    : state.scanning ? "scanning…" : `${state.plugins.length} plugins`;
+  const words = $("plugin-search").value.toLowerCase().split(/\s+/).filter(Boolean);
+  const list = $("plugin-list");
+  list.replaceChildren();
+  for (const plugin of state.plugins) {
+    const haystack = [plugin.name, plugin.vendor, plugin.format, plugin.id, ...plugin.features].join(" ").toLowerCase();
+    if (!words.every((word) => haystack.includes(word))) continue;
+    list.append(element("li", { "data-testid": "plugin", "data-plugin-id": plugin.id, "data-format": plugin.format },
+      element("div", { class: "what" },
+        element("div", {}, plugin.name, " ", element("span", { class: "badge" }, plugin.format)),
+        element("div", { class: "vendor" }, `${plugin.vendor} ${plugin.version}`),
+        element("div", { class: "features" }, plugin.features.join(", "))),
+      element("button", { "data-testid": "add-plugin", onclick: () => addDevice(plugin.id) }, "Add")));
+  }
+  $("broken-count").textContent = state.broken.length;
+  $("broken-list").replaceChildren(...state.broken.map((broken) =>
+    element("li", {}, element("div", {}, broken.plugin_id || broken.path), element("div", { class: "reason" }, broken.error))));
+}
+
+function addDevice(pluginId) {
+  const target = $("add-target").value;
+  return attempt("adding the plugin", () => call("/api/devices", { plugin: pluginId, sandbox: target || null }));
+}
+
+// --- the rack ---
+
+function sandboxTargets(select, current, withNew) {
+  const options = withNew ? [element("option", { value: "" }, "a new sandbox")] : [];
+  for (const sandbox of state.group ? state.group.sandboxes : []) {
+    options.push(element("option", { value: sandbox.id, selected: String(sandbox.id) === String(current) },
+                         `sandbox ${sandbox.id}`));
+  }
+  select.replaceChildren(...options);
+}
+
+function showRack() {
+  const group = state.group;
+  const previous = $("add-target").value;
+  sandboxTargets($("add-target"), previous, true);
+  const rack = $("rack");
+  rack.replaceChildren();
+  const devices = new Map(group.devices.map((device) => [device.id, device]));
+  for (const sandbox of group.sandboxes) {
+    const box = element("div", { class: `sandbox ${sandbox.state}`, "data-testid": "sandbox", "data-sandbox": sandbox.id },
+      element("header", {},
+        element("strong", {}, `Sandbox ${sandbox.id}`),
+        element("span", { class: `state ${sandbox.state}`, "data-testid": "sandbox-state" }, sandbox.state),
+        element("span", { class: "pid", "data-testid": "sandbox-pid" }, `pid ${sandbox.pid}`),
+        element("button", { "data-testid": "sandbox-restart",
+                            onclick: () => attempt("restarting", () => call(`/api/sandboxes/${sandbox.id}/restart`, {})) },
+                "Restart"),
+        element("button", { "data-testid": "sandbox-close",
+                            onclick: () => attempt("closing", () => call(`/api/sandboxes/${sandbox.id}/close`, {})) },
+                "Close")),
+      element("div", { class: "health", "data-testid": "sandbox-health" }, ""),
+      element("div", { class: "reason", "data-testid": "sandbox-reason" }, sandbox.reason || ""));
+    for (const id of sandbox.devices) {
+      if (devices.has(id)) box.append(deviceCard(devices.get(id)));
+    }
+    rack.append(box);
+  }
+  showHealth();
+}
+
+function deviceCard(device) {
+  const move = element("select", { "data-testid": "device-move", title: "move to another sandbox" });
+  sandboxTargets(move, device.sandbox, true);
+  move.addEventListener("change", () => attempt("moving the device",
+    () => call(`/api/devices/${device.id}/move`, { sandbox: move.value || null })));
+  const params = element("div", { class: "params" });
+  for (const param of device.params) params.append(...paramRow(device, param));
+  return element("div", { class: "device", "data-testid": "device", "data-device": device.id, "data-plugin-id": device.plugin_id },
+    element("div", { class: "title" },
+      element("strong", { "data-testid": "device-name" }, device.label),
+      element("span", { class: "badge" }, device.format),
+      element("span", { class: "latency", "data-testid": "device-latency" }, `latency ${device.latency}`),
+      device.has_editor ? element("button", { "data-testid": "device-editor",
+        onclick: () => attempt("the editor", () => call(`/api/devices/${device.id}/editor`, { visible: !device.editor_visible })) },
+        device.editor_visible ? "Hide editor" : "Editor") : null,
+      move,
+      element("button", { "data-testid": "device-remove",
+        onclick: () => attempt("removing", () => call(`/api/devices/${device.id}/remove`, {})) }, "Remove")),
+    element("div", { class: "health", "data-testid": "device-health" }, ""),
+    params);
+}
+
+function paramRow(device, param) {
+  const step = param.stepped ? 1 : "any";
+  const slider = element("input", { type: "range", min: param.min, max: param.max, step, value: param.value,
+    disabled: param.readonly, "data-testid": "param", "data-param": param.id, "data-device": device.id,
+    "aria-label": param.name });
+  const text = element("span", { class: "param-text", "data-testid": "param-text", "data-param": param.id,
+    "data-device": device.id }, param.text);
+  slider.addEventListener("change", async () => {
+    const reply = await attempt(`setting ${param.name}`,
+      () => call(`/api/devices/${device.id}/params/${param.id}`, { value: Number(slider.value) }));
+    if (reply) showParam(device.id, param.id, reply.value, reply.text);
+  });
+  return [element("label", { title: param.module }, param.name), slider, text];
+}
+
+function showParam(deviceId, paramId, value, text) {
+  const selector = `[data-device="${deviceId}"][data-param="${paramId}"]`;
+  const slider = document.querySelector(`input${selector}`);
+  if (slider && value !== null && document.activeElement !== slider) slider.value = value;
+  const label = document.querySelector(`.param-text${selector}`);
+  if (label) label.textContent = text;
+  const device = state.group && state.group.devices.find((d) => d.id === deviceId);
+  const param = device && device.params.find((p) => p.id === paramId);
+  if (param) Object.assign(param, { value, text });
+}
+
+function showSandboxState(sandbox) {
+  const box = document.querySelector(`.sandbox[data-sandbox="${sandbox.id}"]`);
+  if (!box) return;
+  box.className = `sandbox ${sandbox.state}`;
+  const label = box.querySelector("[data-testid=sandbox-state]");
+  label.textContent = sandbox.state;
+  label.className = `state ${sandbox.state}`;
+  box.querySelector("[data-testid=sandbox-pid]").textContent = `pid ${sandbox.pid}`;
+  box.querySelector("[data-testid=sandbox-reason]").textContent = sandbox.reason || "";
+  const known = state.group && state.group.sandboxes.find((s) => s.id === sandbox.id);
+  if (known) Object.assign(known, sandbox);
+}
+
+function megabytes(bytes) { return `${(bytes / 1048576).toFixed(1)} MB`; }
+
+function showHealth() {
+  for (const box of document.querySelectorAll(".sandbox")) {
+    const health = state.health.get(Number(box.dataset.sandbox));
+    if (!health) continue;
+    if (health.state !== box.querySelector("[data-testid=sandbox-state]").textContent) showSandboxState(health);
+    const enforced = health.confinement.filter((item) => item.enforced).map((item) => item.what);
+    box.querySelector("[data-testid=sandbox-health]").textContent =
+      `CPU ${health.cpu_percent === null ? "?" : health.cpu_percent.toFixed(1)}% · memory ${megabytes(health.memory_bytes)}` +
+      ` · missed cycles ${health.missed_cycles} · restarts ${health.restarts} · refusals ${health.refusals}` +
+      ` · confined: ${health.confined ? enforced.join(", ") : "no"}`;
+    for (const card of box.querySelectorAll(".device")) {
+      const stats = health.devices[card.dataset.device];
+      const line = card.querySelector("[data-testid=device-health]");
+      if (!stats || !stats.blocks) { line.textContent = "not processed yet"; continue; }
+      const over = stats.p99_us !== null && stats.p99_us > stats.budget_us;
+      line.replaceChildren(`process time p50 ${stats.p50_us.toFixed(0)} µs · `,
+        element("span", { class: over ? "over" : "" }, `p99 ${stats.p99_us.toFixed(0)} µs`),
+        ` of ${stats.budget_us.toFixed(0)} µs per block · ${stats.blocks} blocks`);
+    }
+  }
+}
+
+function crashNotice(message) {
+  const restart = element("button", { "data-testid": "notice-restart", onclick: async () => {
+    if (await attempt("restarting", () => call(`/api/sandboxes/${message.sandbox}/restart`, {})) !== undefined) box.remove();
+  } }, "Restart");
+  const box = notice(message.level, message.text, [restart]);
+}
+
+// --- the routing view ---
+
+const NODE_WIDTH = 170, NODE_HEIGHT = 58, COLUMN = 230, ROW = 80, PORT_RADIUS = 6;
+
+function layout(group) {
+  // Columns by the longest chain of same-cycle connections reaching each device, so a
+  // chain reads left to right; loops are cut where they close.
+  const depth = new Map(group.devices.map((device) => [device.id, 0]));
+  for (let pass = 0; pass < group.devices.length; pass++) {
+    for (const connection of group.connections) {
+      const next = depth.get(connection.source.device) + 1;
+      if (!connection.feedback && next > depth.get(connection.target.device) && next < group.devices.length) {
+        depth.set(connection.target.device, next);
+      }
+    }
+  }
+  const rows = new Map();
+  const places = new Map();
+  for (const device of group.devices) {
+    const column = depth.get(device.id);
+    const row = rows.get(column) || 0;
+    rows.set(column, row + 1);
+    places.set(device.id, { x: 20 + column * COLUMN, y: 20 + row * ROW });
+  }
+  return places;
+}
+
+function portPosition(place, side, kind, index, device) {
+  const audio = side === "in" ? device.inputs.length : device.outputs.length;
+  const slot = kind === "audio" ? index : audio + index;
+  return { x: place.x + (side === "in" ? 0 : NODE_WIDTH), y: place.y + 16 + slot * 14 };
+}
+
+function svg(tag, attributes = {}) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  return node;
+}
+
+function curve(from, to) {
+  const bend = Math.max(40, Math.abs(to.x - from.x) / 2);
+  return `M ${from.x} ${from.y} C ${from.x + bend} ${from.y}, ${to.x - bend} ${to.y}, ${to.x} ${to.y}`;
+}
+
+function showRouting() {
+  const group = state.group;
+  const view = $("routing");
+  view.replaceChildren();
+  const places = layout(group);
+  const devices = new Map(group.devices.map((device) => [device.id, device]));
+  let height = 120, width = 400;
+  for (const device of group.devices) {
+    const place = places.get(device.id);
+    const ports = Math.max(device.inputs.length + device.note_inputs, device.outputs.length + device.note_outputs);
+    const nodeHeight = Math.max(NODE_HEIGHT, 24 + ports * 14);
+    height = Math.max(height, place.y + nodeHeight + 20);
+    width = Math.max(width, place.x + NODE_WIDTH + 20);
+    const node = svg("g", { class: "node", "data-testid": "node", "data-device": device.id });
+    node.append(svg("rect", { x: place.x, y: place.y, width: NODE_WIDTH, height: nodeHeight, rx: 5 }));
+    const name = svg("text", { x: place.x + 12, y: place.y + nodeHeight - 22 });
+    name.textContent = device.label;
+    const where = svg("text", { x: place.x + 12, y: place.y + nodeHeight - 8, class: "sandbox-name" });
+    where.textContent = `sandbox ${device.sandbox} · latency ${device.latency}`;
+    node.append(name, where);
+    const addPorts = (side, kind, count) => {
+      for (let index = 0; index < count; index++) {
+        const at = portPosition(place, side, kind, index, device);
+        const port = svg("circle", { cx: at.x, cy: at.y, r: PORT_RADIUS, class: `port ${kind}`,
+          "data-testid": `port-${side}`, "data-device": device.id, "data-index": index, "data-kind": kind });
+        const title = svg("title");
+        title.textContent = `${kind === "audio" ? "audio" : "note"} ${side === "in" ? "input" : "output"} ${index}` +
+          (kind === "audio" ? ` (${(side === "in" ? device.inputs : device.outputs)[index]} ch)` : "");
+        port.append(title);
+        if (side === "out") port.addEventListener("pointerdown", (event) => startWire(event, device.id, index, kind, at));
+        node.append(port);
+      }
+    };
+    addPorts("in", "audio", device.inputs.length);
+    addPorts("in", "notes", device.note_inputs);
+    addPorts("out", "audio", device.outputs.length);
+    addPorts("out", "notes", device.note_outputs);
+    view.append(node);
+  }
+  for (const connection of group.connections) {
+    const source = devices.get(connection.source.device), target = devices.get(connection.target.device);
+    if (!source || !target) continue;
+    const kind = connection.notes ? "notes" : "audio";
+    const from = portPosition(places.get(source.id), "out", kind, connection.source.index, source);
+    const to = portPosition(places.get(target.id), "in", kind, connection.target.index, target);
+    const classes = ["wire", connection.notes ? "notes" : "", connection.feedback ? "feedback" : ""].join(" ");
+    const wire = svg("path", { d: curve(from, to), class: classes, "data-testid": "wire",
+      "data-source": source.id, "data-target": target.id });
+    const title = svg("title");
+    title.textContent = "click to remove";
+    wire.append(title);
+    wire.addEventListener("click", () => attempt("disconnecting",
+      () => call("/api/connections/remove", { source: connection.source, target: connection.target, notes: connection.notes })));
+    view.prepend(wire);
+    if (connection.latency) {
+      const label = svg("text", { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 - 6, class: "wire-label",
+        "data-testid": "wire-label" });
+      label.textContent = `${connection.feedback ? "feedback, " : connection.crosses_sandboxes ? "between sandboxes, " : ""}` +
+        `+${connection.latency} frames`;
+      view.append(label);
+    }
+  }
+  view.setAttribute("height", height);
+  view.setAttribute("width", width);
+}
+
+function startWire(event, deviceId, index, kind, from) {
+  event.preventDefault();
+  const view = $("routing");
+  const line = svg("path", { class: "dragging" });
+  view.append(line);
+  const point = (moveEvent) => {
+    const box = view.getBoundingClientRect();
+    return { x: moveEvent.clientX - box.left, y: moveEvent.clientY - box.top };
+  };
+  const move = (moveEvent) => line.setAttribute("d", curve(from, point(moveEvent)));
+  const finish = (upEvent) => {
+    view.removeEventListener("pointermove", move);
+    window.removeEventListener("pointerup", finish);
+    line.remove();
+    const target = document.elementFromPoint(upEvent.clientX, upEvent.clientY);
+    if (!target || target.dataset.testid !== "port-in") return;
+    if (target.dataset.kind !== kind) {
+      notice("error", "connecting: an audio output connects to an audio input, a note output to a note input");
+      return;
+    }
+    attempt("connecting", () => call("/api/connections", {
+      source: { device: deviceId, index }, target: { device: Number(target.dataset.device), index: Number(target.dataset.index) },
+      notes: kind === "notes" }));
+  };
+  view.addEventListener("pointermove", move);
+  window.addEventListener("pointerup", finish);
+}
+
+// --- playing live ---
+
+function showLive(live) {
+  const status = $("live-status");
+  if (!live || !live.playing) {
+    status.textContent = "stopped";
+    $("meters").replaceChildren();
+    return;
+  }
+  status.textContent = `playing as ${live.client}: ${live.cycles} cycles · DSP ${live.cpu_load === null ? "?" : live.cpu_load.toFixed(1)}%` +
+    ` · xruns ${live.xruns} · late cycles ${live.late_cycles} · busy ${live.busy_cycles} · refused ${live.refused_cycles}` +
+    (live.server_gone ? " · the JACK server is gone" : "");
+  const meters = $("meters");
+  while (meters.children.length > live.peaks.length) meters.lastChild.remove();
+  live.peaks.forEach((peak, channel) => {
+    let meter = meters.children[channel];
+    if (!meter) {
+      meter = element("div", { class: "meter", "data-testid": "meter" }, element("span", {}, `out ${channel + 1}`),
+        element("div", { class: "bar" }, element("div", { class: "level" })), element("span", { class: "db" }, ""));
+      meters.append(meter);
+    }
+    const level = peak === null ? 0 : peak;
+    const decibels = level > 0 ? 20 * Math.log10(level) : -Infinity;
+    // -60 dB to 0 dB across the bar.
+    meter.querySelector(".level").style.width = `${Math.max(0, Math.min(100, (decibels + 60) / 60 * 100))}%`;
+    meter.querySelector(".level").classList.toggle("clip", level >= 1);
+    meter.querySelector(".db").textContent = decibels === -Infinity ? "-inf dB" : `${decibels.toFixed(1)} dB`;
+    meter.dataset.peak = level;
+  });
+}
+
+// --- rendering and sessions ---
+
+async function render() {
+  $("render-result").textContent = "rendering…";
+  const reply = await attempt("rendering", () => call("/api/render", {
+    input_path: $("render-input").value, output_path: $("render-output").value,
+    seconds: Number($("render-seconds").value) }));
+  $("render-result").textContent = reply
+    ? `wrote ${reply.path}: ${reply.frames} frames, ${reply.channels} channels, peak ${reply.peak.toFixed(3)}` : "failed";
+}
+
+async function saveSession() {
+  const reply = await attempt("saving the session", () => call("/api/session/save", { path: $("session-path").value }));
+  if (reply) notice("info", `saved ${reply.path}`);
+}
+
+async function loadSession() {
+  const reply = await attempt("loading the session", () => call("/api/session/load", { path: $("session-path").value }));
+  if (reply) notice("info", `loaded ${$("session-path").value}`);
+}
+
+window.addEventListener("DOMContentLoaded", () => {
+  $("plugin-search").addEventListener("input", () => showBrowser());
+  $("render-button").addEventListener("click", render);
+  $("session-save").addEventListener("click", saveSession);
+  $("session-load").addEventListener("click", loadSession);
+  $("live-play").addEventListener("click", () => attempt("playing", () => call("/api/play", { server: $("live-server").value })));
+  $("live-stop").addEventListener("click", () => attempt("stopping", () => call("/api/stop", {})));
+  connectFeed();
+});

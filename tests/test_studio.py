@@ -1,0 +1,141 @@
+"""scuff studio in a real headless Chromium: the plugin browser, the rack, routing by
+dragging, parameters with the plugin's own text, rendering, sessions, a sandbox killed
+from outside and restarted. Screenshots land in build/artifacts/studio/."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+import soundfile
+
+import scuff
+from support.studio import STUDIO_PLUGINS, chromium, drag_wire, screenshot, studio
+
+pytest.importorskip("playwright", reason="the test extra installs playwright")
+
+ZAMCOMP = "com.zamaudio.ZamComp"
+ZAMEQ2 = "com.zamaudio.ZamEQ2"
+# Long enough for a page to show a change made on the server, on a loaded machine.
+SHOWN_WITHIN_MS = 20_000
+
+
+def devices_of(server) -> list[scuff.Device]:
+    return [device for sandbox in server.rack.group.sandboxes for device in sandbox.devices]
+
+
+def wait_for(condition, what: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def add_plugin(page, plugin_id: str, count_before: int) -> None:
+    page.fill('[data-testid="plugin-search"]', "")
+    page.locator(f'[data-testid="plugin"][data-plugin-id="{plugin_id}"] [data-testid="add-plugin"]').click()
+    page.locator('[data-testid="device"]').nth(count_before).wait_for(timeout=SHOWN_WITHIN_MS)
+
+
+def test_a_user_builds_renders_saves_reloads_and_survives_a_crash_in_the_browser(tmp_path):
+    source = np.random.default_rng(7).uniform(-0.5, 0.5, (1, 48000)).astype(np.float32)
+    soundfile.write(tmp_path / "in.wav", source.T, 48000, subtype="FLOAT")
+    with studio() as server, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server.url)
+        page.locator('[data-testid="connection"].online').wait_for(timeout=SHOWN_WITHIN_MS)
+        page.locator(f'[data-testid="plugin"][data-plugin-id="{ZAMCOMP}"]').wait_for(timeout=SHOWN_WITHIN_MS)
+        # The browser lists both formats and finds by vendor.
+        page.fill('[data-testid="plugin-search"]', "zamaudio reverb")
+        assert page.locator('[data-testid="plugin"]').count() == 0
+        page.fill('[data-testid="plugin-search"]', "Damien ZamEQ2")
+        assert sorted(page.locator('[data-testid="plugin"]').evaluate_all("els => els.map(e => e.dataset.format)")) \
+            == ["clap", "vst3"]
+        screenshot(page, "1-browser")
+
+        add_plugin(page, ZAMCOMP, 0)
+        add_plugin(page, ZAMEQ2, 1)
+        comp, eq = devices_of(server)
+        assert comp.sandbox is not eq.sandbox
+
+        drag_wire(page, comp.id, eq.id)
+        page.locator(f'[data-testid="wire"][data-source="{comp.id}"][data-target="{eq.id}"]').wait_for(
+            state="attached", timeout=SHOWN_WITHIN_MS)
+        assert [(c.source.device, c.target.device) for c in server.rack.group.connections] == [(comp, eq)]
+        assert page.locator('[data-testid="wire-label"]').text_content() == \
+            f"between sandboxes, +{server.rack.group.block_size} frames"
+
+        boost = eq.param("Boost/Cut 1")
+        slider = page.locator(f'input[data-testid="param"][data-device="{eq.id}"][data-param="{boost.id}"]')
+        slider.fill(str(-6.0))
+        text = page.locator(f'[data-testid="param-text"][data-device="{eq.id}"][data-param="{boost.id}"]')
+        wait_for(lambda: eq.get_param(boost) == -6.0, "the value to reach the plugin")
+        expected_text = eq.param_text(boost)
+        assert expected_text and expected_text != eq.param_text(boost, boost.default)
+        page.wait_for_function("([el, want]) => el.textContent === want", arg=[text.element_handle(), expected_text],
+                               timeout=SHOWN_WITHIN_MS)
+        screenshot(page, "2-rack-connected")
+
+        page.fill('[data-testid="render-input"]', str(tmp_path / "in.wav"))
+        page.fill('[data-testid="render-output"]', str(tmp_path / "out.wav"))
+        page.click('[data-testid="render-button"]')
+        page.locator('[data-testid="render-result"]', has_text="wrote").wait_for(timeout=60_000)
+        rendered, rate = soundfile.read(tmp_path / "out.wav", dtype="float32", always_2d=True)
+        assert rate == 48000
+        # The same chain built directly renders the same samples.
+        with scuff.Client() as client:
+            group = client.create_group(sample_rate=48000, block_size=server.rack.group.block_size)
+            direct_comp = group.create_sandbox().create_device(STUDIO_PLUGINS[0])
+            direct_eq = group.create_sandbox().create_device(STUDIO_PLUGINS[1])
+            direct_eq.set_param(boost.id, -6.0)
+            group.connect(direct_comp.output(0), direct_eq.input(0))
+            expected = group.render({direct_comp.input(0): np.repeat(source, comp.inputs[0], axis=0)},
+                                    direct_eq.output(0))
+        assert np.array_equal(rendered.T, expected)
+        assert np.abs(expected).max() > 0.01
+
+        session = tmp_path / "studio.scuff"
+        page.fill('[data-testid="session-path"]', str(session))
+        page.click('[data-testid="session-save"]')
+        page.locator('[data-testid="notice-info"]', has_text="saved").wait_for(timeout=SHOWN_WITHIN_MS)
+        assert session.stat().st_size > 0
+
+        # A fresh page, and the session loaded from it: what it shows comes from the new group.
+        page.reload()
+        page.locator('[data-testid="connection"].online').wait_for(timeout=SHOWN_WITHIN_MS)
+        page.fill('[data-testid="session-path"]', str(session))
+        page.click('[data-testid="session-load"]')
+        page.locator('[data-testid="notice-info"]', has_text="loaded").wait_for(timeout=SHOWN_WITHIN_MS)
+        loaded_comp, loaded_eq = wait_for(lambda: [d for d in devices_of(server) if d not in (comp, eq)]
+                                            if len(devices_of(server)) == 2 and comp not in devices_of(server)
+                                            else None, "the loaded devices")
+        assert loaded_eq.get_param(boost) == -6.0
+        page.locator(f'[data-testid="wire"][data-source="{loaded_comp.id}"][data-target="{loaded_eq.id}"]').wait_for(
+            state="attached", timeout=SHOWN_WITHIN_MS)
+        loaded_text = page.locator(
+            f'[data-testid="param-text"][data-device="{loaded_eq.id}"][data-param="{boost.id}"]')
+        assert loaded_text.inner_text() == expected_text
+        screenshot(page, "3-session-loaded")
+
+        # Killed from outside: the page says so, and its restart button brings it back.
+        sandbox = loaded_eq.sandbox
+        old_pid = sandbox.pid
+        os.kill(old_pid, signal.SIGKILL)
+        box = page.locator(f'[data-testid="sandbox"]:has([data-device="{loaded_eq.id}"])')
+        box.locator('[data-testid="sandbox-state"]', has_text="crashed").wait_for(timeout=SHOWN_WITHIN_MS)
+        crash = page.locator('[data-testid="notice-error"]', has_text="crashed")
+        crash.wait_for(timeout=SHOWN_WITHIN_MS)
+        assert "SIGKILL" in crash.inner_text()
+        screenshot(page, "4-crash-shown")
+        crash.locator('[data-testid="notice-restart"]').click()
+        box.locator('[data-testid="sandbox-state"]', has_text="running").wait_for(timeout=SHOWN_WITHIN_MS)
+        assert sandbox.state == "running" and sandbox.pid != old_pid
+        assert box.locator('[data-testid="sandbox-pid"]').inner_text() == f"pid {sandbox.pid}"
+        assert loaded_eq.get_param(boost) == -6.0
+        screenshot(page, "5-restarted")
