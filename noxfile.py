@@ -32,10 +32,10 @@ SMOKE_TOOLS = ["sh", "bash", "env", "cat", "ls", "uname", "id", "sleep", "true",
 COMPILERS = ["cc", "c++", "gcc", "g++", "clang", "clang++", "cmake", "ninja", "make", "ld"]
 # Fast tests that exercise the installed wheel end to end: the command line, scanning,
 # rendering through sandboxes, real plugins in both formats, playing live through jackd
-# and PipeWire with the system's libjack.
+# and PipeWire with the system's libjack, and the studio (its page and files from the wheel) in Chromium.
 SMOKE_TESTS = ["test_cli_demo.py", "test_cli_scan.py", "test_cli_render.py", "test_scan_file.py", "test_render.py",
                "test_zam_plugins.py", "test_graph_compile.py", "test_live.py", "test_live_pipewire.py",
-               "test_jack_library.py"]
+               "test_jack_library.py", "test_studio.py", "test_studio_api.py"]
 
 
 def test_workers() -> list[str]:
@@ -203,11 +203,11 @@ def wheel_smoke(session: nox.Session) -> None:
                 session.error(f"{compiler} is on the smoke test's PATH")
 
         started = time.perf_counter()
-        session.run("python", "-m", "pip", "install", "--only-binary=:all:", str(wheel), env=env)
+        session.run("python", "-m", "pip", "install", "--only-binary=:all:", f"{wheel}[studio]", env=env)
         session.log(f"installed {wheel.name} ({wheel.stat().st_size / 1e6:.2f} MB) "
                     f"and its dependencies in {time.perf_counter() - started:.1f} s")
         session.install("--only-binary=:all:", "pytest>=8", "hypothesis>=6", "pedalboard>=0.9", "matplotlib>=3.6",
-                        "JACK-Client>=0.5", env=env)
+                        "JACK-Client>=0.5", "playwright>=1.40", env=env)
 
         # From a folder with no scuff sources in it: only the installed wheel can be imported.
         tests_copy = Path(temp) / "tests"

@@ -1,10 +1,11 @@
 """scuff studio in a real headless Chromium: the plugin browser, the rack, routing by
-dragging, parameters with the plugin's own text, rendering, sessions, a sandbox killed
-from outside and restarted. Screenshots land in build/artifacts/studio/."""
+dragging, parameters with the plugin's own text, rendering, an inspection report, sessions,
+a sandbox killed from outside and restarted. Screenshots land in build/artifacts/studio/."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 
@@ -100,6 +101,12 @@ def test_a_user_builds_renders_saves_reloads_and_survives_a_crash_in_the_browser
         assert np.array_equal(rendered.T, expected)
         assert np.abs(expected).max() > 0.01
 
+        page.locator(f'[data-testid="device"][data-device="{eq.id}"] [data-testid="device-inspect"]').click()
+        report = page.locator(f'[data-testid="report"][data-device="{eq.id}"]')
+        report.wait_for(timeout=60_000)
+        assert "inspection of ZamEQ2: health ok" in report.inner_text()
+        assert "measured latency: 0 samples" in report.inner_text()
+
         session = tmp_path / "studio.scuff"
         page.fill('[data-testid="session-path"]', str(session))
         page.click('[data-testid="session-save"]')
@@ -129,7 +136,8 @@ def test_a_user_builds_renders_saves_reloads_and_survives_a_crash_in_the_browser
         os.kill(old_pid, signal.SIGKILL)
         box = page.locator(f'[data-testid="sandbox"]:has([data-device="{loaded_eq.id}"])')
         box.locator('[data-testid="sandbox-state"]', has_text="crashed").wait_for(timeout=SHOWN_WITHIN_MS)
-        crash = page.locator('[data-testid="notice-error"]', has_text="crashed")
+        crash = page.locator(f'[data-testid="notice-error"][data-sandbox="{box.get_attribute("data-sandbox")}"]',
+                             has_text="crashed")
         crash.wait_for(timeout=SHOWN_WITHIN_MS)
         assert "SIGKILL" in crash.inner_text()
         screenshot(page, "4-crash-shown")
@@ -139,3 +147,41 @@ def test_a_user_builds_renders_saves_reloads_and_survives_a_crash_in_the_browser
         assert box.locator('[data-testid="sandbox-pid"]').inner_text() == f"pid {sandbox.pid}"
         assert loaded_eq.get_param(boost) == -6.0
         screenshot(page, "5-restarted")
+
+
+def viewable(window) -> bool:
+    """Whether an X window is shown; one destroyed is not."""
+    from Xlib import X, error
+
+    try:
+        return window.get_attributes().map_state == X.IsViewable
+    except error.BadWindow:
+        return False
+
+
+def test_the_editor_button_opens_and_hides_the_plugins_own_editor(monkeypatch):
+    from support.x11 import XClient, xvfb_display
+
+    with xvfb_display() as display_name:
+        # Sandboxes inherit the client's environment: they find the display here.
+        monkeypatch.setenv("DISPLAY", display_name)
+        x = XClient(display_name)
+        try:
+            with studio() as server, chromium() as browser:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(server.url)
+                page.locator(f'[data-testid="plugin"][data-plugin-id="{ZAMCOMP}"]').wait_for(timeout=SHOWN_WITHIN_MS)
+                add_plugin(page, ZAMCOMP, 0)
+                [device] = devices_of(server)
+                page.locator(f'[data-testid="device"][data-device="{device.id}"] [data-testid="device-editor"]').click()
+                page.locator('[data-testid="device-editor"]', has_text="Hide editor").wait_for(timeout=SHOWN_WITHIN_MS)
+                assert device.editor_visible and device.editor_window
+                window = x.display.create_resource_object("window", device.editor_window)
+                wait_for(lambda: viewable(window), "the editor's window to be mapped")
+                page.locator('[data-testid="device-editor"]', has_text="Hide editor").click()
+                page.locator('[data-testid="device-editor"]', has_text=re.compile("^Editor$")).wait_for(
+                    timeout=SHOWN_WITHIN_MS)
+                assert not device.editor_visible
+                wait_for(lambda: not viewable(window), "the editor's window to go")
+        finally:
+            x.close()

@@ -157,3 +157,25 @@ def test_broken_plugins_are_listed_with_their_reason(tmp_path):
         ("ZamComp", "clap"), ("ZamEQ2", "clap"), ("ZamEQ2", "vst3")]
     [listed] = plugins["broken"]
     assert listed["path"] == str(broken) and listed["error"]
+
+
+def test_a_devices_plugin_is_inspected_and_validated_beside_the_rack():
+    with studio() as server:
+        scanned(server)
+        device = request(server, "/api/devices", {"plugin": ZAMCOMP})[1]["id"]
+        rack_pids = [sandbox.pid for sandbox in server.rack.group.sandboxes]
+        status, report = request(server, f"/api/devices/{device}/inspect", {})
+        assert status == 200, report
+        assert report["kind"] == "inspection" and report["report"]["health"] == "ok"
+        assert "process time" in report["text"] and report["report"]["plugin_id"] == ZAMCOMP
+        status, report = request(server, f"/api/devices/{device}/validate",
+                                 {"strictness": 1, "tests": ["state-round-trip"]})
+        assert status == 200, report
+        assert report["kind"] == "validation" and report["passed"]
+        assert [r["name"] for r in report["report"]["results"]] == ["load", "state-round-trip"]
+        status, reply = request(server, f"/api/devices/{device}/validate", {"tests": ["no-such-test"]})
+        assert status == 400 and "no-such-test" in reply["error"]
+        # Neither ran in the rack's sandbox, which was never restarted.
+        assert [sandbox.pid for sandbox in server.rack.group.sandboxes] == rack_pids
+        assert server.rack.group.sandboxes[0].restarts == 0
+        assert [r["kind"] for r in request(server, "/api/reports")[1]["reports"]] == ["inspection", "validation"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import urllib.error
 import urllib.request
@@ -34,7 +35,9 @@ def chromium() -> Iterator[Any]:
     """A headless Chromium: Debian's own, which the README's commands install."""
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium")
+    # The wrapper on PATH, else the browser itself (the wheel's smoke test keeps PATH short).
+    executable = shutil.which("chromium") or next(
+        (path for path in ("/usr/lib/chromium/chromium",) if os.access(path, os.X_OK)), None)
     assert executable, "Debian's chromium is not installed (bash ci/install-system-packages.sh installs it)"
     with sync_playwright() as playwright:
         # Root may not use Chromium's own sandbox; the page is the studio's.

@@ -85,6 +85,8 @@ def build_app(rack: Rack, hub: Hub, token: str) -> TokenGuard:
                           await run_in_threadpool(lambda: {"type": "group", **rack.describe()}),
                           await run_in_threadpool(rack.health)):
                 await websocket.send_text(json.dumps(first))
+            for report in rack.reports.all():
+                await websocket.send_text(json.dumps(report))
             while True:
                 await websocket.send_text(await queue.get())
         except (WebSocketDisconnect, RuntimeError):
@@ -146,6 +148,12 @@ def build_app(rack: Rack, hub: Hub, token: str) -> TokenGuard:
                                      seconds=float(b.get("seconds") or 2.0),
                                      input_device=optional_int(b.get("input_device")),
                                      output_device=optional_int(b.get("output_device"))))),
+        Route("/api/reports", action(lambda b, p: {"reports": rack.reports.all()})),
+        Route("/api/devices/{device}/inspect", methods=["POST"], endpoint=action(
+            lambda b, p: rack.inspect_device(p["device"]))),
+        Route("/api/devices/{device}/validate", methods=["POST"], endpoint=action(
+            lambda b, p: rack.validate_device(p["device"], int(b.get("strictness") or 5),
+                                              [str(name) for name in b["tests"]] if b.get("tests") else None))),
         Route("/api/play", methods=["POST"], endpoint=action(lambda b, p: rack.play(b.get("server") or None))),
         Route("/api/stop", methods=["POST"], endpoint=action(lambda b, p: rack.stop())),
         Route("/api/session/save", methods=["POST"], endpoint=action(

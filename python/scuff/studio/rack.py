@@ -24,6 +24,7 @@ from ..wire.param import Param
 from . import views
 from .chain_ends import default_sink, default_source, devices_of
 from .player import Player
+from .reports import Reports
 from .views import Json
 
 log = logging.getLogger("scuff.studio")
@@ -53,6 +54,7 @@ class Rack:
         self.client = Client(app_name="scuff studio", cache_dir=cache_dir,
                              on_sandbox_state=self._on_sandbox_state, on_param_edit=self._on_param_edit)
         self.group: Group = self.client.create_group(sample_rate=sample_rate, block_size=block_size)
+        self.reports = Reports(self.client, publish)
 
     def close(self) -> None:
         with self._lock:
@@ -215,6 +217,20 @@ class Rack:
             else:
                 device.hide_editor()
 
+    # --- reports ---
+
+    def inspect_device(self, device_id: int) -> Json:
+        """Inspects a device's plugin in a sandbox of its own; the rack stays free meanwhile."""
+        with self._lock:
+            device = self._device(device_id)
+            sample_rate, block_size = self.group.sample_rate, self.group.block_size
+        return self.reports.inspect(device, sample_rate, block_size)
+
+    def validate_device(self, device_id: int, strictness: int, tests: list[str] | None) -> Json:
+        with self._lock:
+            device = self._device(device_id)
+        return self.reports.validate(device, strictness, tests)
+
     # --- sessions ---
 
     def save_session(self, path: str) -> str:
@@ -309,7 +325,7 @@ class Rack:
         seen_at = time.time()
         if event.state in ("crashed", "unresponsive"):
             names = ", ".join(device.label for device in event.sandbox.devices) or "no device"
-            self._publish({"type": "notice", "level": "error", "sandbox": sandbox_id,
+            self._publish({"type": "notice", "level": "error", "sandbox": sandbox_id, "state": event.state,
                            "text": f"sandbox {sandbox_id} ({names}) {event.state}: {event.detail or event.reason}",
                            "at": seen_at})
         self._publish({"type": "sandbox", **views.sandbox_view(event.sandbox, sandbox_id), "at": seen_at})

@@ -74,6 +74,7 @@ function received(message) {
       break;
     case "sandbox":
       showSandboxState(message);
+      clearRecovered(message);
       // How long a change of state took from the server seeing it to the page showing it.
       window.studioLags.push(Date.now() / 1000 - message.at);
       break;
@@ -87,6 +88,9 @@ function received(message) {
       break;
     case "notice":
       crashNotice(message);
+      break;
+    case "report":
+      showReport(message);
       break;
   }
 }
@@ -175,6 +179,10 @@ function deviceCard(device) {
         onclick: () => attempt("the editor", () => call(`/api/devices/${device.id}/editor`, { visible: !device.editor_visible })) },
         device.editor_visible ? "Hide editor" : "Editor") : null,
       move,
+      element("button", { "data-testid": "device-inspect", title: "measure latency, process time and health in a sandbox of its own",
+        onclick: () => runReport(device, "inspect", {}) }, "Inspect"),
+      element("button", { "data-testid": "device-validate", title: "the validation tests of strictness 5, each in fresh sandboxes",
+        onclick: () => runReport(device, "validate", { strictness: 5 }) }, "Validate"),
       element("button", { "data-testid": "device-remove",
         onclick: () => attempt("removing", () => call(`/api/devices/${device.id}/remove`, {})) }, "Remove")),
     element("div", { class: "health", "data-testid": "device-health" }, ""),
@@ -244,11 +252,21 @@ function showHealth() {
   }
 }
 
+// One notice per sandbox: the newest replaces the one before. An unresponsive sandbox's
+// notice goes when it answers again; a crash's stays until dismissed or restarted.
 function crashNotice(message) {
+  for (const old of document.querySelectorAll(`.notice[data-sandbox="${message.sandbox}"]`)) old.remove();
   const restart = element("button", { "data-testid": "notice-restart", onclick: async () => {
     if (await attempt("restarting", () => call(`/api/sandboxes/${message.sandbox}/restart`, {})) !== undefined) box.remove();
   } }, "Restart");
   const box = notice(message.level, message.text, [restart]);
+  box.dataset.sandbox = message.sandbox;
+  box.dataset.state = message.state;
+}
+
+function clearRecovered(sandbox) {
+  if (sandbox.state !== "running") return;
+  for (const old of document.querySelectorAll(`.notice[data-sandbox="${sandbox.id}"][data-state="unresponsive"]`)) old.remove();
 }
 
 // --- the routing view ---
@@ -387,6 +405,25 @@ function startWire(event, deviceId, index, kind, from) {
   };
   view.addEventListener("pointermove", move);
   window.addEventListener("pointerup", finish);
+}
+
+// --- reports ---
+
+async function runReport(device, kind, body) {
+  const pending = element("div", { class: "report", "data-testid": "report-pending" }, `${kind === "inspect" ? "inspecting" : "validating"} ${device.label}…`);
+  $("reports").prepend(pending);
+  await attempt(`${kind === "inspect" ? "inspecting" : "validating"} ${device.label}`,
+    () => call(`/api/devices/${device.id}/${kind}`, body));
+  pending.remove();
+}
+
+function showReport(report) {
+  if (document.querySelector(`.report[data-number="${report.number}"]`)) return;
+  const verdict = report.kind === "validation" ? (report.passed ? "passed" : "FAILED") : `health ${report.report.health}`;
+  $("reports").prepend(element("div", { class: `report ${report.passed ? "" : "failed"}`, "data-testid": "report",
+      "data-number": report.number, "data-kind": report.kind, "data-device": report.device },
+    element("strong", {}, `${report.kind} of ${report.label}: ${verdict}`), ` (${report.seconds} s)`,
+    element("pre", {}, report.text)));
 }
 
 // --- playing live ---
