@@ -185,3 +185,24 @@ def test_the_editor_button_opens_and_hides_the_plugins_own_editor(monkeypatch):
                 wait_for(lambda: not viewable(window), "the editor's window to go")
         finally:
             x.close()
+
+
+def test_a_device_card_dragged_onto_another_sandbox_moves_there_with_its_state():
+    with studio() as server, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server.url)
+        page.locator(f'[data-testid="plugin"][data-plugin-id="{ZAMCOMP}"]').wait_for(timeout=SHOWN_WITHIN_MS)
+        add_plugin(page, ZAMCOMP, 0)
+        add_plugin(page, ZAMEQ2, 1)
+        comp, eq = devices_of(server)
+        eq.set_param("Boost/Cut 1", 4.5)
+        comp_sandbox = comp.sandbox
+        comp_box = page.locator(f'[data-testid="sandbox"]:has([data-device="{comp.id}"])')
+        page.locator(f'[data-testid="device"][data-device="{eq.id}"] [data-testid="device-name"]').drag_to(comp_box)
+        # Two devices in the first sandbox, the emptied one gone.
+        comp_box.locator('[data-testid="device"]').nth(1).wait_for(timeout=SHOWN_WITHIN_MS)
+        assert page.locator('[data-testid="sandbox"]').count() == 1
+        [moved] = [device for device in comp_sandbox.devices if device is not comp]
+        assert moved.plugin_id == ZAMEQ2 and moved.get_param("Boost/Cut 1") == 4.5
+        assert server.rack.group.sandboxes == [comp_sandbox]
+        screenshot(page, "6-moved")

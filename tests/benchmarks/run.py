@@ -32,6 +32,7 @@ import render_vs_in_process
 import sandbox_count
 import scan_times
 import spin_settings
+import studio_lag
 from fixtures import ZAMCOMP_CLAP, ZAMCOMP_VST3, default_spin
 from stats import fmt_ns, load_average
 
@@ -201,6 +202,15 @@ def main() -> int:
         live = timed_section("live", durations, lambda: live_jack.run(sizes.live_seconds))
         live_jack.report(live, sizes.live_seconds)
 
+    studio_missing = studio_lag.available()
+    studio: studio_lag.StudioLags | None = None
+    studio_rounds = 2 if args.quick else 5
+    if studio_missing:
+        print(f"\nstudio benchmark skipped: {studio_missing}")
+    else:
+        studio = timed_section("studio", durations, lambda: studio_lag.run(studio_rounds))
+        studio_lag.report(studio, studio_rounds)
+
     if args.spin_sweep:
         sweep = timed_section("spin sweep", durations, lambda: spin_settings.run(
             sizes.sweep_cycles, sizes.crowd_cycles, sizes.chunks, sizes.sweep_render_seconds,
@@ -228,7 +238,7 @@ def main() -> int:
                  *confinement_overhead.goal_lines(overhead), *editor_open.goal_lines(editors),
                  *process_stats_cost.goal_lines(stats_cost), *async_creation.goal_lines(creations),
                  *batch.goal_lines(batches),
-                 *live_jack.goal_lines(live)]:
+                 *live_jack.goal_lines(live), *studio_lag.goal_lines(studio)]:
         print(line)
 
     print()

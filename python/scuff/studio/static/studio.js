@@ -158,6 +158,7 @@ function showRack() {
     for (const id of sandbox.devices) {
       if (devices.has(id)) box.append(deviceCard(devices.get(id)));
     }
+    acceptDevices(box, sandbox);
     rack.append(box);
   }
   showHealth();
@@ -170,7 +171,8 @@ function deviceCard(device) {
     () => call(`/api/devices/${device.id}/move`, { sandbox: move.value || null })));
   const params = element("div", { class: "params" });
   for (const param of device.params) params.append(...paramRow(device, param));
-  return element("div", { class: "device", "data-testid": "device", "data-device": device.id, "data-plugin-id": device.plugin_id },
+  const card = element("div", { class: "device", "data-testid": "device", "data-device": device.id, "data-plugin-id": device.plugin_id,
+                                draggable: "true", title: "drag onto another sandbox to move it there" },
     element("div", { class: "title" },
       element("strong", { "data-testid": "device-name" }, device.label),
       element("span", { class: "badge" }, device.format),
@@ -187,6 +189,29 @@ function deviceCard(device) {
         onclick: () => attempt("removing", () => call(`/api/devices/${device.id}/remove`, {})) }, "Remove")),
     element("div", { class: "health", "data-testid": "device-health" }, ""),
     params);
+  card.addEventListener("dragstart", (event) => {
+    event.dataTransfer.setData("application/x-scuff-device", String(device.id));
+    event.dataTransfer.effectAllowed = "move";
+  });
+  return card;
+}
+
+// A device card dropped on another sandbox's box moves the device there.
+function acceptDevices(box, sandbox) {
+  box.addEventListener("dragover", (event) => {
+    if (event.dataTransfer.types.includes("application/x-scuff-device")) {
+      event.preventDefault();
+      box.classList.add("drop-target");
+    }
+  });
+  box.addEventListener("dragleave", () => box.classList.remove("drop-target"));
+  box.addEventListener("drop", (event) => {
+    box.classList.remove("drop-target");
+    const id = Number(event.dataTransfer.getData("application/x-scuff-device"));
+    if (!id || sandbox.devices.includes(id)) return;
+    event.preventDefault();
+    attempt("moving the device", () => call(`/api/devices/${id}/move`, { sandbox: sandbox.id }));
+  });
 }
 
 function paramRow(device, param) {
