@@ -207,7 +207,7 @@ def wheel_smoke(session: nox.Session) -> None:
         session.log(f"installed {wheel.name} ({wheel.stat().st_size / 1e6:.2f} MB) "
                     f"and its dependencies in {time.perf_counter() - started:.1f} s")
         session.install("--only-binary=:all:", "pytest>=8", "hypothesis>=6", "pedalboard>=0.9", "matplotlib>=3.6",
-                        "JACK-Client>=0.5", "playwright>=1.40", env=env)
+                        "JACK-Client>=0.5", "playwright>=1.40", "python-xlib>=0.33", env=env)
 
         # From a folder with no scuff sources in it: only the installed wheel can be imported.
         tests_copy = Path(temp) / "tests"

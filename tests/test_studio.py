@@ -25,7 +25,7 @@ SHOWN_WITHIN_MS = 20_000
 
 
 def devices_of(server) -> list[scuff.Device]:
-    return [device for sandbox in server.rack.group.sandboxes for device in sandbox.devices]
+    return [device for sandbox in server.studio.racks[0].group.sandboxes for device in sandbox.devices]
 
 
 def wait_for(condition, what: str, timeout: float = 30.0):
@@ -68,9 +68,9 @@ def test_a_user_builds_renders_saves_reloads_and_survives_a_crash_in_the_browser
         drag_wire(page, comp.id, eq.id)
         page.locator(f'[data-testid="wire"][data-source="{comp.id}"][data-target="{eq.id}"]').wait_for(
             state="attached", timeout=SHOWN_WITHIN_MS)
-        assert [(c.source.device, c.target.device) for c in server.rack.group.connections] == [(comp, eq)]
+        assert [(c.source.device, c.target.device) for c in server.studio.racks[0].group.connections] == [(comp, eq)]
         assert page.locator('[data-testid="wire-label"]').text_content() == \
-            f"between sandboxes, +{server.rack.group.block_size} frames"
+            f"between sandboxes, +{server.studio.racks[0].group.block_size} frames"
 
         boost = eq.param("Boost/Cut 1")
         slider = page.locator(f'input[data-testid="param"][data-device="{eq.id}"][data-param="{boost.id}"]')
@@ -91,7 +91,7 @@ def test_a_user_builds_renders_saves_reloads_and_survives_a_crash_in_the_browser
         assert rate == 48000
         # The same chain built directly renders the same samples.
         with scuff.Client() as client:
-            group = client.create_group(sample_rate=48000, block_size=server.rack.group.block_size)
+            group = client.create_group(sample_rate=48000, block_size=server.studio.racks[0].group.block_size)
             direct_comp = group.create_sandbox().create_device(STUDIO_PLUGINS[0])
             direct_eq = group.create_sandbox().create_device(STUDIO_PLUGINS[1])
             direct_eq.set_param(boost.id, -6.0)
@@ -187,7 +187,7 @@ def test_the_editor_button_opens_and_hides_the_plugins_own_editor(monkeypatch):
             x.close()
 
 
-def test_a_device_card_dragged_onto_another_sandbox_moves_there_with_its_state():
+def test_a_device_card_dragged_onto_another_sandbox_moves_there_and_a_second_rack_is_its_own_group():
     with studio() as server, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(server.url)
@@ -204,5 +204,18 @@ def test_a_device_card_dragged_onto_another_sandbox_moves_there_with_its_state()
         assert page.locator('[data-testid="sandbox"]').count() == 1
         [moved] = [device for device in comp_sandbox.devices if device is not comp]
         assert moved.plugin_id == ZAMEQ2 and moved.get_param("Boost/Cut 1") == 4.5
-        assert server.rack.group.sandboxes == [comp_sandbox]
+        assert server.studio.racks[0].group.sandboxes == [comp_sandbox]
         screenshot(page, "6-moved")
+
+        # A second rack: a group of its own, at its own rate and block size.
+        page.fill('[data-testid="rack-rate"]', "44100")
+        page.fill('[data-testid="rack-block"]', "256")
+        page.click('[data-testid="rack-new"]')
+        second = page.locator('[data-testid="rack-section"]').nth(1)
+        second.wait_for(timeout=SHOWN_WITHIN_MS)
+        assert "44100 Hz · 256 frames" in second.locator(".rack-title").text_content()
+        page.select_option('[data-testid="add-target"]', label="a new sandbox in rack 2")
+        page.locator(f'[data-testid="plugin"][data-plugin-id="{ZAMCOMP}"] [data-testid="add-plugin"]').click()
+        second.locator('[data-testid="device"]').wait_for(timeout=SHOWN_WITHIN_MS)
+        assert server.studio.racks[1].group.sample_rate == 44100 and len(server.studio.racks[1].devices()) == 1
+        screenshot(page, "7-two-racks")

@@ -56,7 +56,7 @@ def test_eight_sandboxes_play_live_with_meters_and_a_crash_is_shown_while_they_p
         page.fill('[data-testid="live-server"]', server_name)
         page.click('[data-testid="live-play"]')
         page.locator('[data-testid="live-status"]', has_text="playing").wait_for(timeout=SHOWN_WITHIN_MS)
-        player = server.rack.player
+        player = server.studio.racks[0].player
         assert player is not None and player.source.id == devices[0] and player.sink.id == devices[-1]
 
         feeder = Player(server_name, name="feeder", outputs=1)
@@ -69,7 +69,7 @@ def test_eight_sandboxes_play_live_with_meters_and_a_crash_is_shown_while_they_p
                 timeout=SHOWN_WITHIN_MS)
             screenshot(page, "live-8-sandboxes")
 
-            victim = server.rack.group.sandboxes[4]
+            victim = server.studio.racks[0].group.sandboxes[4]
             victim_id = int(box_of(page, devices[4]).get_attribute("data-sandbox"))
             cycles_before = player.host.stats().cycles
             os.kill(victim.pid, signal.SIGKILL)
@@ -102,4 +102,4 @@ def test_eight_sandboxes_play_live_with_meters_and_a_crash_is_shown_while_they_p
             feeder.close()
         page.click('[data-testid="live-stop"]')
         page.locator('[data-testid="live-status"]', has_text="stopped").wait_for(timeout=SHOWN_WITHIN_MS)
-        assert server.rack.player is None
+        assert server.studio.racks[0].player is None

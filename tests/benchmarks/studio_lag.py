@@ -80,7 +80,7 @@ def _one_kill(server, page, device: int) -> list[float]:
     """Kills the device's sandbox and restarts it once the page shows the crash; the lags of
     the state changes the page showed meanwhile."""
     page.evaluate("window.studioLags = []")
-    sandbox = next(s for s in server.rack.group.sandboxes if any(d.id == device for d in s.devices))
+    sandbox = next(s for s in server.studio.racks[0].group.sandboxes if any(d.id == device for d in s.devices))
     box = page.locator(f'[data-testid="sandbox"]:has([data-device="{device}"])')
     os.kill(sandbox.pid, signal.SIGKILL)
     box.locator('[data-testid="sandbox-state"]', has_text="crashed").wait_for(timeout=30_000)

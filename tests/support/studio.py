@@ -95,3 +95,10 @@ def drag_wire(page: Any, source: int, target: int) -> None:
     page.mouse.move((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 30, steps=5)
     page.mouse.move(*end, steps=5)
     page.mouse.up()
+
+
+def first_rack(server: StudioServer) -> Any:
+    """The studio's first rack, as the API describes it."""
+    status, described = request(server, "/api/racks")
+    assert status == 200, described
+    return described["racks"][0]

@@ -18,7 +18,11 @@ def run_studio(session: str | None, *, port: int, open_browser: bool) -> int:
         print("scuff studio: Ctrl+C stops it and every sandbox", flush=True)
         if open_browser:
             webbrowser.open(server.url)
-        server.serve()
+        # Ctrl+C is how a studio is stopped, as `scuff play` is: not a failure.
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
     return 0
 
 

@@ -1,5 +1,5 @@
 """The studio's web application: the page, its script and style from the package, the
-JSON API that changes the rack, and the WebSocket that keeps every page current."""
+JSON API that changes the racks, and the WebSocket that keeps every page current."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from ..errors import ScuffError
 from .access import COOKIE, TokenGuard
 from .hub import Hub
-from .rack import Rack
+from .model import Studio
 
 log = logging.getLogger("scuff.studio")
 
@@ -39,13 +39,13 @@ def static_file(name: str) -> bytes:
     return files("scuff.studio").joinpath("static").joinpath(name).read_bytes()
 
 
-def build_app(rack: Rack, hub: Hub, token: str) -> TokenGuard:
+def build_app(studio: Studio, hub: Hub, token: str) -> TokenGuard:
     """The application, behind its token."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         hub.attach(asyncio.get_running_loop())
-        threading.Thread(target=rack.scan, name="scuff-studio-scan", daemon=True).start()
+        threading.Thread(target=studio.scan, name="scuff-studio-scan", daemon=True).start()
         health = asyncio.create_task(send_health())
         try:
             yield
@@ -57,7 +57,7 @@ def build_app(rack: Rack, hub: Hub, token: str) -> TokenGuard:
             await asyncio.sleep(HEALTH_INTERVAL)
             if hub.listening:
                 try:
-                    hub.publish(await run_in_threadpool(rack.health))
+                    hub.publish(await run_in_threadpool(studio.health))
                 except Exception:
                     log.exception("the studio could not read the sandboxes' health")
 
@@ -81,11 +81,11 @@ def build_app(rack: Rack, hub: Hub, token: str) -> TokenGuard:
         await websocket.accept()
         queue = hub.subscribe()
         try:
-            for first in (await run_in_threadpool(lambda: {"type": "plugins", **rack.plugins()}),
-                          await run_in_threadpool(lambda: {"type": "group", **rack.describe()}),
-                          await run_in_threadpool(rack.health)):
+            for first in (await run_in_threadpool(lambda: {"type": "plugins", **studio.plugins()}),
+                          await run_in_threadpool(lambda: {"type": "racks", **studio.describe()}),
+                          await run_in_threadpool(studio.health)):
                 await websocket.send_text(json.dumps(first))
-            for report in rack.reports.all():
+            for report in studio.reports.all():
                 await websocket.send_text(json.dumps(report))
             while True:
                 await websocket.send_text(await queue.get())
@@ -95,7 +95,7 @@ def build_app(rack: Rack, hub: Hub, token: str) -> TokenGuard:
             hub.unsubscribe(queue)
 
     def action(work: Callable[[dict[str, Any], dict[str, Any]], Any]) -> Handler:
-        """A JSON request run by the rack on a worker thread: its result as JSON, a
+        """A JSON request run by the studio on a worker thread: its result as JSON, a
         ScuffError as 400 with the error's text, a malformed request as 400."""
 
         async def handle(request: Request) -> Response:
@@ -120,45 +120,51 @@ def build_app(rack: Rack, hub: Hub, token: str) -> TokenGuard:
         Route("/", page),
         Route("/static/{name}", asset),
         WebSocketRoute("/api/feed", feed),
-        Route("/api/plugins", action(lambda b, p: rack.plugins())),
-        Route("/api/group", action(lambda b, p: rack.describe())),
-        Route("/api/health", action(lambda b, p: rack.health())),
+        Route("/api/plugins", action(lambda b, p: studio.plugins())),
+        Route("/api/racks", action(lambda b, p: studio.describe())),
+        Route("/api/racks/new", methods=["POST"], endpoint=action(
+            lambda b, p: {"id": studio.add_rack(float(b.get("sample_rate") or 48000),
+                                                int(b.get("block_size") or 512))})),
+        Route("/api/racks/{rack}/close", methods=["POST"], endpoint=action(lambda b, p: studio.close_rack(p["rack"]))),
+        Route("/api/health", action(lambda b, p: studio.health())),
         Route("/api/devices", methods=["POST"], endpoint=action(
-            lambda b, p: {"id": rack.add_device(str(b["plugin"]), optional_int(b.get("sandbox")))})),
+            lambda b, p: {"id": studio.add_device(str(b["plugin"]), optional_int(b.get("sandbox")),
+                                                  optional_int(b.get("rack")))})),
         Route("/api/devices/{device}/remove", methods=["POST"], endpoint=action(
-            lambda b, p: rack.remove_device(p["device"]))),
+            lambda b, p: studio.remove_device(p["device"]))),
         Route("/api/devices/{device}/move", methods=["POST"], endpoint=action(
-            lambda b, p: {"id": rack.move_device(p["device"], optional_int(b.get("sandbox")))})),
+            lambda b, p: {"id": studio.move_device(p["device"], optional_int(b.get("sandbox")))})),
         Route("/api/devices/{device}/label", methods=["POST"], endpoint=action(
-            lambda b, p: rack.set_label(p["device"], str(b["label"])))),
+            lambda b, p: studio.set_label(p["device"], str(b["label"])))),
         Route("/api/devices/{device}/params/{param}", methods=["POST"], endpoint=action(
-            lambda b, p: rack.set_param(p["device"], p["param"], float(b["value"])))),
+            lambda b, p: studio.set_param(p["device"], p["param"], float(b["value"])))),
         Route("/api/devices/{device}/editor", methods=["POST"], endpoint=action(
-            lambda b, p: rack.show_editor(p["device"], bool(b["visible"])))),
+            lambda b, p: studio.show_editor(p["device"], bool(b["visible"])))),
         Route("/api/connections", methods=["POST"], endpoint=action(
-            lambda b, p: rack.connect(b["source"], b["target"], bool(b.get("notes"))))),
+            lambda b, p: studio.connect(b["source"], b["target"], bool(b.get("notes"))))),
         Route("/api/connections/remove", methods=["POST"], endpoint=action(
-            lambda b, p: rack.disconnect(b["source"], b["target"], bool(b.get("notes"))))),
+            lambda b, p: studio.disconnect(b["source"], b["target"], bool(b.get("notes"))))),
         Route("/api/sandboxes/{sandbox}/restart", methods=["POST"], endpoint=action(
-            lambda b, p: rack.restart_sandbox(p["sandbox"]))),
+            lambda b, p: studio.restart_sandbox(p["sandbox"]))),
         Route("/api/sandboxes/{sandbox}/close", methods=["POST"], endpoint=action(
-            lambda b, p: rack.close_sandbox(p["sandbox"]))),
+            lambda b, p: studio.close_sandbox(p["sandbox"]))),
         Route("/api/render", methods=["POST"], endpoint=action(
-            lambda b, p: rack.render(input_path=str(b.get("input_path") or ""), output_path=str(b["output_path"]),
-                                     seconds=float(b.get("seconds") or 2.0),
-                                     input_device=optional_int(b.get("input_device")),
-                                     output_device=optional_int(b.get("output_device"))))),
-        Route("/api/reports", action(lambda b, p: {"reports": rack.reports.all()})),
+            lambda b, p: studio.render(optional_int(b.get("rack")), input_path=str(b.get("input_path") or ""),
+                                       output_path=str(b["output_path"]), seconds=float(b.get("seconds") or 2.0),
+                                       input_device=optional_int(b.get("input_device")),
+                                       output_device=optional_int(b.get("output_device"))))),
+        Route("/api/reports", action(lambda b, p: {"reports": studio.reports.all()})),
         Route("/api/devices/{device}/inspect", methods=["POST"], endpoint=action(
-            lambda b, p: rack.inspect_device(p["device"]))),
+            lambda b, p: studio.inspect_device(p["device"]))),
         Route("/api/devices/{device}/validate", methods=["POST"], endpoint=action(
-            lambda b, p: rack.validate_device(p["device"], int(b.get("strictness") or 5),
+            lambda b, p: studio.validate_device(p["device"], int(b.get("strictness") or 5),
                                               [str(name) for name in b["tests"]] if b.get("tests") else None))),
-        Route("/api/play", methods=["POST"], endpoint=action(lambda b, p: rack.play(b.get("server") or None))),
-        Route("/api/stop", methods=["POST"], endpoint=action(lambda b, p: rack.stop())),
+        Route("/api/play", methods=["POST"], endpoint=action(
+            lambda b, p: studio.play(optional_int(b.get("rack")), b.get("server") or None))),
+        Route("/api/stop", methods=["POST"], endpoint=action(lambda b, p: studio.stop(optional_int(b.get("rack"))))),
         Route("/api/session/save", methods=["POST"], endpoint=action(
-            lambda b, p: {"path": rack.save_session(str(b["path"]))})),
+            lambda b, p: {"path": studio.save_session(str(b["path"]), optional_int(b.get("rack")))})),
         Route("/api/session/load", methods=["POST"], endpoint=action(
-            lambda b, p: rack.load_session(str(b["path"])))),
+            lambda b, p: {"rack": studio.load_session(str(b["path"]), optional_int(b.get("rack")))})),
     ]
     return TokenGuard(Starlette(routes=routes, lifespan=lifespan), token)

@@ -10,16 +10,17 @@ from typing import Any
 from ..errors import ScuffError
 from .access import new_token
 from .hub import Hub
-from .rack import Rack
+from .model import Studio
 
 HOST = "127.0.0.1"
 
 
 class StudioServer:
     """A studio on `port` (0: a free one). Use it as a context manager, or call `close()`:
-    that stops the server and every sandbox of the rack."""
+    that stops the server and every sandbox of the studio. `session`: a session file loaded
+    as the first rack's group."""
 
-    def __init__(self, *, port: int = 0, session: str | None = None, **rack_options: Any) -> None:
+    def __init__(self, *, port: int = 0, session: str | None = None, **studio_options: Any) -> None:
         try:
             import uvicorn
 
@@ -39,15 +40,15 @@ class StudioServer:
             raise ScuffError(f"scuff studio cannot listen on {HOST}:{port}: {error.strerror}") from error
         self.port: int = self._socket.getsockname()[1]
         self.hub = Hub()
-        self.rack = Rack(self.hub.publish, **rack_options)
+        self.studio = Studio(self.hub.publish, **studio_options)
         try:
             if session:
-                self.rack.load_session(session)
+                self.studio.load_session(session, self.studio.racks[0].id)
         except BaseException:
-            self.rack.close()
+            self.studio.close()
             self._socket.close()
             raise
-        config = uvicorn.Config(build_app(self.rack, self.hub, self.token), log_level="warning",
+        config = uvicorn.Config(build_app(self.studio, self.hub, self.token), log_level="warning",
                                 lifespan="on", ws="websockets-sansio")
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
@@ -76,7 +77,7 @@ class StudioServer:
 
     def close(self) -> None:
         self.stop()
-        self.rack.close()
+        self.studio.close()
         self._socket.close()
 
     def __enter__(self) -> StudioServer:

@@ -1,9 +1,13 @@
-// scuff studio's page: the plugin browser, the rack, the routing view and the health of
-// each sandbox, kept current by the server's feed. Every change goes through the JSON API;
+// scuff studio's page: the plugin browser, the racks (one group each) with their routing
+// views, and the health of each sandbox, kept current by the server's feed. Every change goes through the JSON API;
 // the page shows what the server then describes, never what it hoped for.
 "use strict";
 
-const state = { plugins: [], broken: [], scanning: true, group: null, health: new Map() };
+const state = { plugins: [], broken: [], scanning: true, racks: [], health: new Map() };
+// Each rack's section, made once, so what the user typed in its forms stays.
+const sections = new Map();
+const allDevices = () => state.racks.flatMap((rack) => rack.devices);
+const allSandboxes = () => state.racks.flatMap((rack) => rack.sandboxes);
 const $ = (id) => document.getElementById(id);
 window.studioLags = [];
 
@@ -66,11 +70,9 @@ function received(message) {
       Object.assign(state, { plugins: message.plugins, broken: message.broken, scanning: message.scanning });
       showBrowser(message.error);
       break;
-    case "group":
-      state.group = message;
-      if (message.session_path && !$("session-path").value) $("session-path").value = message.session_path;
-      showRack();
-      showRouting();
+    case "racks":
+      state.racks = message.racks;
+      showRacks();
       break;
     case "sandbox":
       showSandboxState(message);
@@ -81,7 +83,9 @@ function received(message) {
     case "health":
       state.health = new Map(message.sandboxes.map((sandbox) => [sandbox.id, sandbox]));
       showHealth();
-      showLive(message.live);
+      for (const [id, live] of Object.entries(message.live)) {
+        if (sections.has(Number(id))) showLive(sections.get(Number(id)), live);
+      }
       break;
     case "param":
       showParam(message.device, message.param, message.value, message.text);
@@ -118,28 +122,73 @@ function showBrowser(error) {
     element("li", {}, element("div", {}, broken.plugin_id || broken.path), element("div", { class: "reason" }, broken.error))));
 }
 
+// "rack:N" adds in a new sandbox of rack N, "sandbox:K" in sandbox K.
 function addDevice(pluginId) {
-  const target = $("add-target").value;
-  return attempt("adding the plugin", () => call("/api/devices", { plugin: pluginId, sandbox: target || null }));
+  const [kind, id] = $("add-target").value.split(":");
+  const body = kind === "sandbox" ? { plugin: pluginId, sandbox: Number(id) } : { plugin: pluginId, rack: Number(id) };
+  return attempt("adding the plugin", () => call("/api/devices", body));
 }
 
-// --- the rack ---
-
-function sandboxTargets(select, current, withNew) {
-  const options = withNew ? [element("option", { value: "" }, "a new sandbox")] : [];
-  for (const sandbox of state.group ? state.group.sandboxes : []) {
-    options.push(element("option", { value: sandbox.id, selected: String(sandbox.id) === String(current) },
-                         `sandbox ${sandbox.id}`));
+function addTargets() {
+  const select = $("add-target");
+  const previous = select.value;
+  const options = [];
+  for (const rack of state.racks) {
+    options.push(element("option", { value: `rack:${rack.id}` }, state.racks.length > 1 ? `a new sandbox in rack ${rack.id}` : "a new sandbox"));
+    for (const sandbox of rack.sandboxes) {
+      options.push(element("option", { value: `sandbox:${sandbox.id}` }, `sandbox ${sandbox.id}` + (state.racks.length > 1 ? ` (rack ${rack.id})` : "")));
+    }
   }
   select.replaceChildren(...options);
+  if ([...select.options].some((option) => option.value === previous)) select.value = previous;
 }
 
-function showRack() {
-  const group = state.group;
-  const previous = $("add-target").value;
-  sandboxTargets($("add-target"), previous, true);
-  const rack = $("rack");
-  rack.replaceChildren();
+// A device moves only between sandboxes of its own rack.
+function moveTargets(select, rack, current) {
+  select.replaceChildren(element("option", { value: "" }, "a new sandbox"), ...rack.sandboxes.map((sandbox) =>
+    element("option", { value: sandbox.id, selected: sandbox.id === current }, `sandbox ${sandbox.id}`)));
+}
+
+// --- the racks ---
+
+function rackSection(rack) {
+  if (sections.has(rack.id)) return sections.get(rack.id);
+  const section = $("rack-template").content.firstElementChild.cloneNode(true);
+  section.dataset.rack = rack.id;
+  const find = (id) => section.querySelector(`[data-testid="${id}"]`);
+  find("session-path").value = rack.session_path || "";
+  find("session-save").addEventListener("click", () => saveSession(rack.id, section));
+  find("session-load").addEventListener("click", () => loadSession(rack.id, section));
+  find("rack-close").addEventListener("click", () => attempt("closing the rack", () => call(`/api/racks/${rack.id}/close`, {})));
+  find("render-button").addEventListener("click", () => render(rack.id, section));
+  find("live-play").addEventListener("click", () => attempt("playing",
+    () => call("/api/play", { rack: rack.id, server: find("live-server").value })));
+  find("live-stop").addEventListener("click", () => attempt("stopping", () => call("/api/stop", { rack: rack.id })));
+  sections.set(rack.id, section);
+  $("racks").append(section);
+  return section;
+}
+
+function showRacks() {
+  addTargets();
+  const shown = new Set(state.racks.map((rack) => rack.id));
+  for (const [id, section] of sections) {
+    if (!shown.has(id)) { section.remove(); sections.delete(id); }
+  }
+  for (const rack of state.racks) {
+    const section = rackSection(rack);
+    section.querySelector(".rack-title").textContent =
+      `Rack ${rack.id} · ${rack.sample_rate} Hz · ${rack.block_size} frames${rack.playing ? " · playing" : ""}`;
+    const path = section.querySelector('[data-testid="session-path"]');
+    if (rack.session_path && !path.value) path.value = rack.session_path;
+    showSandboxes(rack, section.querySelector(".sandboxes"));
+    showRouting(rack, section.querySelector(".routing"));
+  }
+  showHealth();
+}
+
+function showSandboxes(group, container) {
+  container.replaceChildren();
   const devices = new Map(group.devices.map((device) => [device.id, device]));
   for (const sandbox of group.sandboxes) {
     const box = element("div", { class: `sandbox ${sandbox.state}`, "data-testid": "sandbox", "data-sandbox": sandbox.id },
@@ -156,17 +205,16 @@ function showRack() {
       element("div", { class: "health", "data-testid": "sandbox-health" }, ""),
       element("div", { class: "reason", "data-testid": "sandbox-reason" }, sandbox.reason || ""));
     for (const id of sandbox.devices) {
-      if (devices.has(id)) box.append(deviceCard(devices.get(id)));
+      if (devices.has(id)) box.append(deviceCard(devices.get(id), group));
     }
     acceptDevices(box, sandbox);
-    rack.append(box);
+    container.append(box);
   }
-  showHealth();
 }
 
-function deviceCard(device) {
-  const move = element("select", { "data-testid": "device-move", title: "move to another sandbox" });
-  sandboxTargets(move, device.sandbox, true);
+function deviceCard(device, rack) {
+  const move = element("select", { "data-testid": "device-move", title: "move to another sandbox of this rack" });
+  moveTargets(move, rack, device.sandbox);
   move.addEventListener("change", () => attempt("moving the device",
     () => call(`/api/devices/${device.id}/move`, { sandbox: move.value || null })));
   const params = element("div", { class: "params" });
@@ -235,7 +283,7 @@ function showParam(deviceId, paramId, value, text) {
   if (slider && value !== null && document.activeElement !== slider) slider.value = value;
   const label = document.querySelector(`.param-text${selector}`);
   if (label) label.textContent = text;
-  const device = state.group && state.group.devices.find((d) => d.id === deviceId);
+  const device = allDevices().find((d) => d.id === deviceId);
   const param = device && device.params.find((p) => p.id === paramId);
   if (param) Object.assign(param, { value, text });
 }
@@ -249,7 +297,7 @@ function showSandboxState(sandbox) {
   label.className = `state ${sandbox.state}`;
   box.querySelector("[data-testid=sandbox-pid]").textContent = `pid ${sandbox.pid}`;
   box.querySelector("[data-testid=sandbox-reason]").textContent = sandbox.reason || "";
-  const known = state.group && state.group.sandboxes.find((s) => s.id === sandbox.id);
+  const known = allSandboxes().find((s) => s.id === sandbox.id);
   if (known) Object.assign(known, sandbox);
 }
 
@@ -338,9 +386,7 @@ function curve(from, to) {
   return `M ${from.x} ${from.y} C ${from.x + bend} ${from.y}, ${to.x - bend} ${to.y}, ${to.x} ${to.y}`;
 }
 
-function showRouting() {
-  const group = state.group;
-  const view = $("routing");
+function showRouting(group, view) {
   view.replaceChildren();
   const places = layout(group);
   const devices = new Map(group.devices.map((device) => [device.id, device]));
@@ -367,7 +413,7 @@ function showRouting() {
         title.textContent = `${kind === "audio" ? "audio" : "note"} ${side === "in" ? "input" : "output"} ${index}` +
           (kind === "audio" ? ` (${(side === "in" ? device.inputs : device.outputs)[index]} ch)` : "");
         port.append(title);
-        if (side === "out") port.addEventListener("pointerdown", (event) => startWire(event, device.id, index, kind, at));
+        if (side === "out") port.addEventListener("pointerdown", (event) => startWire(event, view, device.id, index, kind, at));
         node.append(port);
       }
     };
@@ -404,9 +450,8 @@ function showRouting() {
   view.setAttribute("width", width);
 }
 
-function startWire(event, deviceId, index, kind, from) {
+function startWire(event, view, deviceId, index, kind, from) {
   event.preventDefault();
-  const view = $("routing");
   const line = svg("path", { class: "dragging" });
   view.append(line);
   const point = (moveEvent) => {
@@ -453,17 +498,17 @@ function showReport(report) {
 
 // --- playing live ---
 
-function showLive(live) {
-  const status = $("live-status");
+function showLive(section, live) {
+  const status = section.querySelector('[data-testid="live-status"]');
+  const meters = section.querySelector(".meters");
   if (!live || !live.playing) {
     status.textContent = "stopped";
-    $("meters").replaceChildren();
+    meters.replaceChildren();
     return;
   }
   status.textContent = `playing as ${live.client}: ${live.cycles} cycles · DSP ${live.cpu_load === null ? "?" : live.cpu_load.toFixed(1)}%` +
     ` · xruns ${live.xruns} · late cycles ${live.late_cycles} · busy ${live.busy_cycles} · refused ${live.refused_cycles}` +
     (live.server_gone ? " · the JACK server is gone" : "");
-  const meters = $("meters");
   while (meters.children.length > live.peaks.length) meters.lastChild.remove();
   live.peaks.forEach((peak, channel) => {
     let meter = meters.children[channel];
@@ -484,31 +529,38 @@ function showLive(live) {
 
 // --- rendering and sessions ---
 
-async function render() {
-  $("render-result").textContent = "rendering…";
+async function render(rackId, section) {
+  const find = (id) => section.querySelector(`[data-testid="${id}"]`);
+  find("render-result").textContent = "rendering…";
   const reply = await attempt("rendering", () => call("/api/render", {
-    input_path: $("render-input").value, output_path: $("render-output").value,
-    seconds: Number($("render-seconds").value) }));
-  $("render-result").textContent = reply
+    rack: rackId, input_path: find("render-input").value, output_path: find("render-output").value,
+    seconds: Number(find("render-seconds").value) }));
+  find("render-result").textContent = reply
     ? `wrote ${reply.path}: ${reply.frames} frames, ${reply.channels} channels, peak ${reply.peak.toFixed(3)}` : "failed";
 }
 
-async function saveSession() {
-  const reply = await attempt("saving the session", () => call("/api/session/save", { path: $("session-path").value }));
-  if (reply) notice("info", `saved ${reply.path}`);
+async function saveSession(rackId, section) {
+  const path = section.querySelector('[data-testid="session-path"]').value;
+  const reply = await attempt("saving the session", () => call("/api/session/save", { rack: rackId, path }));
+  if (reply) notice("info", `saved rack ${rackId} to ${reply.path}`);
 }
 
-async function loadSession() {
-  const reply = await attempt("loading the session", () => call("/api/session/load", { path: $("session-path").value }));
-  if (reply) notice("info", `loaded ${$("session-path").value}`);
+async function loadSession(rackId, section) {
+  const path = section.querySelector('[data-testid="session-path"]').value;
+  const reply = await attempt("loading the session", () => call("/api/session/load", { rack: rackId, path }));
+  if (reply) notice("info", `loaded ${path} into rack ${reply.rack}`);
+}
+
+async function loadNewRack() {
+  const path = $("session-new-path").value;
+  const reply = await attempt("loading the session", () => call("/api/session/load", { path }));
+  if (reply) notice("info", `loaded ${path} into rack ${reply.rack}`);
 }
 
 window.addEventListener("DOMContentLoaded", () => {
   $("plugin-search").addEventListener("input", () => showBrowser());
-  $("render-button").addEventListener("click", render);
-  $("session-save").addEventListener("click", saveSession);
-  $("session-load").addEventListener("click", loadSession);
-  $("live-play").addEventListener("click", () => attempt("playing", () => call("/api/play", { server: $("live-server").value })));
-  $("live-stop").addEventListener("click", () => attempt("stopping", () => call("/api/stop", {})));
+  $("session-load-new").addEventListener("click", loadNewRack);
+  $("rack-new").addEventListener("click", () => attempt("making a rack", () => call("/api/racks/new",
+    { sample_rate: Number($("rack-rate").value), block_size: Number($("rack-block").value) })));
   connectFeed();
 });
