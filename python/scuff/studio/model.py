@@ -90,6 +90,8 @@ class Studio:
         """Every sandbox's health, and each rack's live counts. Read without the lock, so
         that a long render does not stop the page's meters: a sandbox that goes meanwhile
         is left out."""
+        # When the reading began: a page shows no state older than the last change it was sent.
+        taken_at = time.time()
         sandboxes = []
         for rack in list(self.racks):
             group = rack.group
@@ -102,7 +104,7 @@ class Studio:
                     sandboxes.append(views.sandbox_health(sandbox, sandbox_id, budget_us))
                 except ScuffError:
                     continue
-        return {"type": "health", "sandboxes": sandboxes,
+        return {"type": "health", "at": taken_at, "sandboxes": sandboxes,
                 "live": {str(rack.id): rack.live_reading() for rack in list(self.racks)}}
 
     def add_rack(self, sample_rate: float, block_size: int) -> int:
@@ -305,7 +307,7 @@ class Studio:
             self._publish({"type": "notice", "level": "error", "sandbox": sandbox_id, "state": event.state,
                            "text": f"sandbox {sandbox_id} ({names}) {event.state}: {event.detail or event.reason}",
                            "at": seen_at})
-        self._publish({"type": "sandbox", **views.sandbox_view(event.sandbox, sandbox_id), "at": seen_at})
+        self._publish({"type": "sandbox", **views.sandbox_view(event.sandbox, sandbox_id, event.state), "at": seen_at})
 
     def _on_param_edit(self, device: Device, param: Param, value: float) -> None:
         try:

@@ -68,8 +68,12 @@ def connection_view(planned: PlannedConnection, block_size: int) -> Json:
             "latency": (block_size if planned.delayed else 0) + planned.compensation}
 
 
-def sandbox_view(sandbox: Sandbox, sandbox_id: int) -> Json:
-    return {"id": sandbox_id, "pid": sandbox.pid, "state": sandbox.state, "reason": sandbox.reason,
+def sandbox_view(sandbox: Sandbox, sandbox_id: int, state: str | None = None) -> Json:
+    """A sandbox in `state` (by default its state now). The state is read before the pid:
+    a restarted sandbox has its new process before it is running, so a view that says
+    running never shows the old process's pid."""
+    state = state if state is not None else sandbox.state
+    return {"id": sandbox_id, "state": state, "pid": sandbox.pid, "reason": sandbox.reason,
             "devices": [device.id for device in sandbox.devices]}
 
 
@@ -85,6 +89,7 @@ def sandbox_health(sandbox: Sandbox, sandbox_id: int, block_budget_us: float) ->
     """State, CPU, memory, missed cycles, restarts and confinement of a sandbox, and each
     device's process time against its blocks' budget (their mean length in time; before any
     block, the group's block size)."""
+    state = sandbox.state  # before the pid: see sandbox_view
     stats = sandbox.stats
     confinement = sandbox.confinement
     devices = {}
@@ -97,7 +102,7 @@ def sandbox_health(sandbox: Sandbox, sandbox_id: int, block_budget_us: float) ->
             "blocks": device_stats.blocks, "p50_us": finite(device_stats.p50_us),
             "p99_us": finite(device_stats.p99_us), "max_us": finite(device_stats.max_us),
             "budget_us": budget_us, "p99_share": finite(device_stats.p99_block_share)}
-    return {"id": sandbox_id, "pid": sandbox.pid, "state": sandbox.state, "reason": sandbox.reason,
+    return {"id": sandbox_id, "state": state, "pid": sandbox.pid, "reason": sandbox.reason,
             "cpu_percent": finite(stats.cpu_percent), "memory_bytes": stats.memory_bytes,
             "peak_memory_bytes": stats.peak_memory_bytes, "missed_cycles": stats.missed_cycles,
             "restarts": stats.restarts, "confined": confinement.confined,

@@ -3,7 +3,8 @@
 // the page shows what the server then describes, never what it hoped for.
 "use strict";
 
-const state = { plugins: [], broken: [], scanning: true, racks: [], health: new Map() };
+// changedAt: when the server saw each sandbox's last change of state.
+const state = { plugins: [], broken: [], scanning: true, racks: [], health: new Map(), changedAt: new Map() };
 // Each rack's section, made once, so what the user typed in its forms stays.
 const sections = new Map();
 const allDevices = () => state.racks.flatMap((rack) => rack.devices);
@@ -75,13 +76,14 @@ function received(message) {
       showRacks();
       break;
     case "sandbox":
+      state.changedAt.set(message.id, message.at);
       showSandboxState(message);
       clearRecovered(message);
       // How long a change of state took from the server seeing it to the page showing it.
       window.studioLags.push(Date.now() / 1000 - message.at);
       break;
     case "health":
-      state.health = new Map(message.sandboxes.map((sandbox) => [sandbox.id, sandbox]));
+      state.health = new Map(message.sandboxes.map((sandbox) => [sandbox.id, { ...sandbox, at: message.at }]));
       showHealth();
       for (const [id, live] of Object.entries(message.live)) {
         if (sections.has(Number(id))) showLive(sections.get(Number(id)), live);
@@ -307,7 +309,10 @@ function showHealth() {
   for (const box of document.querySelectorAll(".sandbox")) {
     const health = state.health.get(Number(box.dataset.sandbox));
     if (!health) continue;
-    if (health.state !== box.querySelector("[data-testid=sandbox-state]").textContent) showSandboxState(health);
+    // A reading begun before the last change the page was sent is older than what it shows.
+    const current = health.at >= (state.changedAt.get(health.id) || 0);
+    if (current && (health.state !== box.querySelector("[data-testid=sandbox-state]").textContent ||
+        `pid ${health.pid}` !== box.querySelector("[data-testid=sandbox-pid]").textContent)) showSandboxState(health);
     const enforced = health.confinement.filter((item) => item.enforced).map((item) => item.what);
     box.querySelector("[data-testid=sandbox-health]").textContent =
       `CPU ${health.cpu_percent === null ? "?" : health.cpu_percent.toFixed(1)}% · memory ${megabytes(health.memory_bytes)}` +
