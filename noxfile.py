@@ -28,7 +28,7 @@ MANYLINUX = f"manylinux_2_34_{platform.machine()}"
 # compiler, no CMake, no build tool. The live tests start jackd, and pipewire to play under
 # pw-jack; the libjack tests read the module's dynamic section and hide libjack in a mount namespace.
 SMOKE_TOOLS = ["sh", "bash", "env", "cat", "ls", "uname", "id", "sleep", "true", "false", "jackd", "pipewire",
-               "pw-jack", "readelf", "unshare", "mount"]
+               "pw-jack", "readelf", "unshare", "mount", "Xvfb", "xkbcomp"]
 COMPILERS = ["cc", "c++", "gcc", "g++", "clang", "clang++", "cmake", "ninja", "make", "ld"]
 # Fast tests that exercise the installed wheel end to end: the command line, scanning,
 # rendering through sandboxes, real plugins in both formats, playing live through jackd
