@@ -133,25 +133,14 @@ class Studio:
     def add_device(self, plugin: str, sandbox_id: int | None, rack_id: int | None = None) -> int:
         """A new device of a scanned plugin (its id) in a sandbox, or in a new one of a rack
         (by default the first)."""
-        with self._change():
-            sandbox = (self._sandbox(sandbox_id) if sandbox_id is not None
-                       else self._new_sandbox(self._rack(rack_id)))
-            try:
-                device = sandbox.create_device(plugin)
-            except BaseException:
-                if sandbox_id is None:
-                    self._close_sandbox(sandbox)
-                raise
-            return device.id
+        with self._change(), self._target_sandbox(sandbox_id, self._rack(rack_id)) as sandbox:
+            return sandbox.create_device(plugin).id
 
     def remove_device(self, device_id: int) -> None:
         with self._change():
             device = self._device(device_id)
             self._rack_of(device).check_not_played(device)
-            sandbox = device.sandbox
-            sandbox.remove_device(device)
-            if not sandbox.devices:
-                self._close_sandbox(sandbox)
+            self._remove_device(device)
 
     def move_device(self, device_id: int, sandbox_id: int | None) -> int:
         """Moves a device to another sandbox (or a new one): a copy is made there with its
@@ -162,33 +151,22 @@ class Studio:
             device = self._device(device_id)
             rack = self._rack_of(device)
             rack.check_not_played(device)
-            target = self._sandbox(sandbox_id) if sandbox_id is not None else self._new_sandbox(rack)
-            if target is device.sandbox:
+            if sandbox_id is not None and self._sandbox(sandbox_id) is device.sandbox:
                 return device.id
-            if target.group is not rack.group:
-                raise ScuffError(f"a device moves only between sandboxes of its rack ({rack.id})")
-            group = rack.group
-            try:
+            with self._target_sandbox(sandbox_id, rack) as target:
+                if target.group is not rack.group:
+                    raise ScuffError(f"a device moves only between sandboxes of its rack ({rack.id})")
                 copy = device.duplicate(target)
-            except BaseException:
-                if sandbox_id is None:
-                    self._close_sandbox(target)
-                raise
+            group = rack.group
             try:
                 for connection in [c for c in group.connections
                                    if device in (c.source.device, c.target.device)]:
                     group.connect(_same_port_on(connection.source, device, copy),  # type: ignore[arg-type]
                                        _same_port_on(connection.target, device, copy))  # type: ignore[arg-type]
             except BaseException:
-                # Its connections go with it.
-                target.remove_device(copy)
-                if not target.devices:
-                    self._close_sandbox(target)
+                self._remove_device(copy)  # its connections go with it
                 raise
-            old_sandbox = device.sandbox
-            old_sandbox.remove_device(device)
-            if not old_sandbox.devices:
-                self._close_sandbox(old_sandbox)
+            self._remove_device(device)
             return copy.id
 
     def set_label(self, device_id: int, label: str) -> None:
@@ -359,6 +337,27 @@ class Studio:
         sandbox = rack.group.create_sandbox()
         self._ids()
         return sandbox
+
+    @contextmanager
+    def _target_sandbox(self, sandbox_id: int | None, rack: Rack) -> Iterator[Sandbox]:
+        """The sandbox named, or a new one of `rack`, which is closed again when what it was
+        made for fails."""
+        if sandbox_id is not None:
+            yield self._sandbox(sandbox_id)
+            return
+        sandbox = self._new_sandbox(rack)
+        try:
+            yield sandbox
+        except BaseException:
+            self._close_sandbox(sandbox)
+            raise
+
+    def _remove_device(self, device: Device) -> None:
+        """Removes a device; a sandbox it leaves empty is closed."""
+        sandbox = device.sandbox
+        sandbox.remove_device(device)
+        if not sandbox.devices:
+            self._close_sandbox(sandbox)
 
     def _close_sandbox(self, sandbox: Sandbox) -> None:
         sandbox.close()
