@@ -12,6 +12,8 @@ namespace scuff::native {
 
 // verify_sandbox_message, verify_scan_report.
 void bind_verifiers(nanobind::module_& m);
+// read_device_info.
+void bind_device_info(nanobind::module_& m);
 // SandboxSignals.
 void bind_sandbox_signals(nanobind::module_& m);
 // DeviceMemory and the process-time histogram's buckets.

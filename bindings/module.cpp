@@ -15,6 +15,7 @@ NB_MODULE(_native, m) {
     m.attr("MAX_PARAMS") = scuff::kMaxParams;
 
     scuff::native::bind_verifiers(m);
+    scuff::native::bind_device_info(m);
     scuff::native::bind_sandbox_signals(m);
     scuff::native::bind_device_memory(m);
     scuff::native::bind_engine(m);

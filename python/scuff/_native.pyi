@@ -5,7 +5,7 @@ scuff's native real-time path: shared memory, audio cycles, message verification
 """
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy
 from numpy.typing import NDArray
@@ -14,6 +14,9 @@ MAX_PARAMS: int = 100000
 
 def verify_sandbox_message(data: bytes) -> bool:
     """True if `data` is a well-formed SandboxMessage FlatBuffer."""
+
+def read_device_info(frame: bytes) -> tuple[Any, ...] | None:
+    """The DeviceInfo of a SandboxMessage frame (a reply's or a device change's) as a tuple."""
 
 def verify_scan_report(data: bytes) -> bool:
     """True if `data` is a well-formed ScanReport FlatBuffer."""

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .._native import verify_sandbox_message
+from .._native import read_device_info, verify_sandbox_message
 from ..errors import ProtocolError
 from ..protocol import (
     DeviceChanged,
@@ -23,7 +23,6 @@ from ..protocol import (
     State,
     Text,
 )
-from ..protocol import DeviceInfo as DeviceInfoTable
 from ..protocol.Body import Body
 from ..protocol.ErrorCode import ErrorCode
 from ..protocol.PresetLocationKind import PresetLocationKind
@@ -163,53 +162,52 @@ def _table(kind: Any, union_table: Any) -> Any:
     return table
 
 
-def _port(port: Any) -> PortDescription:
-    channels = port.Channels()
+def _port(port: tuple[int, bytes | None, int, bool]) -> PortDescription:
+    id_, name, channels, is_main = port
     if channels > MAX_CHANNELS:
         raise ProtocolError(f"sandbox reported a port with {channels} channels")
-    return PortDescription(port.Id(), decode_text(port.Name()), channels, bool(port.IsMain()))
+    return PortDescription(id_, decode_text(name), channels, is_main)
 
 
-def _param(param: Any) -> Param:
-    low, high, default = param.MinValue(), param.MaxValue(), param.DefaultValue()
-    if not all(math.isfinite(v) for v in (low, high, default)) or low > high:
-        raise ProtocolError(f"sandbox reported parameter {param.Id()} with an invalid range")
-    return Param(
-        id=param.Id(),
-        name=decode_text(param.Name()),
-        min=low,
-        max=high,
-        default=min(max(default, low), high),
-        module=decode_text(param.Module()),
-        flags=param.Flags(),
-    )
+def _param(param: tuple[int, bytes | None, bytes | None, float, float, float, int]) -> Param:
+    id_, name, module, low, high, default, flags = param
+    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(default)) or low > high:
+        raise ProtocolError(f"sandbox reported parameter {id_} with an invalid range")
+    return Param(id=id_, name=decode_text(name), min=low, max=high, default=min(max(default, low), high),
+                 module=decode_text(module), flags=flags)
 
 
-def device_description(info: Any) -> DeviceDescription:
-    if info.InputsLength() > MAX_PORTS or info.OutputsLength() > MAX_PORTS:
+def device_description(frame: bytes) -> DeviceDescription:
+    """The description a frame carries (a reply's or a device change's), read natively."""
+    info = read_device_info(frame)
+    if info is None:
+        raise ProtocolError("sandbox sent a message without the device description it needs")
+    (device, plugin_id, name, vendor, version, inputs, outputs, params, latency, note_inputs, note_outputs,
+     has_editor, has_preset_load) = info
+    if len(inputs) > MAX_PORTS or len(outputs) > MAX_PORTS:
         raise ProtocolError("sandbox reported too many audio ports")
-    if info.ParamsLength() > MAX_PARAMS:
+    if len(params) > MAX_PARAMS:
         raise ProtocolError("sandbox reported too many parameters")
-    if info.NoteInputs() > MAX_PORTS or info.NoteOutputs() > MAX_PORTS:
+    if note_inputs > MAX_PORTS or note_outputs > MAX_PORTS:
         raise ProtocolError("sandbox reported too many note ports")
-    if info.Latency() > MAX_LATENCY:
+    if latency > MAX_LATENCY:
         # Latency compensation delays other paths by it: believed, it would make the client
         # and honest sandboxes allocate delay lines without bound.
-        raise ProtocolError(f"sandbox reported a latency of {info.Latency()} frames")
+        raise ProtocolError(f"sandbox reported a latency of {latency} frames")
     return DeviceDescription(
-        device=info.Device(),
-        plugin_id=decode_text(info.PluginId()),
-        name=decode_text(info.Name()),
-        vendor=decode_text(info.Vendor()),
-        version=decode_text(info.Version()),
-        inputs=tuple(_port(info.Inputs(i)) for i in range(info.InputsLength())),
-        outputs=tuple(_port(info.Outputs(i)) for i in range(info.OutputsLength())),
-        params=tuple(_param(info.Params(i)) for i in range(info.ParamsLength())),
-        latency=info.Latency(),
-        note_inputs=info.NoteInputs(),
-        note_outputs=info.NoteOutputs(),
-        has_editor=bool(info.HasEditor()),
-        has_preset_load=bool(info.HasPresetLoad()),
+        device=device,
+        plugin_id=decode_text(plugin_id),
+        name=decode_text(name),
+        vendor=decode_text(vendor),
+        version=decode_text(version),
+        inputs=tuple(map(_port, inputs)),
+        outputs=tuple(map(_port, outputs)),
+        params=tuple(map(_param, params)),
+        latency=latency,
+        note_inputs=note_inputs,
+        note_outputs=note_outputs,
+        has_editor=has_editor,
+        has_preset_load=has_preset_load,
     )
 
 
@@ -224,7 +222,7 @@ def _editor(table: Any) -> EditorReply:
                        bool(info.Resizable()))
 
 
-def _reply(response: Any) -> ReplyBody:
+def _reply(response: Any, frame: bytes) -> ReplyBody:
     kind, table = response.ReplyType(), response.Reply()
     if kind == Reply.Ok:
         return Ok()
@@ -232,7 +230,7 @@ def _reply(response: Any) -> ReplyBody:
         failure = _table(Failure.Failure, table)
         return FailureReply(ERROR_NAMES.get(failure.Code(), "Unknown"), decode_text(failure.Message()))
     if kind == Reply.DeviceInfo:
-        return device_description(_table(DeviceInfoTable.DeviceInfo, table))
+        return device_description(frame)
     if kind == Reply.ParamValue:
         return ParamValueReply(_table(ParamValue.ParamValue, table).Value())
     if kind == Reply.State:
@@ -276,7 +274,7 @@ def parse(frame: bytes) -> SandboxMessageBody:
     kind, table = message.BodyType(), message.Body()
     if kind == Body.Response:
         response = _table(Response.Response, table)
-        return ResponseMessage(response.Id(), _reply(response))
+        return ResponseMessage(response.Id(), _reply(response, frame))
     if kind == Body.Ready:
         return ReadyMessage(_table(Ready.Ready, table).ProtocolVersion())
     if kind == Body.Log:
@@ -284,7 +282,7 @@ def parse(frame: bytes) -> SandboxMessageBody:
         return LogMessage(log.Device(), log.Severity(), decode_text(log.Message()))
     if kind == Body.DeviceChanged:
         changed = _table(DeviceChanged.DeviceChanged, table)
-        return DeviceChangedMessage(device_description(changed.Info()), bool(changed.StateDirty()))
+        return DeviceChangedMessage(device_description(frame), bool(changed.StateDirty()))
     if kind == Body.ParamEdited:
         edited = _table(ParamEdited.ParamEdited, table)
         if not math.isfinite(edited.Value()):
