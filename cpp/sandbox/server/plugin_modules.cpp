@@ -21,13 +21,12 @@ std::filesystem::path canonical(const std::string& path) {
 
 // Keeps one load per file: later devices of the same file share it.
 template <class Module, class Load>
-std::shared_ptr<Module> shared_load(std::map<std::filesystem::path, std::weak_ptr<Module>>& loaded,
+std::shared_ptr<Module> shared_load(std::map<std::filesystem::path, std::shared_ptr<Module>>& loaded,
                                     const std::filesystem::path& path, Load load) {
-    if (auto existing = loaded[path].lock()) {
-        return existing;
+    auto& module = loaded[path];
+    if (!module) {
+        module = load(path);
     }
-    auto module = load(path);
-    loaded[path] = module;
     return module;
 }
 

@@ -1,7 +1,10 @@
 #pragma once
 // The plugin files a sandbox has loaded, one load per file (a CLAP entry's init and
 // deinit, and a VST3 module's ModuleEntry and ModuleExit, stay balanced across its
-// devices), and the creation of a device of the right format from a file.
+// devices), and the creation of a device of the right format from a file. A file stays
+// loaded while the sandbox lives, as in most hosts: loading it again for each new device
+// cost a batch job a third of the sandbox's time (the loader, the plugin's own start-up),
+// and many plugins are not written to be unloaded and loaded again in one process.
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -28,8 +31,8 @@ private:
     std::shared_ptr<ClapLibrary> clap_library(const std::filesystem::path& path);
     std::shared_ptr<Vst3Module> vst3_module(const std::filesystem::path& path);
 
-    std::map<std::filesystem::path, std::weak_ptr<ClapLibrary>> clap_libraries_;
-    std::map<std::filesystem::path, std::weak_ptr<Vst3Module>> vst3_modules_;
+    std::map<std::filesystem::path, std::shared_ptr<ClapLibrary>> clap_libraries_;
+    std::map<std::filesystem::path, std::shared_ptr<Vst3Module>> vst3_modules_;
 };
 
 } // namespace scuff::sbox
