@@ -156,14 +156,20 @@ def readable_paths(limits: SandboxLimits, extra: Iterable[Path] = ()) -> list[Pa
     return paths
 
 
-def may_read(limits: SandboxLimits, path: Path, readable: Sequence[Path]) -> bool:
-    """Whether a process confined to `limits`, started with `readable` (its
-    `readable_paths`), may read `path`. Landlock judges the file a path leads to, so links
-    are followed on both sides."""
+def read_roots(limits: SandboxLimits, readable: Sequence[Path]) -> list[Path] | None:
+    """Every folder a process confined to `limits`, started with `readable` (its
+    `readable_paths`), may read beneath, with links followed (Landlock judges the file a path
+    leads to); None when it is not confined and may read anything."""
     if not limits.confine:
+        return None
+    return [root.resolve() for root in [*readable, *writable_paths(limits, None)]]
+
+
+def may_read(path: Path, roots: Sequence[Path] | None) -> bool:
+    """Whether a process with these `read_roots` may read `path`."""
+    if roots is None:
         return True
     path = path.resolve()
-    roots = [root.resolve() for root in [*readable, *writable_paths(limits, None)]]
     return any(path == root or root in path.parents for root in roots)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from .._native import DeviceMemory, SandboxSignals
-from ..confine.limits import SandboxLimits, may_read
+from ..confine.limits import SandboxLimits
 from ..confine.plugin_folders import plugin_folder, remember_plugin_folder
 from ..confine.refusals import Refusal
 from ..confine.report import Confinement
@@ -322,7 +322,7 @@ class Sandbox(SandboxAsync):
         device is saved first and restored in the new process with its connections (listeners
         hear 'starting', saying why, then 'running'). Other sandboxes of the group play on."""
         with self._life_lock:
-            readable = may_read(self._limits, path, self._current.readable_paths)
+            readable = self._current.may_read(path)
             vendor = (self._client._plugin_vendor(plugin, path, plugin_id)
                       if self._limits.confine and not self._devices else None)
             new_home = vendor is not None and vendor != self._settings_vendor

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ..confine.environment import confined_environment, xauthority_file
-from ..confine.limits import SandboxLimits, confinement_arguments, may_read, readable_paths
+from ..confine.limits import SandboxLimits, confinement_arguments, may_read, read_roots, readable_paths
 from ..confine.refusals import Refusal
 from ..confine.report import Confinement, ConfinementItem, ReportReader, unreported
 from ..confine.settings_homes import prepare_settings_home
@@ -127,6 +127,7 @@ class SandboxProcess:
         self._editor_sizes: dict[int, tuple[tuple[int, int], int]] = {}
         # What this process may read, fixed at its start: Landlock cannot widen it later.
         self.readable_paths = readable_paths(self.limits)
+        self._read_roots = read_roots(self.limits, self.readable_paths)
         self.settings_vendor = settings_vendor if self.limits.confine else None
         try:
             settings_home = prepare_settings_home(self.settings_vendor) if self.settings_vendor is not None else None
@@ -191,13 +192,17 @@ class SandboxProcess:
             return Confinement(reported.limits, (*reported.items, self._x11_item))
         return unreported(self.limits, "the sandbox process has not reported its confinement")
 
+    def may_read(self, path: Path) -> bool:
+        """Whether this process may read `path` where it is."""
+        return may_read(path, self._read_roots)
+
     @contextlib.contextmanager
     def readable_file(self, path: Path) -> Iterator[str]:
         """The path under which this process reads the file `path`, for the length of the
         block: `path` itself (absolute) when the process may read it, else a copy in its
         private folder, since a confined process sees no other folder of the user's. Raises
         OSError when a copy is needed and `path` cannot be read."""
-        if self._private_dir is None or may_read(self.limits, path, self.readable_paths):
+        if self._private_dir is None or self.may_read(path):
             yield str(path.absolute())
             return
         with copy_inside(self._private_dir, path) as copy:
