@@ -108,3 +108,20 @@ def test_render_releases_the_gil(client, make):
         stop.set()
         counter.join()
     assert during >= 1
+
+
+def test_without_polling_a_render_is_the_same_and_a_wait_outside_its_range_is_refused(group, make):
+    # One sandbox: a connection between two would carry the first render's last block over.
+    sandbox = group.create_sandbox()
+    first, second = make(sandbox, GAIN_ID), make(sandbox, PASSTHROUGH_ID)
+    first.set_param("Gain", -6.0)
+    group.connect(first.output(0), second.input(0))
+    x = noise(2, 48000 + 77)
+    polled = group.render({first: x}, second)
+    group.spin_wait = 0
+    assert group.spin_wait == 0
+    np.testing.assert_array_equal(group.render({first: x}, second), polled)
+    for wrong in (-1e-6, 0.5, float("nan")):
+        with pytest.raises(scuff.ScuffError, match="spin_wait"):
+            group.spin_wait = wrong
+    assert group.spin_wait == 0

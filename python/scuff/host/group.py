@@ -118,6 +118,20 @@ class Group(GroupSessions, GroupAsync):
         self._engine.cycle_timeout = float(seconds)
 
     @property
+    def spin_wait(self) -> float:
+        """How long (seconds) the client and each sandbox poll for the other's signal before
+        they sleep on it: on a free core, polling saves a wake-up per block. When every core
+        renders (a batch with a worker per core), the polling takes the cores the other
+        workers' plugins need: 0 sleeps at once."""
+        return self._engine.client_spin_ns / 1e9
+
+    @spin_wait.setter
+    def spin_wait(self, seconds: float) -> None:
+        if not 0 <= seconds <= 0.01:
+            raise ScuffError(f"spin_wait is between 0 and 0.01 s, not {seconds!r}")
+        self._engine.client_spin_ns = self._engine.sandbox_spin_ns = round(seconds * 1e9)
+
+    @property
     def transport(self) -> Transport:
         """The musical time every device of the group is given with each block; change its
         tempo, time signature, loop, position and play state here."""
