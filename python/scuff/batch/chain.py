@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ScuffError
+from ..scan.plugin_info import PluginInfo
 
 ParamValue = float | str
 
@@ -56,6 +57,9 @@ class ResolvedPlugin:
     version: str
     format: str
     params: Mapping[str | int, ParamValue]
+    # The scan's record, when the chain names plugins: devices are made from it, so a worker
+    # need not look up the vendor (whose settings home a sandbox shows) for every job.
+    info: PluginInfo | None = field(default=None, compare=False)
 
     def describe(self) -> dict[str, object]:
         return {"path": self.path, "plugin_id": self.plugin_id, "name": self.name, "version": self.version,

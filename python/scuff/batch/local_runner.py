@@ -30,7 +30,7 @@ def run_local(work: Sequence[Work], workers: int, timeouts: Timeouts, on_record:
                         item = todo.get_nowait()
                     except queue.Empty:
                         return
-                    finished.put(renderer.run(item.job, item.chain, item.fingerprint))
+                    finished.put(renderer.run(item))
         except BaseException as error:
             finished.put(error)
 

@@ -4,17 +4,15 @@ cluster, outputs go to storage every node shares."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import socket
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import ScuffError
 from .manifest import JobRecord
 from .renderer import ATTEMPTS, Renderer, Timeouts
-from .work import Work
+from .work import Work, after_lost_tries
 
 # Tasks queued per actor: the next job is there when one ends.
 QUEUED_PER_ACTOR = 2
@@ -27,7 +25,7 @@ class RayWorker:
         self._renderer = Renderer(timeouts, worker=f"ray:{socket.gethostname()}:{os.getpid()}")
 
     def run(self, work: Work) -> JobRecord:
-        return self._renderer.run(work.job, work.chain, work.fingerprint)
+        return self._renderer.run(work)
 
     def close(self) -> None:
         self._renderer.close()
@@ -60,10 +58,7 @@ def run_ray(work: Sequence[Work], workers: int, timeouts: Timeouts, on_record: C
             pending[actor.run.remote(item)] = (actor, item)
 
     def deliver(item: Work, record: JobRecord) -> None:
-        if item.job.key in deaths:
-            record = dataclasses.replace(record, attempts=record.attempts + len(deaths[item.job.key]),
-                                         errors=deaths[item.job.key] + record.errors)
-        on_record(record)
+        on_record(after_lost_tries(record, deaths.get(item.job.key, [])))
 
     def died(actor: Any, error: Exception) -> None:
         """The actor's process died (scuff's own, not a sandbox): the job it was running is tried
@@ -88,7 +83,7 @@ def run_ray(work: Sequence[Work], workers: int, timeouts: Timeouts, on_record: C
         if len(errors) < ATTEMPTS:
             queued.append(running)
         else:
-            on_record(_lost(running, errors))
+            on_record(running.lost(errors))
         actors[actors.index(actor)] = replacement = actor_class.remote(timeouts)
         for _ in range(QUEUED_PER_ACTOR):
             submit(replacement)
@@ -117,8 +112,3 @@ def run_ray(work: Sequence[Work], workers: int, timeouts: Timeouts, on_record: C
         if started:
             ray.shutdown()
 
-
-def _lost(item: Work, errors: list[str]) -> JobRecord:
-    return JobRecord(key=item.job.key, status="failed", output=item.job.key, input=item.job.describe_input(),
-                     chain=item.chain.describe(), params=dict(item.job.params), fingerprint=item.fingerprint,
-                     attempts=len(errors), errors=list(errors), finished=time.time())

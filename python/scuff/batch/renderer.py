@@ -29,6 +29,7 @@ from .jobs import MIDI_TAIL_SECONDS, Job, array_digest
 from .manifest import JobRecord
 from .params import parse_key
 from .resolve import ResolvedChain
+from .work import Work
 
 # A sandbox that crashes or hangs costs the job this many tries, each in a fresh sandbox.
 ATTEMPTS = 2
@@ -74,7 +75,9 @@ class Renderer:
     def close(self) -> None:
         self._client.close()
 
-    def run(self, job: Job, chain: ResolvedChain, fingerprint: str) -> JobRecord:
+    def run(self, item: Work) -> JobRecord:
+        """Renders one job; its record says how it went."""
+        job, chain, fingerprint = item.job, item.chain, item.fingerprint
         started = time.monotonic()
         errors: list[str] = []
         done = False
@@ -152,7 +155,8 @@ class Renderer:
             devices = []
             try:
                 for plugin in chain.plugins:
-                    devices.append(sandbox.create_device(plugin.path, plugin_id=plugin.plugin_id))
+                    devices.append(sandbox.create_device(plugin.info) if plugin.info is not None
+                                   else sandbox.create_device(plugin.path, plugin_id=plugin.plugin_id))
                 for position, (device, plugin) in enumerate(zip(devices, chain.plugins, strict=True)):
                     for name, value in plugin.params.items():
                         _set(device, position, name, value)
@@ -199,6 +203,9 @@ class Renderer:
             self._discard()
         group = self._client.create_group(sample_rate=sample_rate, block_size=block_size,
                                           cycle_timeout=self._timeouts.block)
+        # A batch renders in chunks, a wake-up each: polling for them would only take the
+        # cores the other workers' sandboxes render on.
+        group.spin_wait = 0
         self._kept = group, group.create_sandbox()
         return self._kept
 

@@ -42,7 +42,7 @@ class ChainResolver:
             info = found if isinstance(found, PluginInfo) else self._info(found, plugin_id)
         except ScuffError as error:
             raise ScuffError(f"plugin {position} ({reference}): {error}") from error
-        return ResolvedPlugin(info.path, info.id, info.name, info.version, info.format, dict(plugin.params))
+        return ResolvedPlugin(info.path, info.id, info.name, info.version, info.format, dict(plugin.params), info)
 
     def _info(self, path: Path, plugin_id: str | None) -> PluginInfo:
         key = str(path.resolve())
