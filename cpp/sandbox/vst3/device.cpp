@@ -21,6 +21,8 @@ using vst3::Owned;
 namespace {
 
 constexpr size_t kMaxParamsPerCall = 1024;
+// Queues for parameters a plugin reports changed that it did not declare.
+constexpr size_t kSpareParamQueues = 8;
 
 Owned<Vst3MemoryStream> memory_stream(std::vector<uint8_t> bytes = {}) {
     return Owned<Vst3MemoryStream>(new Vst3MemoryStream(std::move(bytes)));
@@ -31,14 +33,14 @@ Owned<Vst3MemoryStream> memory_stream(std::vector<uint8_t> bytes = {}) {
 Vst3Device::Vst3Device(uint32_t id, std::shared_ptr<Vst3Module> module, const std::string& class_id,
                        HostServices& services)
     : Device(id, services), module_(std::move(module)), run_loop_(id, services), host_(new Vst3Host(*this)),
-      input_changes_(kMaxParamsPerCall), output_changes_(kMaxParamsPerCall),
-      input_events_(2 * EventRing::capacity + 256), output_events_(EventRing::capacity) {
+      input_changes_(0), output_changes_(0), input_events_(0), output_events_(0) {
     SCUFF_ASSERT_MAIN_THREAD();
     try {
         find_class(class_id);
         create_instance();
         settle_buses();
         read_params();
+        size_process_lists();
         note_events_.emplace(controller(), note_inputs_, params_);
         editor_.emplace(controller(), static_cast<IPlugFrame*>(host_.get()), class_info_.name);
     } catch (...) {
@@ -139,6 +141,16 @@ void Vst3Device::read_params() {
         controller_values_.emplace(*edit);
     }
     sync_.emplace(params_, controller_values_ ? &*controller_values_ : nullptr);
+}
+
+void Vst3Device::size_process_lists() {
+    // Sized to the plugin, not to the limits: the limits' 1,024 queues of 64 points, in and
+    // out, were 2 MB of pages to fault in and clear for every device made.
+    size_t queues = std::min(params_.size() + kSpareParamQueues, kMaxParamsPerCall);
+    input_changes_.resize(queues);
+    output_changes_.resize(queues);
+    input_events_.resize(note_inputs_ > 0 ? 2 * EventRing::capacity + 256 : 0);
+    output_events_.resize(note_outputs_ > 0 ? EventRing::capacity : 0);
 }
 
 // --- What the client asks ---

@@ -92,6 +92,7 @@ private:
     void create_instance();
     void settle_buses();
     void read_params();
+    void size_process_lists();
     // Takes the plugin down in reverse while the rest of the device still stands: the plugin
     // may call its host while it terminates.
     void release_plugin();

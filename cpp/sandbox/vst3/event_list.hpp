@@ -10,6 +10,11 @@ namespace scuff::sbox {
 class Vst3EventList final : public Steinberg::Vst::IEventList {
 public:
     explicit Vst3EventList(size_t capacity) : events_(capacity) {}
+    // Main thread, while not processing: room for `capacity` events instead.
+    void resize(size_t capacity) {
+        events_.resize(capacity);
+        count_ = 0;
+    }
 
     void clear() { count_ = 0; }
 

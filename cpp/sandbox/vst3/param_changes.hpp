@@ -45,6 +45,11 @@ class Vst3ParamChanges final : public Steinberg::Vst::IParameterChanges {
 public:
     // Main thread: room for `max_params` different parameters per call.
     explicit Vst3ParamChanges(size_t max_params) : queues_(max_params) {}
+    // Main thread, while not processing: room for `max_params` instead.
+    void resize(size_t max_params) {
+        queues_.resize(max_params);
+        used_ = 0;
+    }
 
     void clear() { used_ = 0; }
     // The queue of `id`, added when new; null when the call already has the most

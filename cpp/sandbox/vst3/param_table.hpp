@@ -26,6 +26,7 @@ public:
 
     void add(ParamDescription description, Vst3ParamMapping mapping);
 
+    size_t size() const { return params_.size(); }
     bool contains(Steinberg::Vst::ParamID id) const { return params_.contains(id); }
     // Null for a parameter the plugin did not declare at creation.
     const Param* find(Steinberg::Vst::ParamID id) const;
