@@ -11,6 +11,7 @@ import pathlib
 import signal
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -156,21 +157,39 @@ def sandboxes_holding(library: pathlib.Path) -> dict[int, int]:
     return found
 
 
+def cmdline(pid: int) -> bytes:
+    try:
+        return pathlib.Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def is_ray_worker(pid: int) -> bool:
     """Whether `pid` is a Ray worker process (Ray names them "ray::..."), not another client."""
+    return cmdline(pid).startswith(b"ray::")
+
+
+def parent_of(pid: int) -> int:
     try:
-        return pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"ray::")
+        stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return False
+        return 0
+    return int(stat[stat.rindex(")") + 2:].split()[1])
 
 
-def kill_the_actors_loading(library: pathlib.Path, times: int, stop: threading.Event, killed: list[int],
-                            outlived: list[int]) -> None:
-    """Kills (SIGKILL), `times` over, the Ray actor process whose sandbox has loaded `library`.
-    A sandbox still there 10 s after its actor died goes in `outlived`."""
+def is_local_worker(pid: int) -> bool:
+    """Whether `pid` is a worker process of this test process's batches: forked from the fork
+    server this process started, it has the server's command line."""
+    return b"scuff.batch.fork_server" in cmdline(pid) and parent_of(parent_of(pid)) == os.getpid()
+
+
+def kill_the_workers_loading(library: pathlib.Path, is_worker: Callable[[int], bool], times: int,
+                             stop: threading.Event, killed: list[int], outlived: list[int]) -> None:
+    """Kills (SIGKILL), `times` over, the worker process whose sandbox has loaded `library`.
+    A sandbox still there 10 s after its worker died goes in `outlived`."""
     while len(killed) < times and not stop.wait(0.05):
         for pid, parent in sandboxes_holding(library).items():
-            if parent not in killed and is_ray_worker(parent):
+            if parent not in killed and is_worker(parent):
                 os.kill(parent, signal.SIGKILL)
                 killed.append(parent)
                 deadline = time.monotonic() + 10
@@ -180,21 +199,28 @@ def kill_the_actors_loading(library: pathlib.Path, times: int, stop: threading.E
                     outlived.append(pid)
 
 
-def test_a_ray_actor_that_dies_costs_its_job_one_try_and_a_new_actor_takes_its_queue(test_plugins, tmp_path):
-    import ray
-    inputs = write_inputs(tmp_path / "in", 8, frames=12000)
-    alone = batch.render_many(gain_jobs(test_plugins, tmp_path / "in", tmp_path / "alone")[1:])
+def jobs_whose_first_spins(test_plugins: pathlib.Path, folder: pathlib.Path) -> tuple[list[batch.Job], dict]:
+    """Eight jobs, the first with a plugin that would spin in its first block (the block
+    timeout is long: what ends the job is its worker's death); and what the other seven give
+    rendered alone."""
+    inputs = write_inputs(folder / "in", 8, frames=12000)
+    alone = batch.render_many(gain_jobs(test_plugins, folder / "in", folder / "alone")[1:])
     expected = {pathlib.Path(r.key).name: r.samples_sha256 for r in alone.done}
-    jobs = gain_jobs(test_plugins, tmp_path / "in", tmp_path / "out")
-    # The first job's plugin would spin in its first block, and the block timeout is long: what
-    # ends the job is its actor's death (twice: the try and the retry), killed as soon as its
-    # sandbox has loaded the plugin.
+    jobs = gain_jobs(test_plugins, folder / "in", folder / "out")
     jobs[0] = batch.Job(output=jobs[0].output, input=inputs[0],
                         chain=[batch.Plugin(test_plugins / FAULTS_FILE, plugin_id=FAULTY_ID)],
                         params={"0:Fault": float(Fault.SPIN_IN_PROCESS)})
+    return jobs, expected
+
+
+def test_a_ray_actor_that_dies_costs_its_job_one_try_and_a_new_actor_takes_its_queue(test_plugins, tmp_path):
+    import ray
+    jobs, expected = jobs_whose_first_spins(test_plugins, tmp_path)
+    # The faulty job's actor is killed as soon as its sandbox has loaded the plugin, twice:
+    # the try and the retry.
     stop, killed, outlived = threading.Event(), [], []
-    killer = threading.Thread(target=kill_the_actors_loading,
-                              args=((test_plugins / FAULTS_FILE).resolve(), 2, stop, killed, outlived))
+    killer = threading.Thread(target=kill_the_workers_loading,
+                              args=((test_plugins / FAULTS_FILE).resolve(), is_ray_worker, 2, stop, killed, outlived))
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     killer.start()
     try:
@@ -216,6 +242,31 @@ def test_a_ray_actor_that_dies_costs_its_job_one_try_and_a_new_actor_takes_its_q
     worker = {r.key: int(r.worker.rsplit(":", 1)[1]) for r in manifest.done}
     assert worker[jobs[1].key] not in killed and worker[jobs[1].key] != worker[jobs[2].key]
     assert outlived == []  # a sandbox dies with its actor
+
+
+def test_a_local_worker_process_that_dies_costs_its_job_one_try_and_the_batch_goes_on(test_plugins, tmp_path):
+    jobs, expected = jobs_whose_first_spins(test_plugins, tmp_path)
+    stop, killed, outlived = threading.Event(), [], []
+    killer = threading.Thread(target=kill_the_workers_loading, args=(
+        (test_plugins / FAULTS_FILE).resolve(), is_local_worker, 2, stop, killed, outlived))
+    killer.start()
+    try:
+        manifest = batch.render_many(jobs, workers=2, block_timeout=120)
+    finally:
+        stop.set()
+        killer.join()
+    assert len(killed) == 2
+    lost = manifest.records[jobs[0].key]
+    assert lost.status == "failed" and lost.attempts == 2 and not jobs[0].output.exists()
+    assert lost.errors == [f"the worker process {pid} died rendering {jobs[0].key}" for pid in killed]
+    assert {pathlib.Path(r.key).name: r.samples_sha256 for r in manifest.done} == expected
+    # Rendered by worker processes, none of them one that was killed; and the next batch
+    # forks its workers from the same server.
+    workers = {int(r.worker.rsplit(":", 1)[1]) for r in manifest.done}
+    assert os.getpid() not in workers and not workers & set(killed)
+    again = batch.render_many(gain_jobs(test_plugins, tmp_path / "in", tmp_path / "again")[1:], workers=2)
+    assert {pathlib.Path(r.key).name: r.samples_sha256 for r in again.done} == expected
+    assert outlived == []  # a sandbox dies with its worker
 
 
 def test_a_session_renders_like_the_plugins_it_was_saved_from(test_plugins, tmp_path):

@@ -68,7 +68,7 @@ FULL = Sizes(render_seconds=30, render_repetitions=7, chain_seconds=10, chain_re
              sweep_render_seconds=10, sweep_repetitions=3, sweep_cycles=10000, scan_repetitions=5,
              recovery_rounds=20, event_seconds=30, confinement_starts=30, confinement_render_seconds=10,
              confinement_repetitions=41, stats_seconds=10, stats_repetitions=21, live_seconds=30,
-             batch_files=40, batch_seconds=3.0, batch_rounds=7)
+             batch_files=160, batch_seconds=3.0, batch_rounds=5)
 # Small enough for a smoke test, yet every code path of the full run is exercised.
 QUICK = Sizes(render_seconds=5, render_repetitions=2, chain_seconds=2, chain_repetitions=2,
               cycles=2000, chunks=2, crowd_cycles=1000,

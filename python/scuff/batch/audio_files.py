@@ -60,25 +60,31 @@ def write_audio(target: Path, samples: np.ndarray, sample_rate: float, *, like: 
             if candidate and soundfile.check_format(container, candidate):
                 subtype = candidate
                 break
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(handle)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)
+    # Encoded in memory and written in one go: a file libsndfile writes itself it also syncs
+    # to disk (fsync), one by one. A batch needs no such sync: after a power loss, a resumed
+    # batch finds an output whose checksum is not its record's and renders it again.
+    encoded = io.BytesIO()
     try:
-        with soundfile.SoundFile(temporary, "w", int(sample_rate), samples.shape[0], subtype=subtype,
+        with soundfile.SoundFile(encoded, "w", int(sample_rate), samples.shape[0], subtype=subtype,
                                  format=container) as file:
             soundfile._snd.sf_command(file._file, SFC_SET_ADD_PEAK_CHUNK, soundfile._ffi.NULL, SF_FALSE)
             file.write(samples.T)
-        digest = file_digest(Path(temporary))
+    except (RuntimeError, TypeError, ValueError) as error:
+        raise ScuffError(f"cannot write {target}: {error}") from error
+    data = encoded.getbuffer()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(handle, 0o666 & ~umask)
+        with open(handle, "wb") as output:
+            output.write(data)
         os.replace(temporary, target)
-    except BaseException as error:
+    except BaseException:
         os.unlink(temporary)
-        if isinstance(error, (RuntimeError, TypeError, ValueError)):
-            raise ScuffError(f"cannot write {target}: {error}") from error
         raise
-    return digest
+    return hashlib.sha256(data).hexdigest()
 
 
 def file_digest(path: Path) -> str:

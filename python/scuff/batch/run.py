@@ -38,7 +38,8 @@ def render_many(jobs: Iterable[Job], *, workers: int = 1, backend: Literal["loca
     batch goes on either way. With `resume`, a job the manifest records as done, with the same
     input, chain and parameters and its output unchanged, is skipped.
 
-    `backend="local"` runs on this machine; `"ray"` runs each job as a task of `workers` Ray
+    `backend="local"` runs on this machine (one worker on this thread, more in worker processes
+    forked from scuff's fork server); `"ray"` runs each job as a task of `workers` Ray
     actors, in the cluster this process joined with `ray.init`, else the one at `ray_address`
     (None starts a local one). Outputs are the same samples whatever the backend and `workers`.
     `progress` shows a bar on stderr (by default when it is a terminal)."""
