@@ -43,7 +43,10 @@ from support.lies import (
 )
 
 BLOCK = 64
+# Short, for the lies that leave a call unanswered: each costs its deadline.
 CONTROL_TIMEOUT = 0.5
+# For scripts whose every awaited answer comes: a loaded machine may take its time to send it.
+PATIENT_TIMEOUT = 10.0
 # What a call may take beyond its deadline: the event loop's and the scheduler's delays.
 SLACK = 1.0
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
@@ -56,6 +59,13 @@ PROCESS_FUZZ = settings(FUZZ, phases=[Phase.explicit, Phase.reuse, Phase.generat
 @pytest.fixture(scope="module")
 def client():
     with scuff.Client(control_timeout=CONTROL_TIMEOUT, load_timeout=CONTROL_TIMEOUT, autosave_interval=None,
+                      default_limits=scuff.SandboxLimits.unconfined()) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def patient_client():
+    with scuff.Client(control_timeout=PATIENT_TIMEOUT, load_timeout=PATIENT_TIMEOUT, autosave_interval=None,
                       default_limits=scuff.SandboxLimits.unconfined()) as client:
         yield client
 
@@ -255,7 +265,7 @@ def exercise(client: scuff.Client, script: Script) -> Outcome:
         except scuff.ScuffError as error:
             outcome.failed_at, outcome.error = index, error
         finally:
-            assert time.monotonic() - started < deadlines * CONTROL_TIMEOUT + 2 * 0.05 + SLACK
+            assert time.monotonic() - started < deadlines * client.control_timeout + 2 * 0.05 + SLACK
         if outcome.error is not None:
             break
     return outcome
@@ -285,8 +295,8 @@ def close(outcome: Outcome, nulls_before: int | None = None) -> None:
         assert lies.null_descriptors() <= nulls_before
 
 
-def test_an_honest_script_is_a_working_sandbox(client):
-    outcome = exercise(client, Script())
+def test_an_honest_script_is_a_working_sandbox(patient_client):
+    outcome = exercise(patient_client, Script())
     assert outcome.error is None, outcome.error
     assert outcome.sandbox.state == "running"
     close(outcome)
@@ -394,11 +404,11 @@ def description_is_honest(description: Description, first: Description) -> bool:
 
 @settings(PROCESS_FUZZ, max_examples=examples(100))
 @given(descriptions(), st.integers(0, 1))
-def test_a_lying_description_of_a_device_stops_the_sandbox(client, description, request):
+def test_a_lying_description_of_a_device_stops_the_sandbox(patient_client, description, request):
     # The other reply is the honest Description(): both must agree on the audio ports.
     first = Description()
     answer = [Answer(lies.device_info(description))]
-    outcome = exercise(client, Script(answers=[None] * request + [answer]))
+    outcome = exercise(patient_client, Script(answers=[None] * request + [answer]))
     try:
         if description_is_honest(description, first):
             assert outcome.failed_at != 0, outcome.error
@@ -434,11 +444,11 @@ def unprompted_messages(data: st.DataObject) -> tuple[bytes, str]:
 
 @settings(PROCESS_FUZZ, max_examples=examples(100))
 @given(st.data())
-def test_a_lying_message_of_its_own_stops_the_sandbox_or_is_ignored(client, data):
+def test_a_lying_message_of_its_own_stops_the_sandbox_or_is_ignored(patient_client, data):
     message, expected = unprompted_messages(data)
     honest = lies.honest_replies()[_request_types().GetParamValue]
     # Sent just before the reply to a request that names the device, so the device exists.
-    outcome = exercise(client, Script(answers=[None] * 3 + [[Answer(message), Answer(honest)]]))
+    outcome = exercise(patient_client, Script(answers=[None] * 3 + [[Answer(message), Answer(honest)]]))
     try:
         if expected == "stop":
             assert outcome.failed_at == step_of(3), outcome.error
@@ -450,13 +460,14 @@ def test_a_lying_message_of_its_own_stops_the_sandbox_or_is_ignored(client, data
         close(outcome)
 
 
-def test_a_changed_description_of_its_own_device_is_believed_from_then_on(client):
+def test_a_changed_description_of_its_own_device_is_believed_from_then_on(patient_client):
     # A plugin may change its parameters while it lives (CLAP's rescan): a description of
     # the device it hosts, with the same ports and sane ranges, is no lie, even one that
     # narrows a range to a single value. (Found by the fuzz test above.)
     narrowed = Description(params=(ParamSpec(min=0.0, max=0.0, default=0.0), ParamSpec(id=7, name="Mix")))
     honest = lies.honest_replies()[_request_types().GetParamValue]
-    outcome = exercise(client, Script(answers=[None] * 3 + [[Answer(lies.device_changed(narrowed)), Answer(honest)]]))
+    changed = Answer(lies.device_changed(narrowed))
+    outcome = exercise(patient_client, Script(answers=[None] * 3 + [[changed, Answer(honest)]]))
     try:
         assert outcome.error is None, outcome.error
         assert outcome.sandbox.state == "running"
@@ -561,9 +572,9 @@ def test_any_report_is_read_without_an_error(lines, cuts):
 
 @settings(PROCESS_FUZZ, max_examples=examples(10))
 @given(st.lists(st.sampled_from(REPORTS) | st.binary(max_size=2000), max_size=4))
-def test_a_lying_report_is_read_within_bounds(client, lines):
+def test_a_lying_report_is_read_within_bounds(patient_client, lines):
     report = b"\n".join(lines) + b'\nconfinement {"items": []}\n'
-    outcome = exercise(client, Script(report=report))
+    outcome = exercise(patient_client, Script(report=report))
     try:
         assert outcome.error is None, outcome.error
         assert isinstance(outcome.sandbox.confinement, scuff.Confinement)
