@@ -4,7 +4,7 @@
 # SDK headers (CLAP from dpf-source, VST3 from juce-modules-source-data) and real plugins
 # to test with (zam-plugins), Xlib for the editors' windows (libx11-dev), an X server with
 # software OpenGL and X clients for the editor tests (xvfb, libgl1-mesa-dri, xdotool, x11-utils),
-# the nested X server of SandboxLimits(x11="nested") (xserver-xephyr), and JACK: the server
+# the nested X server editors get by default, SandboxLimits(x11="auto") (xserver-xephyr), and JACK: the server
 # the live tests and benchmark start (jackd2, dummy driver), which brings the libjack scuff
 # loads at run time (no headers: the build needs none), and PipeWire's JACK (pipewire,
 # pipewire-jack) for the test that plays through a PipeWire daemon of its own, and the

@@ -1,7 +1,9 @@
 """X11 for editors without the keys to the session: a confined sandbox never sees the
 session's cookie, but gets one of its own from the client when it shows its first editor.
 Under x11="untrusted" that cookie is untrusted (the X SECURITY extension): a plugin cannot
-read another client's window; by default it is trusted, so that OpenGL editors draw.
+read another client's window; under x11="trusted" it is trusted, so that OpenGL editors draw
+(and can be embedded). The default, x11="auto", is "nested" where Xephyr is installed
+(test_confinement_x11_nested.py) and "trusted" where it is not.
 `sandbox.confinement` says what the server allowed. The server here admits only clients
 with a cookie, as a desktop session's does; a fake HOME keeps the real user's files out."""
 
@@ -35,6 +37,7 @@ from support.waiting import wait_until
 from support.x11 import XClient, authorised_xvfb, xvfb_display
 
 BLOCK = 64
+TRUSTED = scuff.SandboxLimits(x11="trusted")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +96,7 @@ def test_an_untrusted_sandbox_cannot_read_another_clients_window(group, test_plu
 def test_a_trusted_sandbox_gets_a_cookie_of_its_own_never_the_sessions(group, test_plugins, monkeypatch, x,
                                                                         authorised_display):
     monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(group.client.parent_window))
-    sandbox = group.create_sandbox()
+    sandbox = group.create_sandbox(limits=TRUSTED)
     assert "X11" in sandbox.confinement.not_enforced
     show_an_editor(sandbox, test_plugins)
     assert "trusted cookie of its own" in sandbox.confinement.not_enforced["X11"]
@@ -104,7 +107,7 @@ def test_a_trusted_sandbox_gets_a_cookie_of_its_own_never_the_sessions(group, te
     assert snoop(group, sandbox, test_plugins) == X11_SNOOP_READ
     # The session's authority file is outside its view.
     monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, str(authorised_display[1]))
-    reader = group.create_sandbox().create_device(test_plugins / HOSTILE_FILE, plugin_id=HOSTILE_READ_ID)
+    reader = group.create_sandbox(limits=TRUSTED).create_device(test_plugins / HOSTILE_FILE, plugin_id=HOSTILE_READ_ID)
     assert first_block_outcome(group, reader) == errno.ENOENT
 
 
@@ -112,14 +115,14 @@ def test_only_the_displays_own_socket_is_in_the_view(group, test_plugins, monkey
     with xvfb_display() as other:
         for display, outcome in ((authorised_display[0], 0), (other, errno.ENOENT)):
             monkeypatch.setenv(HOSTILE_TARGET_VARIABLE, f"/tmp/.X11-unix/X{display.lstrip(':')}")
-            device = group.create_sandbox().create_device(test_plugins / HOSTILE_FILE,
+            device = group.create_sandbox(limits=TRUSTED).create_device(test_plugins / HOSTILE_FILE,
                                                           plugin_id=HOSTILE_CONNECT_UNIX_ID)
             assert first_block_outcome(group, device) == outcome
 
 
 @pytest.mark.parametrize("plugin", ["/usr/lib/clap/ZamComp.clap", "/usr/lib/vst3/ZamComp.vst3"])
 def test_an_opengl_editor_draws_with_the_sandboxs_own_cookie(group, x, plugin):
-    device = group.create_sandbox().create_device(plugin)
+    device = group.create_sandbox(limits=TRUSTED).create_device(plugin)
     device.show_editor()
     window = device.editor_window
     x.wait_viewable(window)
@@ -152,8 +155,19 @@ def test_a_server_that_admits_every_client_is_reported(home, test_plugins):
 def test_without_a_display_the_x11_item_says_none_was_made(home, monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     with scuff.Client(autosave_interval=None) as client:
-        sandbox = client.create_group().create_sandbox()
+        assert "x11='auto', no connection yet" in client.create_group().create_sandbox().confinement.enforced["X11"]
+        sandbox = client.create_group().create_sandbox(limits=TRUSTED)
         assert "no connection yet" in sandbox.confinement.not_enforced["X11"]
+
+
+def test_by_default_without_xephyr_a_sandbox_gets_a_trusted_cookie_and_says_why(group, test_plugins, tmp_path, x,
+                                                                                monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    sandbox = group.create_sandbox()
+    item = sandbox.confinement.not_enforced["X11"]
+    assert "x11='auto' without Xephyr" in item and "xserver-xephyr" in item
+    show_an_editor(sandbox, test_plugins)
+    assert "trusted cookie of its own" in sandbox.confinement.not_enforced["X11"]
 
 
 def test_a_display_on_another_host_is_no_socket_of_the_sandboxs(monkeypatch):

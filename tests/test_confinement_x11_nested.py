@@ -1,6 +1,7 @@
 """X11 for editors without any connection to the session's server: under
-SandboxLimits(x11="nested") a sandbox's editors reach only an X server of their own (Xephyr),
-itself an untrusted client of the session's. The zam editors, which draw with OpenGL, open,
+SandboxLimits(x11="nested"), which the default x11="auto" is where Xephyr is installed, a
+sandbox's editors reach only an X server of their own (Xephyr), itself an untrusted client of
+the session's. The zam editors, which draw with OpenGL, open,
 draw and take drags there; a plugin can neither read the session's other windows nor grab
 its keyboard. The server here admits only clients with a cookie, as a desktop session's does."""
 
@@ -36,6 +37,7 @@ from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 
 BLOCK = 256
 NESTED = scuff.SandboxLimits(x11="nested")
+DEFAULT = scuff.SandboxLimits()
 ARTIFACTS = REPO_ROOT / "build" / "artifacts" / "editors-nested"
 SECRET_COLOUR = 0x5A3C1E
 ZAM_FILES = [*ZAM_CLAP_FILES, *ZAM_VST3_BUNDLES]
@@ -87,8 +89,8 @@ def xephyr_processes() -> set[int]:
 @pytest.mark.parametrize("plugin", ["/usr/lib/clap/ZamComp.clap", "/usr/lib/vst3/ZamComp.vst3"])
 def test_an_opengl_editor_draws_in_its_nested_server_and_takes_drags(group, x, session_display, plugin):
     reference = drawing(x, group.create_sandbox(limits=scuff.SandboxLimits(x11="trusted")).create_device(plugin))
-    sandbox = group.create_sandbox(limits=NESTED)
-    assert "no connection yet" in sandbox.confinement.enforced["X11"]
+    sandbox = group.create_sandbox(limits=DEFAULT)
+    assert "x11='auto', no connection yet" in sandbox.confinement.enforced["X11"]
     device = sandbox.create_device(plugin)
     device.show_editor()
     item = sandbox.confinement.enforced["X11"]
@@ -108,14 +110,14 @@ def test_an_opengl_editor_draws_in_its_nested_server_and_takes_drags(group, x, s
     assert device.get_param(param_id) == value
 
 
-def test_every_zam_editor_draws_in_its_sandboxs_nested_server(group, x):
+def test_every_zam_editor_draws_under_the_default_limits_in_its_sandboxs_nested_server(group, x):
     """Each editor's drawing, as the session's screen shows it, is the one it draws with the
     session's server itself (a first OpenGL frame can be uninitialised memory, which would
     pass for a drawing)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     trusted = scuff.SandboxLimits(x11="trusted")
     references = {"clap": group.create_sandbox(limits=trusted), "vst3": group.create_sandbox(limits=trusted)}
-    sandboxes = {"clap": group.create_sandbox(limits=NESTED), "vst3": group.create_sandbox(limits=NESTED)}
+    sandboxes = {"clap": group.create_sandbox(limits=DEFAULT), "vst3": group.create_sandbox(limits=DEFAULT)}
     for path in ZAM_FILES:
         kind = path.suffix.lstrip(".")
         reference = drawing(x, references[kind].create_device(str(path)))
@@ -238,3 +240,30 @@ def test_closing_the_nested_servers_window_closes_its_editors_and_the_sandbox_go
     assert sandbox.state == "running"
     devices[0].show_editor()
     assert nested_window(x, devices[0]) == window
+
+
+def test_the_editors_of_one_sandbox_sit_side_by_side_in_its_window(group, x):
+    plugins = ["/usr/lib/clap/ZamComp.clap", "/usr/lib/vst3/ZamEQ2.vst3"]
+    trusted = scuff.SandboxLimits(x11="trusted")
+    references = [drawing(x, group.create_sandbox(limits=trusted).create_device(p)) for p in plugins]
+    sandbox = group.create_sandbox(limits=DEFAULT)
+    devices = [sandbox.create_device(p) for p in plugins]
+    for device in devices:
+        device.show_editor()
+    window = nested_window(x, devices[-1])
+    (left_width, left_height), (right_width, right_height) = (d.editor_size for d in devices)
+    wait_until(lambda: x.size(window) == (left_width + right_width, max(left_height, right_height)), timeout=5,
+               what="the window sized to hold both")
+    assert devices[0].editor_window == devices[1].editor_window == window
+
+    def both_in_place() -> bool:
+        time.sleep(0.02)
+        pixels = x.pixels(window)
+        return (alike(pixels[:left_height, :left_width], references[0])
+                and alike(pixels[:right_height, left_width:], references[1]))
+    wait_until(both_in_place, timeout=20, what="each editor drawn in its place")
+    # The first one closed, the other moves to the left and the window shrinks to it.
+    devices[0].hide_editor()
+    wait_until(lambda: x.size(window) == (right_width, right_height), timeout=5, what="the window sized to one")
+    wait_until(lambda: time.sleep(0.02) or alike(x.pixels(window), references[1]), timeout=20,
+               what="the editor left drawn at the left")

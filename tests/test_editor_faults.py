@@ -147,7 +147,9 @@ def test_the_editor_takes_the_size_the_plugin_asks_for_and_the_one_the_user_give
                                                                                  plugin_format):
     file, plugin_id = ((FAULTS_FILE, EDITOR_FAULTS_ID) if plugin_format == "clap"
                        else (VST3_PLUGINS_BUNDLE, VST3_SIZED_EDITOR_ID))
-    device = group.create_sandbox().create_device(test_plugins / file, plugin_id=plugin_id)
+    # On the session's server, where the test sees the editor's own window.
+    sandbox = group.create_sandbox(limits=scuff.SandboxLimits(x11="trusted"))
+    device = sandbox.create_device(test_plugins / file, plugin_id=plugin_id)
     device.show_editor()
     with contextlib.closing(XClient(x_display)) as x:
         window = device.editor_window
@@ -163,7 +165,10 @@ def test_the_editor_takes_the_size_the_plugin_asks_for_and_the_one_the_user_give
 
 
 def test_a_plugin_whose_editor_only_floats_shows_it_in_a_window_of_its_own(group, test_plugins, x_display):
-    device = group.create_sandbox().create_device(test_plugins / FAULTS_FILE, plugin_id=FLOATING_EDITOR_ID)
+    # On the session's server: embedding is refused for the plugin's reason, not the nested
+    # server's, and its window is the plugin's own there.
+    sandbox = group.create_sandbox(limits=scuff.SandboxLimits(x11="trusted"))
+    device = sandbox.create_device(test_plugins / FAULTS_FILE, plugin_id=FLOATING_EDITOR_ID)
     assert device.has_editor
     with contextlib.closing(XClient(x_display)) as x, pytest.raises(scuff.EditorError, match="embed"):
         device.show_editor(parent=x.host_window(), embed=True)

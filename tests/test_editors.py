@@ -1,6 +1,8 @@
-"""Plugin editors under Xvfb: every zam editor opens in its sandbox and draws, its window
-is parented to the host's as a real X client sees it, gestures in it reach the client and
-survive a crash, and the sandbox never needs X until an editor is shown."""
+"""Plugin editors under Xvfb, on the session's X server (x11="trusted", which embedding
+needs): every zam editor opens in its sandbox and draws, its window is parented to the
+host's as a real X client sees it, gestures in it reach the client and survive a crash, and
+the sandbox never needs X until an editor is shown. Editors under the default limits, in a
+nested X server of their sandbox's, are in test_confinement_x11_nested.py."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from support.zam import ZAM_CLAP_FILES, ZAM_VST3_BUNDLES
 
 ARTIFACTS = REPO_ROOT / "build" / "artifacts" / "editors"
 ZAM_FILES = [*ZAM_CLAP_FILES, *ZAM_VST3_BUNDLES]
+# On the session's X server, which embedding needs.
+TRUSTED = scuff.SandboxLimits(x11="trusted")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +56,7 @@ def editor_client(x_display: str, host_window: int) -> Iterator[scuff.Client]:
 
 def test_every_zam_editor_opens_and_draws(editor_client: scuff.Client, x: XClient) -> None:
     group = editor_client.create_group(sample_rate=48000, block_size=256)
-    sandboxes = {"clap": group.create_sandbox(), "vst3": group.create_sandbox()}
+    sandboxes = {"clap": group.create_sandbox(limits=TRUSTED), "vst3": group.create_sandbox(limits=TRUSTED)}
     for path in ZAM_FILES:
         device = sandboxes[plugin_format(path)].create_device(str(path))
         assert device.has_editor, path.name
@@ -79,7 +83,7 @@ def test_every_zam_editor_opens_and_draws(editor_client: scuff.Client, x: XClien
 def test_editor_window_is_parented_to_the_host(editor_client: scuff.Client, x: XClient, host_window: int,
                                                plugin: str) -> None:
     folder = f"/usr/lib/{plugin_format(plugin)}"
-    sandbox = editor_client.create_group().create_sandbox()
+    sandbox = editor_client.create_group().create_sandbox(limits=TRUSTED)
     device = sandbox.create_device(f"{folder}/{plugin}")
     device.show_editor()
     window = device.editor_window
@@ -96,7 +100,7 @@ def test_editor_window_is_parented_to_the_host(editor_client: scuff.Client, x: X
 @pytest.mark.parametrize("plugin", ["/usr/lib/clap/ZamEQ2.clap", "/usr/lib/vst3/ZamEQ2.vst3"])
 def test_embedded_editor_lives_inside_the_host_window(editor_client: scuff.Client, x: XClient,
                                                       host_window: int, plugin: str) -> None:
-    device = editor_client.create_group().create_sandbox().create_device(plugin)
+    device = editor_client.create_group().create_sandbox(limits=TRUSTED).create_device(plugin)
     device.show_editor(host_window, embed=True)
     window = device.editor_window
     assert window in x.children(host_window)
@@ -105,7 +109,7 @@ def test_embedded_editor_lives_inside_the_host_window(editor_client: scuff.Clien
 
 
 def test_embedding_in_a_window_that_does_not_exist_fails_cleanly(editor_client: scuff.Client) -> None:
-    device = editor_client.create_group().create_sandbox().create_device("/usr/lib/clap/ZamComp.clap")
+    device = editor_client.create_group().create_sandbox(limits=TRUSTED).create_device("/usr/lib/clap/ZamComp.clap")
     with pytest.raises(scuff.EditorError, match="not a window"):
         device.show_editor(0x3FFFFFF, embed=True)
     assert not device.editor_visible
@@ -113,7 +117,7 @@ def test_embedding_in_a_window_that_does_not_exist_fails_cleanly(editor_client: 
 
 
 def test_a_fixed_size_editor_keeps_its_size(editor_client: scuff.Client, x: XClient) -> None:
-    device = editor_client.create_group().create_sandbox().create_device("/usr/lib/clap/ZamComp.clap")
+    device = editor_client.create_group().create_sandbox(limits=TRUSTED).create_device("/usr/lib/clap/ZamComp.clap")
     device.show_editor()
     size = device.editor_size
     assert not device.editor_resizable
@@ -124,7 +128,7 @@ def test_a_fixed_size_editor_keeps_its_size(editor_client: scuff.Client, x: XCli
 @pytest.mark.parametrize("plugin", ["/usr/lib/clap/ZamComp.clap", "/usr/lib/vst3/ZamComp.vst3"])
 def test_close_button_hides_the_editor_and_tells_the_client(editor_client: scuff.Client, x: XClient,
                                                             plugin: str) -> None:
-    device = editor_client.create_group().create_sandbox().create_device(plugin)
+    device = editor_client.create_group().create_sandbox(limits=TRUSTED).create_device(plugin)
     closed: list[scuff.Device] = []
     device.on_editor_closed = closed.append
     device.show_editor()
@@ -142,7 +146,7 @@ def test_without_a_display_show_editor_raises_and_audio_goes_on(monkeypatch: pyt
     monkeypatch.delenv("DISPLAY", raising=False)
     with scuff.Client() as client:
         group = client.create_group(block_size=256)
-        device = group.create_sandbox().create_device("/usr/lib/clap/ZamComp.clap")
+        device = group.create_sandbox(limits=TRUSTED).create_device("/usr/lib/clap/ZamComp.clap")
         x_in = noise(1, 4096)
         before = group.render({device.input(0): x_in}, device.output(0))
         with pytest.raises(scuff.NoDisplayError, match="DISPLAY"):
@@ -160,7 +164,7 @@ def test_a_drag_on_a_knob_reaches_the_client_and_survives_a_crash(x_display: str
     with scuff.Client(app_name="Test DAW", parent_window=host_window, autosave_interval=0.2,
                       on_param_edit=lambda device, param, value: edits.append((param.name, value))) as client:
         group = client.create_group(block_size=256)
-        sandbox = group.create_sandbox()
+        sandbox = group.create_sandbox(limits=TRUSTED)
         device = sandbox.create_device(plugin)
         device.show_editor()
         x.wait_viewable(device.editor_window)

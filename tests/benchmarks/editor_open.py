@@ -1,7 +1,8 @@
 """How long an editor takes to appear: for every zam plugin, CLAP and VST3, from
-`show_editor` in a fresh sandbox to its window mapped as an X client sees it, and to the
-window holding the plugin's drawing (under Xvfb, Mesa's software OpenGL). Baseline from the
-same round: the time to start an empty sandbox."""
+`show_editor` in a fresh sandbox under the default limits (x11="auto": a nested X server of
+the sandbox's own, started by its first editor, where Xephyr is installed) to its window
+mapped as an X client sees it, and to the window holding the plugin's drawing (under Xvfb,
+Mesa's software OpenGL). Baseline from the same round: the time to start an empty sandbox."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,11 @@ SYSTEM_READABLE = (
 )
 SYSTEM_WRITABLE = ("/dev/null", "/dev/zero", "/dev/full")
 
-X11_TRUST = ("trusted", "untrusted", "nested")
+X11_TRUST = ("auto", "trusted", "untrusted", "nested")
+# What "auto" becomes for a sandbox, at its start.
+X11Mode = Literal["trusted", "untrusted", "nested"]
+# The nested X server x11="nested" (and "auto", where it is installed) starts for a sandbox.
+XEPHYR = "Xephyr"
 
 # Where, in a home folder, a login, a desktop session or a shell would run code from: empty
 # and read-only in every settings home, so that a plugin's attempt is refused and reported
@@ -96,12 +101,14 @@ class SandboxLimits:
     life, every thread counted; reaching it stops the sandbox (`Reason.CPU_LIMIT`).
     `allowed_paths` are also readable, `writable_paths` also writable (both must exist).
     `network=True` allows sockets to other machines; `allow_exec=True` allows starting
-    programs (fork and exec). `x11` is how editors reach the X server: "trusted" (a cookie
-    of the sandbox's own, the session's stays out of reach; OpenGL editors work),
-    "untrusted" (the X SECURITY extension: no other client's windows or input, and no GLX,
-    RENDER or MIT-SHM either) or "nested" (its editors float in a window of an X server of
-    their own, Xephyr, itself an untrusted client of the session's: no other client's windows
-    or input, and OpenGL works; no embedding). `SandboxLimits.unconfined()` confines nothing.
+    programs (fork and exec). `x11` is how editors reach the X server: "nested" (its editors
+    float in a window of an X server of their own, Xephyr, itself an untrusted client of the
+    session's: no other client's windows or input, and OpenGL works; no embedding), "trusted"
+    (a cookie of the sandbox's own, the session's stays out of reach; OpenGL editors work and
+    can be embedded, but may read other clients' windows and input), "untrusted" (the X
+    SECURITY extension: no other client's windows or input, and no GLX, RENDER or MIT-SHM
+    either) or "auto", the default: "nested" where Xephyr is installed, else "trusted" (and
+    `sandbox.confinement` says so). `SandboxLimits.unconfined()` confines nothing.
     """
 
     memory_mb: int | None = None
@@ -110,7 +117,7 @@ class SandboxLimits:
     writable_paths: Sequence[str | os.PathLike[str]] = ()
     network: bool = False
     allow_exec: bool = False
-    x11: Literal["trusted", "untrusted", "nested"] = "trusted"
+    x11: Literal["auto", "trusted", "untrusted", "nested"] = "auto"
     # False only for `unconfined()`: no limit of any kind is installed.
     confine: bool = field(default=True, repr=False)
 
@@ -130,7 +137,7 @@ class SandboxLimits:
             if not isinstance(getattr(self, name), bool):
                 raise LimitsError(f"{name} is True or False, not {getattr(self, name)!r}")
         if self.x11 not in X11_TRUST:
-            raise LimitsError(f"x11 is \"trusted\", \"untrusted\" or \"nested\", not {self.x11!r}")
+            raise LimitsError(f"x11 is \"auto\", \"nested\", \"trusted\" or \"untrusted\", not {self.x11!r}")
         object.__setattr__(self, "allowed_paths", _paths(self.allowed_paths, "allowed_paths"))
         object.__setattr__(self, "writable_paths", _paths(self.writable_paths, "writable_paths"))
 
@@ -141,6 +148,12 @@ class SandboxLimits:
                 f"allowed_paths={tuple(map(str, self.allowed_paths))!r}, "
                 f"writable_paths={tuple(map(str, self.writable_paths))!r}, network={self.network!r}, "
                 f"allow_exec={self.allow_exec!r}, x11={self.x11!r})")
+
+    def x11_mode(self) -> X11Mode:
+        """How editors reach the X server, "auto" decided: "nested" where Xephyr is installed."""
+        if self.x11 != "auto":
+            return self.x11
+        return "nested" if shutil.which(XEPHYR) is not None else "trusted"
 
     @classmethod
     def unconfined(cls) -> SandboxLimits:

@@ -25,7 +25,7 @@ _CHANGE_PROPERTY, _GET_PROPERTY, _SEND_EVENT, _GET_INPUT_FOCUS = 18, 20, 25, 43
 _ANY_TYPE, _ATOM_ATOM, _ATOM_STRING, _ATOM_WINDOW, _ATOM_WM_NAME, _ATOM_WM_TRANSIENT_FOR = 0, 4, 31, 33, 39, 68
 _BACKGROUND_PIXEL = 1 << 1
 _CLIENT_MESSAGE = 33
-_WIDTH, _HEIGHT = 1 << 2, 1 << 3
+_X, _Y, _WIDTH, _HEIGHT = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 # How deep beneath the root a window manager's frames put a client's window.
 FIND_DEPTH = 3
 # GenerateAuthorization's value mask: timeout, then trust level.
@@ -157,6 +157,9 @@ class X11Connection:
 
     def configure_size(self, window: int, width: int, height: int) -> None:
         self._send(struct.pack("<BxHIHxxII", _CONFIGURE_WINDOW, 5, window, _WIDTH | _HEIGHT, width, height))
+
+    def move(self, window: int, x: int, y: int) -> None:
+        self._send(struct.pack("<BxHIHxxii", _CONFIGURE_WINDOW, 5, window, _X | _Y, x, y))
 
     def set_transient_for(self, window: int, owner: int) -> None:
         self._send(struct.pack("<BBHIIIBxxxII", _CHANGE_PROPERTY, 0, 7, window, _ATOM_WM_TRANSIENT_FOR, _ATOM_WINDOW,

@@ -5,10 +5,11 @@ the sandbox's private folder (its XAUTHORITY). With `SandboxLimits(x11="untruste
 cookie is untrusted (the X SECURITY extension, as `ssh -X` uses it): its connections cannot
 read or change other clients' windows or take their input, but get only the extensions the
 server allows untrusted clients (on X.Org: BIG-REQUESTS and XC-MISC; no GLX, RENDER, MIT-SHM
-or XKEYBOARD). The default, "trusted", lets OpenGL editors draw. Either cookie is revoked
+or XKEYBOARD); "trusted" lets OpenGL editors draw and be embedded. Either cookie is revoked
 by the client when the sandbox's process ends (by the server, a minute after the sandbox's
-last connection closes, if the client is gone first). With x11="nested" the sandbox's
-editors get a server of their own instead (x11_nested.py), and no way to the session's."""
+last connection closes, if the client is gone first). With x11="nested", which the default
+"auto" is where Xephyr is installed, the sandbox's editors get a server of their own instead
+(x11_nested.py), and no way to the session's."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from ..errors import EditorError, NoDisplayError
 from .display import Display, local_display
-from .limits import SandboxLimits
+from .limits import XEPHYR, SandboxLimits, X11Mode
 from .report import ConfinementItem
 from .x11_authority import session_cookie, write_authority
 from .x11_connection import (
@@ -39,16 +40,19 @@ WHAT = "X11"
 AUTH_TIMEOUT_S = 60
 
 
-def before_first_editor(limits: SandboxLimits) -> ConfinementItem:
-    """What a sandbox's X11 item says until its first editor is shown."""
-    if limits.x11 == "nested":
-        return ConfinementItem(WHAT, True, "x11='nested', no connection yet: when it shows its first editor, the "
-                                           "client starts an X server of its own for it; the session's X server is "
-                                           "not in its view")
-    untrusted = limits.x11 == "untrusted"
-    return ConfinementItem(WHAT, untrusted, f"no connection yet: when it shows its first editor, the client asks the "
-                                            f"X server for {'an untrusted' if untrusted else 'a trusted'} cookie of "
-                                            "its own (the session's stays out of its view)")
+def before_first_editor(limits: SandboxLimits, mode: X11Mode) -> ConfinementItem:
+    """What a sandbox's X11 item says until its first editor is shown; `mode` is
+    `limits.x11_mode()`, as it was when its process started."""
+    if mode == "nested":
+        return ConfinementItem(WHAT, True, f"x11={limits.x11!r}, no connection yet: when it shows its first editor, "
+                                           "the client starts an X server of its own for it (Xephyr); the session's "
+                                           "X server is not in its view")
+    untrusted = mode == "untrusted"
+    fallback = (f"x11='auto' without Xephyr ({XEPHYR} not found; Debian: xserver-xephyr), so x11='trusted': "
+                if limits.x11 == "auto" else "")
+    return ConfinementItem(WHAT, untrusted, f"{fallback}no connection yet: when it shows its first editor, the client "
+                                            f"asks the X server for {'an untrusted' if untrusted else 'a trusted'} "
+                                            "cookie of its own (the session's stays out of its view)")
 
 
 @dataclass
@@ -74,7 +78,7 @@ class X11Grant:
             self.connection = None
 
 
-def grant_display(limits: SandboxLimits, authority_file: Path, nested_socket_folder: Path | None = None,
+def grant_display(mode: X11Mode, authority_file: Path, nested_socket_folder: Path | None = None,
                   nested_title: str = "") -> X11Grant | None:
     """Writes the sandbox's own cookie to `authority_file` and says what it allows; None
     when DISPLAY names no local display (the sandbox then says why it cannot show an
@@ -85,14 +89,14 @@ def grant_display(limits: SandboxLimits, authority_file: Path, nested_socket_fol
     display = local_display()
     if display is None:
         return None
-    untrusted = limits.x11 == "untrusted"
+    untrusted = mode == "untrusted"
     try:
         connection = X11Connection(display, session_cookie(display.number))
     except X11Error as error:
         raise NoDisplayError(str(error)) from None
     try:
         security = connection.query_extension("SECURITY")
-        if limits.x11 == "nested" and nested_socket_folder is not None:
+        if mode == "nested" and nested_socket_folder is not None:
             nested = NestedServer(display, connection, security, nested_socket_folder, authority_file, nested_title,
                                   AUTH_TIMEOUT_S)
             return X11Grant(_nested_item(nested), connection, nested=nested)
@@ -110,7 +114,7 @@ def grant_display(limits: SandboxLimits, authority_file: Path, nested_socket_fol
         if untrusted:
             with X11Connection(display, cookie) as probe:
                 extensions = probe.list_extensions()
-        grant.item = _granted(limits, extensions, admitted_without_cookie(display, enabled, hosts))
+        grant.item = _granted(untrusted, extensions, admitted_without_cookie(display, enabled, hosts))
         return grant
     except X11Error as error:
         connection.close()
@@ -120,8 +124,8 @@ def grant_display(limits: SandboxLimits, authority_file: Path, nested_socket_fol
         raise
 
 
-def _granted(limits: SandboxLimits, extensions: list[str] | None, door: str | None) -> ConfinementItem:
-    if limits.x11 != "untrusted":
+def _granted(untrusted: bool, extensions: list[str] | None, door: str | None) -> ConfinementItem:
+    if not untrusted:
         how = ("x11='trusted': a trusted cookie of its own, revoked when it ends; its plugins can read other "
                "clients' windows and input")
         return ConfinementItem(WHAT, False, how + (f"; the server also admits {door} without a cookie" if door else ""))

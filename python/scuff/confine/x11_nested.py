@@ -6,7 +6,7 @@ is itself an untrusted client of the session's (the X SECURITY extension), so no
 plugin sends through it can read the session's other windows or take their input; inside,
 its editors get every extension, OpenGL among them. Its screen lives in a window of the
 client's on the session's screen (Xephyr -parent), which the client sizes to the editors it
-holds; when the user closes that window, the client passes the close on to each editor in
+holds, side by side; when the user closes that window, the client passes the close on to each editor in
 it, as a window manager would, so the sandbox closes them as usual."""
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from pathlib import Path
 
 from ..errors import EditorError
 from .display import SOCKET_FOLDER, Display
+from .limits import XEPHYR
 from .x11_authority import MIT_MAGIC_COOKIE, Cookie, session_cookie, write_authority
 from .x11_connection import UNTRUSTED, X11Connection, X11Error
 
-XEPHYR = "Xephyr"
 # Until the nested server says it accepts connections, and until its window is on the screen.
 START_TIMEOUT_S = 5.0
 # Its screen before the first editor's size is known; the window follows the editors.
@@ -113,6 +113,11 @@ class NestedServer:
         return frame, window
 
     @property
+    def window(self) -> int:
+        """Its window on the session's display, which holds its screen."""
+        return self._window
+
+    @property
     def close_requests(self) -> int:
         """The descriptor that becomes readable when the user may have closed the window."""
         return self._frame.fileno() if self._frame is not None else -1
@@ -178,12 +183,26 @@ class NestedServer:
                 return children[0] if children else 0
             time.sleep(0.02)
 
-    def fit(self, size: tuple[int, int] | None, title: str | None = None, transient_for: int = 0) -> None:
-        """Sizes its window on the session's screen to hold editors of `size` (None: no editor
-        is shown, and the window is hidden), titles it `title`, and makes it transient for
-        the host's window `transient_for` (0: none)."""
+    def fit(self, editors: list[tuple[int, tuple[int, int]]], title: str | None = None,
+            transient_for: int = 0) -> None:
+        """Places the editors shown, (window on the nested server, size) in the order they
+        were shown, side by side from the left, and sizes its window on the session's screen
+        to hold them (with none, the window is hidden); titles it `title`, and makes it
+        transient for the host's window `transient_for` (0: none)."""
         if not self._window:
             return
+        size = None
+        if editors:
+            size = (sum(w for _, (w, _) in editors), max(h for _, (_, h) in editors))
+        with self._lock:
+            left = 0
+            for window, (width, _) in editors:
+                try:
+                    if window and self._inner is not None:
+                        self._inner.move(window, left, 0)
+                except X11Error:
+                    pass  # closed meanwhile
+                left += width
         try:
             with self._lock:
                 if size is None:

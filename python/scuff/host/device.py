@@ -299,12 +299,19 @@ class Device(DeviceCopies, DevicePresets, DeviceAsync):
 
     @property
     def editor_window(self) -> int | None:
-        """The X11 id of the editor's window: the top-level window of the sandbox's that
-        holds it, or, when embedded, the window inside the client's `parent` that holds
-        the plugin's. None while the editor is not shown, or when the plugin floats a window
-        of its own."""
+        """The X11 id, on the session's display, of the editor's window: the top-level window
+        of the sandbox's that holds it, or, when embedded, the window inside the client's
+        `parent` that holds the plugin's; when the sandbox's editors are on a nested X server
+        (x11="nested", and "auto" where Xephyr is installed), that server's window, which
+        all of them share. None while the editor is not shown, or when the plugin floats a
+        window of its own on the session's display."""
         editor = self._editor
-        return (editor.window or None) if editor is not None and self.editor_visible else None
+        if editor is None or not self.editor_visible:
+            return None
+        process = self._sandbox._current
+        if process.nested_display:
+            return process.nested_window or None
+        return editor.window or None
 
     @property
     def editor_size(self) -> tuple[int, int] | None:
@@ -341,9 +348,11 @@ class Device(DeviceCopies, DevicePresets, DeviceAsync):
         client = self._sandbox.group.client
         process = self._sandbox._current
         if embed and process.nested_display:
-            raise EditorError(f"{self.name}'s sandbox has SandboxLimits(x11='nested'): its editors are on an X server "
-                              "of their own and float in its window, so none can be embedded in a window of the "
-                              "session's; use x11='trusted' to embed")
+            setting = process.limits.x11
+            how = f"x11={setting!r}" + (" (nested: Xephyr is installed)" if setting == "auto" else "")
+            raise EditorError(f"{self.name}'s sandbox has SandboxLimits({how}): its editors are on an X server of "
+                              "their own and float in its window, so none can be embedded in a window of the "
+                              "session's; to embed, make its sandbox with SandboxLimits(x11='trusted')")
         # Its X cookie (or nested server), made by the client before the process's first editor.
         title = f"{self.name} - {client.app_name}"
         process.prepare_display(title)

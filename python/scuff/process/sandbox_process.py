@@ -113,7 +113,10 @@ class SandboxProcess:
         self.limits = limits if limits is not None else SandboxLimits.unconfined()
         self._confinement: Future[Confinement] = Future()
         # What its X connections may do: known once the client made its cookie.
-        self._x11_item: ConfinementItem | None = before_first_editor(self.limits) if self.limits.confine else None
+        # How its editors reach the X server, "auto" decided once, at its start.
+        self.x11_mode = self.limits.x11_mode()
+        self._x11_item: ConfinementItem | None = (before_first_editor(self.limits, self.x11_mode)
+                                                  if self.limits.confine else None)
         self._display_lock = threading.Lock()
         self._display_granted = False
         self._x11_grant: X11Grant | None = None
@@ -121,7 +124,7 @@ class SandboxProcess:
         # The sandbox's TMPDIR, and the only temporary folder it may write to.
         self._private_dir = make_private_dir("sbox") if self.limits.confine else None
         # x11="nested": the folder its view shows as the X socket folder (see confine/x11_nested.py).
-        nested = self.limits.confine and self.limits.x11 == "nested"
+        nested = self.limits.confine and self.x11_mode == "nested"
         self._x11_folder = make_socket_folder() if nested else None
         # x11="nested": each shown editor's size and window, by device id.
         self._editor_sizes: dict[int, tuple[tuple[int, int], int]] = {}
@@ -218,7 +221,7 @@ class SandboxProcess:
         with self._display_lock:
             if self._display_granted:
                 return
-            grant = grant_display(self.limits, xauthority_file(self._private_dir), self._x11_folder, title)
+            grant = grant_display(self.x11_mode, xauthority_file(self._private_dir), self._x11_folder, title)
             self._display_granted = True
             if grant is not None:
                 self._x11_grant, self._x11_item = grant, grant.item
@@ -232,23 +235,28 @@ class SandboxProcess:
         """Whether its editors are on a nested X server of its own (x11="nested")."""
         return self._x11_folder is not None
 
+    @property
+    def nested_window(self) -> int:
+        """x11="nested": the nested server's window on the session's display (0: none yet)."""
+        grant = self._x11_grant
+        return grant.nested.window if grant is not None and grant.nested is not None else 0
+
     def fit_display(self, device_id: int, size: tuple[int, int] | None, window: int = 0, title: str | None = None,
                     transient_for: int = 0) -> None:
-        """x11="nested": the nested server's window holds the shown editors (`size` None: the
-        device's is hidden; with none shown the window is hidden too), titled for the one
-        shown last, transient for the host's window `transient_for`. `window` is the
-        editor's, on the nested server."""
+        """x11="nested": the nested server's window holds the shown editors side by side, in
+        the order they were shown (`size` None: the device's is hidden; with none shown the
+        window is hidden too), titled for the one shown last, transient for the host's window
+        `transient_for`. `window` is the editor's, on the nested server."""
         with self._display_lock:
             grant = self._x11_grant
             if size is None:
                 self._editor_sizes.pop(device_id, None)
             else:
                 self._editor_sizes[device_id] = (size, window)
-            sizes = [shown for shown, _ in self._editor_sizes.values()]
+            editors = [(shown_window, shown) for shown, shown_window in self._editor_sizes.values()]
         if grant is None or grant.nested is None:
             return
-        whole = (max(w for w, _ in sizes), max(h for _, h in sizes)) if sizes else None
-        grant.nested.fit(whole, title, transient_for)
+        grant.nested.fit(editors, title, transient_for)
 
     def _on_nested_window_event(self) -> None:
         """Event-loop thread: the nested server's window got events; when the user closed
@@ -323,7 +331,7 @@ class SandboxProcess:
         return reply
 
     def _untrusted_display(self) -> bool:
-        return self._display_granted and self.limits.x11 == "untrusted"
+        return self._display_granted and self.x11_mode == "untrusted"
 
     def kill(self, reason: str, code: Reason = Reason.CRASHED) -> None:
         """Ends the process at once; `reason` and `code` say why, for its exit report."""
